@@ -1,0 +1,208 @@
+"""Involvement, open risk, safety responsibility (veiligheidsregie), handovers, requests and
+decisions — the facts behind the handelingsplicht (findings.md 2.5)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kindzicht.core.models import Dated
+
+
+class Involvement(Dated):
+    """An organisation works with a person: from ``on`` until ``ended_on``."""
+
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                     related_name="involvements")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                               related_name="involvements")
+    professional = models.ForeignKey("people.Professional", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    service = models.CharField(_("dienst"), max_length=300)
+    intensive = models.BooleanField(_("intensief"), default=False)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    aftercare = models.TextField(_("nazorg"), blank=True)
+    end_reason = models.TextField(blank=True)
+    end_event_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "organisation"])]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "person"],
+                                    condition=Q(ended_at__isnull=True),
+                                    name="one_open_involvement_per_org_person"),
+        ]
+
+
+class RiskPeriod(Dated):
+    """A period of open risk for a child (findings.md 'Open risk'). ``on`` is when it opened."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                              related_name="risk_periods")
+    opened_by = models.ForeignKey("people.Organisation", null=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    close_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(closed_at__isnull=True),
+                                    name="one_open_risk_period_per_child"),
+        ]
+
+
+class Basis(models.TextChoices):
+    VOLUNTARY = "voluntary", _("vrijwillig kader")
+    SUPERVISION_ORDER = "supervision_order", _("ondertoezichtstelling")
+    GUARDIANSHIP = "guardianship", _("voogdij")
+    INVESTIGATION = "investigation", _("onderzoek")
+    COORDINATION = "coordination", _("coördinatie (regie)")
+
+
+class ResponsibilityPeriod(Dated):
+    """Who held safety responsibility for a child, from ``on`` until ``ended_on``.
+
+    A period with no organisation records a gap: the child was at open risk and nobody held
+    it (possible only in reconstruct mode). While a child is at open risk its periods form a
+    clean sequence; the partial unique index makes two current holders impossible.
+    """
+
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                              related_name="responsibility_periods")
+    organisation = models.ForeignKey("people.Organisation", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="responsibilities")
+    basis = models.CharField(max_length=30, choices=Basis.choices, blank=True)
+    how = models.CharField(max_length=30, help_text="opened | taken | handover | transfer | released")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(ended_at__isnull=True),
+                                    name="one_current_responsibility_per_child"),
+        ]
+
+
+class ResponsibilityTaking(Dated):
+    """An explicit ``take_responsibility`` (C3 and V2 count these)."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                     related_name="+")
+    basis = models.CharField(max_length=30, choices=Basis.choices)
+
+
+class HandoverStatus(models.TextChoices):
+    OFFERED = "offered", _("aangeboden")
+    ACCEPTED = "accepted", _("geaccepteerd")
+    CONFIRMED = "confirmed", _("gestart")
+    DECLINED = "declined", _("afgewezen")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+
+
+class Handover(Dated):
+    """Warme overdracht: offer → accept → confirmed start (or declined / withdrawn).
+
+    ``on`` is the offer date. Responsibility moves only when the start is confirmed and the
+    sender held it at that moment."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="handovers")
+    sender = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                               related_name="handovers_sent")
+    receiver = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                 related_name="handovers_received")
+    status = models.CharField(max_length=12, choices=HandoverStatus.choices,
+                              default=HandoverStatus.OFFERED)
+    note = models.TextField(blank=True)
+    accepted_on = models.DateField(null=True, blank=True)
+    confirmed_on = models.DateField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    declined_on = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was declined or withdrawn.")
+    moved_responsibility = models.BooleanField(default=False)
+    accept_event_id = models.BigIntegerField(null=True, blank=True)
+    confirm_event_id = models.BigIntegerField(null=True, blank=True)
+    close_event_id = models.BigIntegerField(null=True, blank=True)
+
+
+class HandoverFactor(models.Model):
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="factors")
+    domain = models.CharField(max_length=10)
+    code = models.CharField(max_length=60)
+    accepted = models.BooleanField(default=False)
+
+    class Meta:
+        unique_together = [("handover", "code")]
+
+
+class RequestKind(models.TextChoices):
+    INVESTIGATION = "investigation", _("verzoek tot onderzoek (Raad)")
+    SUPERVISION_ORDER = "supervision_order", _("verzoek ondertoezichtstelling (kinderrechter)")
+    SUPERVISION_EXTENSION = "supervision_extension", _("verzoek verlenging OTS (kinderrechter)")
+
+
+class Request(Dated):
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="requests")
+    kind = models.CharField(max_length=30, choices=RequestKind.choices)
+    requester = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                  related_name="requests_made")
+    addressee_sector = models.CharField(max_length=40)
+    reasons = models.TextField(blank=True)
+
+
+class DecisionKind(models.TextChoices):
+    INVESTIGATION_DECLINED = "investigation_declined", _("onderzoek afgewezen")
+    NO_MEASURE = "no_measure", _("geen maatregel nodig")
+    MEASURE_REQUESTED = "measure_requested", _("maatregel verzocht")
+    SUPERVISION_GRANTED = "supervision_granted", _("OTS uitgesproken")
+    SUPERVISION_REJECTED = "supervision_rejected", _("OTS afgewezen")
+    EXTENSION_GRANTED = "extension_granted", _("verlenging OTS toegewezen")
+    EXTENSION_REJECTED = "extension_rejected", _("verlenging OTS afgewezen")
+    SUPERVISION_ENDED = "supervision_ended", _("OTS beëindigd")
+
+
+#: Decisions after which someone must explicitly answer for the child's safety (C3).
+REJECTING_DECISIONS = frozenset({"investigation_declined", "no_measure", "supervision_rejected",
+                                 "extension_rejected", "supervision_ended"})
+DECIDING_SECTOR = {
+    "investigation_declined": "child_protection_board",
+    "no_measure": "child_protection_board",
+    "measure_requested": "child_protection_board",
+    "supervision_granted": "juvenile_court",
+    "supervision_rejected": "juvenile_court",
+    "extension_granted": "juvenile_court",
+    "extension_rejected": "juvenile_court",
+    "supervision_ended": "juvenile_court",
+}
+REQUESTING_SECTORS = {
+    "investigation": ({"safe_at_home", "youth_protection", "district_team", "municipality"},
+                      "child_protection_board"),
+    "supervision_order": ({"child_protection_board"}, "juvenile_court"),
+    "supervision_extension": ({"youth_protection"}, "juvenile_court"),
+}
+
+
+class Decision(Dated):
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="decisions")
+    request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="decisions")
+    decision = models.CharField(max_length=30, choices=DecisionKind.choices)
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                     related_name="+")
+    reasons = models.TextField()
+
+
+class Correction(Dated):
+    """A mistaken entry corrected by a later action with a reason — history is never edited."""
+
+    object_type = models.CharField(max_length=60)
+    object_id = models.BigIntegerField()
+    reason = models.TextField()
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                     related_name="+")

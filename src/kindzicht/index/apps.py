@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IndexConfig(AppConfig):
+    name = "kindzicht.index"
+    label = "refindex"
+    verbose_name = "Verwijsindex"

@@ -1,0 +1,82 @@
+"""Concerns (including niet-pluis feelings), the five Meldcode steps and reports to Veilig
+Thuis (findings.md 2.3)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kindzicht.core.models import Dated
+
+
+class ConcernKind(models.TextChoices):
+    NIET_PLUIS = "niet_pluis", _("niet-pluisgevoel")
+    OBSERVATION = "observation", _("eigen waarneming")
+    DISCLOSURE = "disclosure", _("onthulling door het kind")
+    SECOND_HAND = "second_hand", _("informatie uit tweede hand")
+    NON_PROFESSIONAL = "non_professional", _("informatie van een niet-professional")
+
+
+class Outcome(models.TextChoices):
+    REPORT = "report", _("melden bij Veilig Thuis")
+    ORGANISE_HELP = "organise_help", _("hulp organiseren")
+    NO_CONCERN = "no_concern", _("afsluiten: geen zorg")
+
+
+class Concern(Dated):
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="concerns")
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                     related_name="concerns")
+    professional = models.ForeignKey("people.Professional", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20, choices=ConcernKind.choices)
+    source = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    observations = models.JSONField(default=list, blank=True)
+    weighing_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decide_event_id = models.BigIntegerField(null=True, blank=True)
+
+
+class StepKind(models.TextChoices):
+    MAP = "map", _("1. signalen in kaart brengen")
+    CONSULT = "consult", _("2. collegiale consultatie / Veilig Thuis")
+    TALK = "talk", _("3. gesprek met ouders / kind")
+    WEIGH = "weigh", _("4. wegen met het afwegingskader")
+    DECIDE = "decide", _("5. beslissen")
+
+
+class MeldcodeStep(Dated):
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(max_length=10, choices=StepKind.choices)
+    with_whom = models.CharField(max_length=20, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+
+class ReportStatus(models.TextChoices):
+    RECEIVED = "received", _("ontvangen")
+    ACCEPTED = "accepted", _("aangenomen")
+    DECLINED = "declined", _("afgewezen")
+
+
+class Report(Dated):
+    """A melding at Veilig Thuis."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                 related_name="reports_made")
+    safe_at_home = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                     related_name="reports_received")
+    concern = models.ForeignKey(Concern, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="reports")
+    own_observation = models.BooleanField(default=True)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices,
+                              default=ReportStatus.RECEIVED)
+    decline_reason = models.CharField(max_length=30, blank=True)
+    decline_text = models.TextField(blank=True)
+    handled_on = models.DateField(null=True, blank=True)
+    handle_event_id = models.BigIntegerField(null=True, blank=True)

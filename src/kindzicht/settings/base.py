@@ -1,0 +1,158 @@
+"""Settings shared by every environment; environment-specific modules import from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from .config import config
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(
+    config("KINDZICHT_DATA_DIR", str(Path.cwd() / "var"), help="Directory for the SQLite file, "
+           "static files and exports.")
+)
+
+SECRET_KEY = config(
+    "KINDZICHT_SECRET_KEY",
+    "insecure-development-key-change-me",
+    help="Django secret key. Production refuses to start with the default.",
+)
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+DEBUG = config("KINDZICHT_DEBUG", False, help="Django debug mode (never in production).", cast=bool)
+ALLOWED_HOSTS = config(
+    "KINDZICHT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"],
+    help="Comma-separated host names this server answers to.", cast=list,
+)
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        config(
+            "KINDZICHT_DATABASE_URL",
+            f"sqlite:///{DATA_DIR / 'kindzicht.sqlite3'}",
+            help="Database URL: sqlite:///path (default, embedded) or "
+            "postgresql://user:password@host:5432/name (production).",
+        ),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "kindzicht.core",
+    "kindzicht.people",
+    "kindzicht.continuity",
+    "kindzicht.index",
+    "kindzicht.meldcode",
+    "kindzicht.safety",
+    "kindzicht.plans",
+    "kindzicht.rules",
+    "kindzicht.learning",
+    "kindzicht.api",
+    "kindzicht.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kindzicht.api.middleware.ApiVersionMiddleware",
+]
+
+ROOT_URLCONF = "kindzicht.urls"
+WSGI_APPLICATION = "kindzicht.wsgi.application"
+AUTH_USER_MODEL = "people.Professional"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = config("KINDZICHT_TIME_ZONE", "Europe/Amsterdam", help="Time zone of domain dates.")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+EMAIL_BACKEND = config(
+    "KINDZICHT_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    help="Django e-mail backend (console in the demo; smtp in production).",
+)
+EMAIL_HOST = config("KINDZICHT_EMAIL_HOST", "localhost", help="SMTP host.")
+EMAIL_PORT = config("KINDZICHT_EMAIL_PORT", 25, help="SMTP port.", cast=int)
+DEFAULT_FROM_EMAIL = config(
+    "KINDZICHT_EMAIL_FROM", "kindzicht@localhost", help="Sender of notifications and digests."
+)
+
+SESSION_COOKIE_AGE = config(
+    "KINDZICHT_SESSION_SECONDS", 8 * 3600, help="Session lifetime in seconds.", cast=int
+)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+AUDIT_CHAINS = config(
+    "KINDZICHT_AUDIT_CHAINS", 16,
+    help="Number of parallel audit hash chains (writers spread over them; sealed together).",
+    cast=int,
+)
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "kindzicht.api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+API_VERSION = "1.0.0"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kindzicht API",
+    "DESCRIPTION": "Child-safety coordination for the Dutch youth-care chain.",
+    "VERSION": API_VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

@@ -1,0 +1,23 @@
+"""Shared fixtures. Tests build their data through the real services (never by hand), on
+SQLite or on PostgreSQL (KINDZICHT_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Tests never reach out: any connection beyond the loopback interface fails loudly."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")
+                                          or host.startswith("/")):
+            raise RuntimeError(f"tests must not reach the network ({host})")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
