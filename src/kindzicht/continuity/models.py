@@ -206,3 +206,17 @@ class Correction(Dated):
     reason = models.TextField()
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
                                      related_name="+")
+
+
+class InvolvementEnd(Dated):
+    """The fact that an organisation ended its involvement with a person, with what held at
+    that moment (C2, C4 and R3 judge it; a continuity guard may have refused it live)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
+                                     related_name="+")
+    at_open_risk = models.BooleanField(default=False)
+    held_responsibility = models.BooleanField(default=False)
+    intensive = models.BooleanField(default=False)
+    aftercare = models.TextField(blank=True)
+    reason = models.TextField(blank=True)

@@ -1,0 +1,212 @@
+"""Concerns and the five Meldcode steps, and reports to Veilig Thuis.
+
+A niet-pluis feeling is a concern like any other: it opens a Meldcode procedure owned by the
+recording organisation, and second-hand or non-professional information is recorded with its
+source and never silently dropped.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from kindzicht.core import clock
+from kindzicht.core.actions import Actor, notify, record
+from kindzicht.core.errors import Forbidden, Refused, ValidationError
+from kindzicht.people.models import Organisation, Person
+
+from . import afwegingskader
+from .models import Concern, ConcernKind, MeldcodeStep, Outcome, Report, ReportStatus
+
+NOT_OWN = {ConcernKind.SECOND_HAND, ConcernKind.NON_PROFESSIONAL}
+
+
+def _stamp() -> dict:
+    now = clock.now()
+    return {"at": now, "on": clock.local_date(now)}
+
+
+def _require_child(person: Person) -> None:
+    from kindzicht.people.services import is_child
+
+    if not is_child(person, clock.today()):
+        raise ValidationError(f"{person.name} is not a child (under 18).", field="child")
+
+
+def concern_record(actor: Actor, *, child: Person, kind: str, source: str = "", text: str = "",
+                   observations: list | None = None) -> Concern:
+    from kindzicht.continuity import risk
+
+    if actor.organisation is None:
+        raise Forbidden("Only a professional of an organisation can record a concern.")
+    if kind not in ConcernKind.values:
+        raise ValidationError(f"Unknown kind of concern {kind!r}.", field="kind")
+    _require_child(child)
+    with transaction.atomic():
+        c = Concern.objects.create(child=child, organisation=actor.organisation,
+                                   professional=actor.professional, kind=kind, source=source or "",
+                                   text=text or "", observations=observations or [], **_stamp())
+        c.event = record(actor, "concern_recorded", subjects=[child.pk], obj=c,
+                         payload={"kind": kind})
+        c.save(update_fields=["event"])
+        risk.open_for(actor, [child.pk], opener=actor.organisation, event_id=c.event_id)
+    return c
+
+
+def _own(actor: Actor, concern: Concern) -> None:
+    if actor.organisation is None or concern.organisation_id != actor.organisation.pk:
+        raise Forbidden("This concern belongs to another organisation.", field="concern")
+
+
+def _step(actor: Actor, concern: Concern, step: str, **fields) -> MeldcodeStep:
+    _own(actor, concern)
+    if concern.decided_at is not None and step != "decide":
+        raise Refused("This concern is already decided.", field="concern")
+    with transaction.atomic():
+        s = MeldcodeStep.objects.create(concern=concern, step=step, **fields, **_stamp())
+        s.event = record(actor, f"meldcode_{step}", subjects=[concern.child_id], obj=s,
+                         payload={"concern": concern.pk, "with": fields.get("with_whom", "")})
+        s.save(update_fields=["event"])
+    return s
+
+
+def concern_consult(actor: Actor, *, concern: Concern, with_whom: str, note: str = "") -> MeldcodeStep:
+    if with_whom not in ("colleague", "safe_at_home"):
+        raise ValidationError("Consult a colleague or Veilig Thuis.", field="with")
+    return _step(actor, concern, "consult", with_whom=with_whom, note=note)
+
+
+def concern_talk(actor: Actor, *, concern: Concern, with_whom: str, note: str = "") -> MeldcodeStep:
+    if with_whom not in ("parents", "child"):
+        raise ValidationError("Talk with the parents or the child.", field="with")
+    return _step(actor, concern, "talk", with_whom=with_whom, note=note)
+
+
+def concern_weigh(actor: Actor, *, concern: Concern, answers: dict) -> MeldcodeStep:
+    clean: dict[str, bool] = {}
+    for q in afwegingskader.QUESTIONS:
+        v = answers.get(q)
+        if isinstance(v, str) and v.lower() in ("yes", "no", "ja", "nee"):
+            v = v.lower() in ("yes", "ja")
+        if not isinstance(v, bool):
+            raise ValidationError(f"Answer question {q} with yes or no.", field=f"answers.{q}")
+        clean[q] = v
+    result = afwegingskader.outcome(clean)
+    step = _step(actor, concern, "weigh", answers=clean)
+    Concern.objects.filter(pk=concern.pk).update(weighing_outcome=result)
+    concern.weighing_outcome = result
+    return step
+
+
+def concern_decide(actor: Actor, *, concern: Concern, outcome: str, reason: str = "",
+                   safe_at_home: Organisation | None = None) -> Concern:
+    """Step 5. Departing from the afwegingskader needs a written reason (the replay records
+    'not given in the scenario'); ``report`` also makes the report to Veilig Thuis."""
+    from kindzicht.continuity import risk
+
+    _own(actor, concern)
+    if outcome not in Outcome.values:
+        raise ValidationError(f"Unknown outcome {outcome!r}.", field="outcome")
+    if concern.decided_at is not None:
+        raise Refused("This concern is already decided; a second decision is not possible.",
+                      field="concern")
+    if concern.weighing_outcome and outcome != concern.weighing_outcome and not reason.strip():
+        raise ValidationError("This decision departs from the afwegingskader's outcome; give "
+                              "the reason.", field="reason")
+    with transaction.atomic():
+        stamp = _stamp()
+        concern.outcome = outcome
+        concern.decided_at = stamp["at"]
+        concern.decided_on = stamp["on"]
+        concern.decision_reason = reason
+        _step(actor, concern, "decide", answers={"outcome": outcome}, note=reason)
+        event = record(actor, "concern_decided", subjects=[concern.child_id], obj=concern,
+                       payload={"outcome": outcome,
+                                "weighing_outcome": concern.weighing_outcome})
+        concern.decide_event_id = event.pk
+        concern.save(update_fields=["outcome", "decided_at", "decided_on", "decision_reason",
+                                    "decide_event_id"])
+        if outcome == Outcome.REPORT:
+            report_make(actor, child=concern.child, own_observation=concern.kind not in NOT_OWN,
+                        concern=concern, safe_at_home=safe_at_home)
+        risk.reevaluate(actor, [concern.child_id], event_id=event.pk)
+    return concern
+
+
+def default_safe_at_home(actor: Actor) -> Organisation:
+    org = Organisation.objects.filter(sector="safe_at_home", active=True).order_by("pk").first()
+    if org is None:
+        raise Refused("There is no Veilig Thuis organisation in the system to report to.")
+    return org
+
+
+def report_make(actor: Actor, *, child: Person, own_observation: bool = True,
+                concern: Concern | None = None,
+                safe_at_home: Organisation | None = None) -> Report:
+    from kindzicht.continuity import risk
+
+    if actor.organisation is None:
+        raise Forbidden("Only a professional of an organisation can report.")
+    _require_child(child)
+    vt = safe_at_home or default_safe_at_home(actor)
+    with transaction.atomic():
+        r = Report.objects.create(child=child, reporter=actor.organisation, safe_at_home=vt,
+                                  concern=concern, own_observation=own_observation, **_stamp())
+        r.event = record(actor, "report_made", subjects=[child.pk], obj=r,
+                         payload={"own_observation": own_observation, "safe_at_home": vt.pk})
+        r.save(update_fields=["event"])
+        notify(vt, "report", "Nieuwe melding", f"Melding van {actor.organisation.name}.",
+               person_id=child.pk)
+        risk.open_for(actor, [child.pk], opener=actor.organisation, event_id=r.event_id)
+    return r
+
+
+DECLINE_REASONS = ("not_own_observation", "no_grounds", "other")
+
+
+def report_decline(actor: Actor, *, child: Person, reason: str, text: str = "") -> Report:
+    if actor.organisation is None or actor.organisation.sector != "safe_at_home":
+        raise Forbidden("Only Veilig Thuis handles reports.")
+    if reason not in DECLINE_REASONS:
+        raise ValidationError("Give the reason for declining: not_own_observation, no_grounds "
+                              "or other.", field="reason")
+    with transaction.atomic():
+        r = Report.objects.filter(child=child, safe_at_home=actor.organisation,
+                                  status=ReportStatus.RECEIVED).order_by("-at").first()
+        if r is None:
+            raise Refused("There is no open report about this child to decline.", field="child")
+        stamp = _stamp()
+        r.status = ReportStatus.DECLINED
+        r.decline_reason = reason
+        r.decline_text = text
+        r.handled_on = stamp["on"]
+        event = record(actor, "report_declined", subjects=[child.pk], obj=r,
+                       payload={"reason": reason})
+        r.handle_event_id = event.pk
+        r.save(update_fields=["status", "decline_reason", "decline_text", "handled_on",
+                              "handle_event_id"])
+        notify(r.reporter, "report_declined", "Melding niet aangenomen",
+               text or reason, person_id=child.pk)
+    return r
+
+
+def report_accept(actor: Actor, *, report: Report) -> Report:
+    """Veilig Thuis accepts: it becomes involved and takes safety responsibility."""
+    from kindzicht.continuity.services import involvement_start, responsibility_take
+
+    if actor.organisation is None or report.safe_at_home_id != actor.organisation.pk:
+        raise Forbidden("This report was made to another organisation.", field="report")
+    if report.status != ReportStatus.RECEIVED:
+        raise Refused("This report is already handled.", field="report")
+    with transaction.atomic():
+        report.status = ReportStatus.ACCEPTED
+        report.handled_on = clock.today()
+        event = record(actor, "report_accepted", subjects=[report.child_id], obj=report)
+        report.handle_event_id = event.pk
+        report.save(update_fields=["status", "handled_on", "handle_event_id"])
+        from kindzicht.continuity.models import Involvement
+
+        if not Involvement.objects.filter(organisation=actor.organisation, person=report.child,
+                                          ended_at__isnull=True).exists():
+            involvement_start(actor, person=report.child, service="onderzoek na melding")
+        responsibility_take(actor, child=report.child, basis="investigation")
+    return report
