@@ -151,8 +151,24 @@ REST_FRAMEWORK = {
 API_VERSION = "1.0.0"
 SPECTACULAR_SETTINGS = {
     "TITLE": "kindzicht API",
-    "DESCRIPTION": "Child-safety coordination for the Dutch youth-care chain.",
+    "DESCRIPTION": "Child-safety coordination for the Dutch youth-care chain. Authenticate with "
+    "a session (log in on the web UI; send the CSRF token on writes) or HTTP Basic; errors are "
+    "RFC 9457 problem+json. docs/api.md explains conventions.",
     "VERSION": API_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,  # paths are relative to the server URL below
+    "SERVERS": [{"url": "https://{host}/api/v1", "description": "A kindzicht installation "
+                 "(production serves HTTPS only).",
+                 "variables": {"host": {"default": "localhost:8000",
+                                        "description": "Host name and port."}}}],
+    "CONTACT": {"name": "kindzicht", "email": "api@kindzicht.example",
+                "url": "https://kindzicht.example/"},
+    "LICENSE": {"name": "EUPL-1.2"},
+    "TAGS": [
+        {"name": "organisations", "description": "The organisations of the chain."},
+        {"name": "persons", "description": "Children and adults; never a BSN in a URL."},
+        {"name": "relations", "description": "parent_of, partner_of, guardian_of."},
+        {"name": "households", "description": "Who lives together where, over time."},
+    ],
 }

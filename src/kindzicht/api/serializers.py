@@ -1,0 +1,74 @@
+"""Output shapes shared by several operations. Input serializers live beside the one API class
+that uses them (api/views/*); they validate shape only — the services decide what is right."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from kindzicht.people.models import Organisation, Person
+from kindzicht.people.sectors import SECTOR_CHOICES
+
+
+class OrganisationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sector = serializers.ChoiceField(choices=SECTOR_CHOICES,
+                                     help_text="Sector code (product.md, glossary.md).")
+    municipality_code = serializers.CharField(help_text="CBS municipality code, four digits.")
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    address = serializers.CharField()
+    active = serializers.BooleanField(help_text="False once merged into or replaced by a "
+                                      "successor.")
+    successor = serializers.IntegerField(source="successor_id", allow_null=True,
+                                         help_text="The organisation that took over, if any.")
+
+    class Meta:
+        ref_name = "Organisation"
+
+
+class OrganisationSummary(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sector = serializers.ChoiceField(choices=SECTOR_CHOICES)
+
+    class Meta:
+        ref_name = "OrganisationSummary"
+
+
+class PersonOutput(serializers.Serializer):
+    """A person as the API shows them. The BSN appears in bodies only, never in a URL."""
+
+    id = serializers.IntegerField()
+    bsn = serializers.CharField(allow_null=True)
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    birth_date = serializers.DateField()
+    death_date = serializers.DateField(allow_null=True)
+    place = serializers.CharField()
+
+    class Meta:
+        ref_name = "Person"
+
+
+class PersonSummary(serializers.Serializer):
+    """Who a person is, in lists and in references from other resources."""
+
+    id = serializers.IntegerField()
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    birth_date = serializers.DateField()
+
+    class Meta:
+        ref_name = "PersonSummary"
+
+
+def person_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
+    """An input referring to a person by id."""
+    kwargs.setdefault("help_text", "The person's id.")
+    return serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), **kwargs)
+
+
+def organisation_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
+    kwargs.setdefault("help_text", "The organisation's id.")
+    return serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), **kwargs)
