@@ -5,7 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import permissions
 
-from .views import families, organisations, persons
+from .views import continuity, families, organisations, persons, tasks
 
 app_name = "api"
 
@@ -40,4 +40,27 @@ urlpatterns = [
          name="household-leave"),
     path("households/<int:household_id>/move", families.HouseholdMoveApi.as_view(),
          name="household-move"),
+    # continuity of care
+    path("involvements", continuity.InvolvementStartApi.as_view(), name="involvement-start"),
+    path("persons/<int:person_id>/end-involvement", continuity.InvolvementEndApi.as_view(),
+         name="involvement-end"),
+    path("persons/<int:person_id>/responsibility", continuity.ResponsibilityApi.as_view(),
+         name="responsibility"),
+    path("children", continuity.ChildrenApi.as_view(), name="children"),
+    path("handovers", continuity.HandoverCollectionApi.as_view(), name="handovers"),
+    path("handovers/<int:handover_id>", continuity.HandoverReadApi.as_view(),
+         name="handover-read"),
+    path("handovers/<int:handover_id>/accept", continuity.HandoverAcceptApi.as_view(),
+         name="handover-accept"),
+    path("handovers/<int:handover_id>/confirm-start",
+         continuity.HandoverConfirmStartApi.as_view(), name="handover-confirm-start"),
+    path("handovers/<int:handover_id>/decline", continuity.HandoverDeclineApi.as_view(),
+         name="handover-decline"),
+    path("handovers/<int:handover_id>/withdraw", continuity.HandoverWithdrawApi.as_view(),
+         name="handover-withdraw"),
+    path("requests", continuity.RequestCreateApi.as_view(), name="request-make"),
+    path("decisions", continuity.DecisionCreateApi.as_view(), name="decision-record"),
+    # tasks and alerts
+    path("tasks", tasks.TaskListApi.as_view(), name="tasks"),
+    path("tasks/<int:task_id>/answer", tasks.TaskAnswerApi.as_view(), name="task-answer"),
 ]

@@ -165,10 +165,29 @@ SPECTACULAR_SETTINGS = {
     "CONTACT": {"name": "kindzicht", "email": "api@kindzicht.example",
                 "url": "https://kindzicht.example/"},
     "LICENSE": {"name": "EUPL-1.2"},
+    "ENUM_NAME_OVERRIDES": {  # one name per choice set, stable across schema generations
+        "RelationKindEnum": "kindzicht.people.models.RelationKind",
+        "RequestKindEnum": "kindzicht.continuity.models.RequestKind",
+        "DecisionKindEnum": "kindzicht.continuity.models.DecisionKind",
+        "BasisEnum": "kindzicht.continuity.models.Basis",
+        "HandoverStatusEnum": "kindzicht.continuity.models.HandoverStatus",
+        "TaskStatusEnum": "kindzicht.rules.models.TaskStatus",
+        "TaskKindEnum": "kindzicht.rules.models.Task.KIND_CHOICES",
+        "SectorEnum": "kindzicht.people.sectors.SECTOR_CHOICES",
+        "FamilyRoleEnum": "kindzicht.api.views.persons.FAMILY_ROLES",
+    },
     "TAGS": [
         {"name": "organisations", "description": "The organisations of the chain."},
         {"name": "persons", "description": "Children and adults; never a BSN in a URL."},
         {"name": "relations", "description": "parent_of, partner_of, guardian_of."},
         {"name": "households", "description": "Who lives together where, over time."},
+        {"name": "involvement", "description": "Organisations starting and ending their work "
+         "with a person."},
+        {"name": "responsibility", "description": "Safety responsibility (veiligheidsregie): "
+         "who holds it for each child, over time."},
+        {"name": "handovers", "description": "Warm handovers: offer, accept, confirm start."},
+        {"name": "decisions", "description": "Requests to and decisions of the Raad and the "
+         "kinderrechter."},
+        {"name": "tasks", "description": "Tasks and alerts of my organisation."},
     ],
 }

@@ -21,6 +21,8 @@ from ..base import ApiView, get_or_404
 from ..serializers import PersonOutput, PersonSummary
 
 TAGS = ["persons"]
+#: A family member's role towards the child (kindzicht.people.family), closest first.
+FAMILY_ROLES = ["parent", "guardian", "step_parent", "sibling", "household_member"]
 
 
 class PersonCreateInput(serializers.Serializer):
@@ -95,7 +97,7 @@ class PersonLookupApi(ApiView):
 
 class FamilyMemberOutput(serializers.Serializer):
     role = serializers.ChoiceField(
-        choices=["parent", "guardian", "step_parent", "sibling", "household_member"],
+        choices=FAMILY_ROLES,
         help_text="The closest role the member has (parent before step-parent before sibling "
         "before household member).")
     person = PersonSummary()

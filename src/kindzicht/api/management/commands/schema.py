@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kindzicht.api.openapi import SCHEMA_PATH, committed, generate
+from kindzicht.api.openapi import SCHEMA_PATH, SchemaWarnings, committed, generate
 
 
 class Command(BaseCommand):
@@ -19,7 +19,10 @@ class Command(BaseCommand):
                             help=f"Where to write (default {SCHEMA_PATH}).")
 
     def handle(self, *args, check: bool, file: Path, **options) -> None:
-        text = generate()
+        try:
+            text = generate()
+        except SchemaWarnings as exc:
+            raise CommandError(str(exc)) from exc
         if check:
             if text != committed():
                 raise CommandError(f"The committed schema {SCHEMA_PATH} is stale: run "
