@@ -193,7 +193,7 @@ def household_join(actor: Actor, *, household: Household, person: Person) -> Hou
         event = record(actor, "household_joined", subjects=[person.pk], obj=m,
                        payload={"household": household.pk})
         if not is_child(person, today) and _has_children(household, today, person.pk):
-            _derive_life_event(actor, person=person, household=household, kind="new_partner")
+            _derive_life_event(actor, person=person, kind="new_partner")
         _family_changed(actor, [person.pk], household=household, event=event)
     return m
 
@@ -211,7 +211,7 @@ def household_leave(actor: Actor, *, household: Household, person: Person) -> Ho
         event = record(actor, "household_left", subjects=[person.pk], obj=m,
                        payload={"household": household.pk})
         if not is_child(person, today) and _has_children(household, today, person.pk):
-            _derive_life_event(actor, person=person, household=household, kind="partner_left")
+            _derive_life_event(actor, person=person, kind="partner_left")
         _family_changed(actor, [person.pk], household=household, event=event)
     return m
 

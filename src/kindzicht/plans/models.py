@@ -33,7 +33,8 @@ class Goal(Dated):
     plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="goals")
     text = models.TextField()
     owner = models.ForeignKey("people.Organisation", on_delete=models.PROTECT, related_name="+")
-    due = models.DateField()
+    due = models.DateField(help_text="The due date in force (moved by a postponement).")
+    original_due = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=GoalStatus.choices, default=GoalStatus.OPEN)
     status_on = models.DateField(null=True, blank=True)
 

@@ -53,6 +53,7 @@ def plan_make(actor: Actor, *, goals: list[dict], child: Person | None = None,
         plan = FamilyPlan.objects.create(child=child, household=household, coordinator=org,
                                          agreements=agreements, **_stamp())
         made = [Goal(plan=plan, text=g["text"].strip(), owner=g["owner"], due=g["due"],
+                     original_due=g["due"],
                      **_stamp()) for g in clean]
         Goal.objects.bulk_create(made)
         subjects = [child.pk] if child else list(household.memberships.filter(

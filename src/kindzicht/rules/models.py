@@ -49,6 +49,9 @@ class Task(models.Model):
             models.UniqueConstraint(fields=["kind", "code", "key", "organisation",
                                             "municipality_code"],
                                     name="task_once_per_occurrence_and_recipient"),
+            models.UniqueConstraint(fields=["kind", "code", "key", "municipality_code"],
+                                    condition=models.Q(organisation__isnull=True),
+                                    name="task_once_per_occurrence_and_municipality"),
         ]
 
 

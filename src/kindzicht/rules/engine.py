@@ -1,0 +1,103 @@
+"""The rule catalogue's machinery: one implementation per rule, two uses.
+
+A rule yields *occurrences*: a child, the day the occurrence is dated (the first day a
+deadline is overdue, or the day a thing was done), the recorded facts and domain events it
+rests on, and who must act. The watchdog turns occurrences due by today into alerts (and
+pending ones into reminders); the learning analysis lists every occurrence over a history as
+findings. Rules read with set-based queries and never loop over every child in the country.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from kindzicht.core.models import PolicyValue
+
+
+@dataclass
+class Occurrence:
+    code: str
+    child_id: int
+    at: date
+    key: str
+    text: str
+    recipients: list[int] = field(default_factory=list)
+    evidence: list[int] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+    municipality_code: str = ""
+    resolved_on: date | None = None
+
+    @property
+    def improvement_point(self) -> str:
+        return CATALOGUE[self.code].improvement_point
+
+
+class Rule:
+    """A rule of findings.md. Subclasses set ``code``, ``improvement_point``, ``title``,
+    ``defaults`` (policy day counts) and implement :meth:`occurrences`."""
+
+    code: str = ""
+    improvement_point: str = ""
+    title: str = ""
+    defaults: dict[str, int] = {}
+    needs_open_risk: bool = True
+
+    def occurrences(self, ctx: Context) -> Iterable[Occurrence]:
+        raise NotImplementedError
+
+    def days(self, ctx: Context, name: str = "days") -> int:
+        return ctx.policy(f"{self.code}.{name}", self.defaults[name])
+
+
+CATALOGUE: dict[str, Rule] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    CATALOGUE[cls.code] = cls()
+    return cls
+
+
+@dataclass
+class Context:
+    """What a rule evaluation may look at: the day it runs on (facts after it are ignored by
+    construction: the clock never ran past it) and, for an incremental sweep, the children."""
+
+    as_of: date
+    scope: set[int] | None = None
+    region_id: int | None = None
+
+    def policy(self, key: str, default: int) -> int:
+        return self._policy.get((self.region_id, key), self._policy.get((None, key), default))
+
+    @cached_property
+    def _policy(self) -> dict[tuple[int | None, str], int]:
+        return {(p.region_id, p.key): p.value for p in PolicyValue.objects.all()}
+
+    @cached_property
+    def facts(self):
+        from .facts import Facts
+
+        return Facts(self)
+
+    def in_scope(self, child_id: int) -> bool:
+        return self.scope is None or child_id in self.scope
+
+
+def day_after(day: date, n: int) -> date:
+    return day + timedelta(days=n)
+
+
+def evaluate(ctx: Context, codes: Iterable[str] | None = None) -> Iterator[Occurrence]:
+    _load()
+    for code in codes or CATALOGUE:
+        rule = CATALOGUE[code]
+        for occ in rule.occurrences(ctx):
+            if ctx.in_scope(occ.child_id):
+                yield occ
+
+
+def _load() -> None:
+    from . import continuity, parents, reassessment, refindex, signalling  # noqa: F401

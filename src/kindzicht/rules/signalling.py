@@ -1,0 +1,180 @@
+"""2.3 Knowledge and signalling — K1 to K5: share the gut feeling, do not drop reports, finish
+the Meldcode, report when the afwegingskader says so, engage the partner a factor needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kindzicht.meldcode.models import Concern, MeldcodeStep, Report
+from kindzicht.safety.factors import specialist_sector
+from kindzicht.safety.models import AssessmentFactor
+
+from .engine import Context, Occurrence, Rule, day_after, register
+
+
+def _concerns(ctx: Context, **filters):
+    qs = Concern.objects.filter(on__lte=ctx.as_of, **filters)
+    if ctx.scope is not None:
+        qs = qs.filter(child_id__in=ctx.scope)
+    return qs
+
+
+@register
+class K1GutFeelingNotShared(Rule):
+    code = "K1"
+    improvement_point = "2.3"
+    title = "Niet-pluisgevoel niet gedeeld"
+    defaults = {"days": 7}
+
+    def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
+        n = self.days(ctx)
+        for c in _concerns(ctx, kind="niet_pluis"):
+            if not ctx.facts.at_risk(c.child_id, c.on):
+                continue
+            until = day_after(c.on, n)
+            if c.steps.filter(step="consult", on__lte=until).exists():
+                continue
+            yield Occurrence(
+                code=self.code, child_id=c.child_id, at=day_after(until, 1),
+                key=f"concern:{c.pk}",
+                text=(f"Een niet-pluisgevoel van {c.on:%d-%m-%Y} is binnen {n} dagen niet "
+                      f"besproken met een collega of Veilig Thuis."),
+                recipients=[c.organisation_id], evidence=[c.event_id] if c.event_id else [],
+                facts=[f"{c.on}: niet-pluisgevoel vastgelegd"],
+            )
+
+
+@register
+class K2ReportDropped(Rule):
+    code = "K2"
+    improvement_point = "2.3"
+    title = "Melding gedropt"
+
+    def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
+        reports = Report.objects.filter(status="declined", decline_reason="not_own_observation",
+                                        handled_on__lte=ctx.as_of)
+        if ctx.scope is not None:
+            reports = reports.filter(child_id__in=ctx.scope)
+        for r in reports:
+            yield Occurrence(
+                code=self.code, child_id=r.child_id, at=r.handled_on, key=f"report:{r.pk}",
+                text=("Veilig Thuis wees een melding af omdat het geen eigen waarneming was; "
+                      "Veilig Thuis moet ook meldingen uit tweede hand oppakken."),
+                recipients=[r.safe_at_home_id],
+                evidence=[e for e in (r.event_id, r.handle_event_id) if e],
+                facts=[f"{r.on}: melding", f"{r.handled_on}: afgewezen (geen eigen waarneming)"],
+            )
+        for c in _concerns(ctx, kind__in=["second_hand", "non_professional"],
+                           outcome="no_concern", decided_on__lte=ctx.as_of):
+            if c.steps.filter(step__in=["consult", "talk"], at__lte=c.decided_at).exists():
+                continue
+            yield Occurrence(
+                code=self.code, child_id=c.child_id, at=c.decided_on, key=f"concern:{c.pk}",
+                text=("Informatie uit tweede hand of van een niet-professional werd afgesloten "
+                      "zonder overleg of gesprek."),
+                recipients=[c.organisation_id],
+                evidence=[e for e in (c.event_id, c.decide_event_id) if e],
+                facts=[f"{c.on}: zorg ({c.kind})", f"{c.decided_on}: afgesloten zonder zorg"],
+            )
+
+
+@register
+class K3MeldcodeStalled(Rule):
+    code = "K3"
+    improvement_point = "2.3"
+    title = "Meldcode stokt"
+    defaults = {"days": 28}
+
+    def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
+        n = self.days(ctx)
+        for c in _concerns(ctx):
+            until = day_after(c.on, n)
+            if c.decided_on is not None and c.decided_on <= until:
+                continue
+            if not ctx.facts.at_risk(c.child_id, c.on):
+                continue
+            yield Occurrence(
+                code=self.code, child_id=c.child_id, at=day_after(until, 1),
+                key=f"concern:{c.pk}",
+                text=(f"De zorg van {c.on:%d-%m-%Y} heeft na {n} dagen nog geen besluit "
+                      f"(stap 5 van de Meldcode)."),
+                recipients=[c.organisation_id], evidence=[c.event_id] if c.event_id else [],
+                facts=[f"{c.on}: zorg vastgelegd"], resolved_on=c.decided_on,
+            )
+
+
+@register
+class K4RequiredReportNotMade(Rule):
+    code = "K4"
+    improvement_point = "2.3"
+    title = "Verplichte melding niet gedaan"
+    defaults = {"days": 7}
+
+    def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
+        n = self.days(ctx)
+        weighs = MeldcodeStep.objects.filter(step="weigh", on__lte=ctx.as_of).select_related(
+            "concern").order_by("concern_id", "at", "id")
+        if ctx.scope is not None:
+            weighs = weighs.filter(concern__child_id__in=ctx.scope)
+        latest: dict[int, MeldcodeStep] = {}
+        for w in weighs:
+            c = w.concern
+            if c.decided_at is None or w.at <= c.decided_at:
+                latest[c.pk] = w
+        for w in latest.values():
+            c = w.concern
+            from kindzicht.meldcode.afwegingskader import outcome
+
+            if outcome(w.answers) != "report":
+                continue
+            until = day_after(w.on, n)
+            if c.decided_on is not None and c.decided_on <= until:
+                if c.outcome == "report":
+                    continue
+                at, what = c.decided_on, f"het besluit was '{c.get_outcome_display()}'"
+            else:
+                at, what = day_after(until, 1), f"binnen {n} dagen volgde geen besluit"
+            if not ctx.facts.at_risk(c.child_id, w.on):
+                continue
+            yield Occurrence(
+                code=self.code, child_id=c.child_id, at=at, key=f"concern:{c.pk}",
+                text=f"Het afwegingskader leidde tot 'melden', maar {what}.",
+                recipients=[c.organisation_id],
+                evidence=[e for e in (w.event_id, c.decide_event_id) if e],
+                facts=[f"{w.on}: afwegingskader: melden"],
+            )
+
+
+@register
+class K5PartnerNeverEngaged(Rule):
+    code = "K5"
+    improvement_point = "2.3"
+    title = "Benodigde partner niet betrokken"
+    defaults = {"days": 60}
+
+    def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
+        n = self.days(ctx)
+        factors = AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of).select_related(
+            "assessment")
+        if ctx.scope is not None:
+            factors = factors.filter(assessment__child_id__in=ctx.scope)
+        for f in factors:
+            sector = specialist_sector(f.code)
+            if sector is None:
+                continue
+            a = f.assessment
+            if not ctx.facts.at_risk(a.child_id, a.on):
+                continue
+            until = day_after(a.on, n)
+            people = [a.child_id, *ctx.facts.family(a.child_id, a.on)]
+            orgs = ctx.facts.involved_between(people, a.on, until)
+            if any(ctx.facts.sector.get(o) == sector for o in orgs):
+                continue
+            yield Occurrence(
+                code=self.code, child_id=a.child_id, at=day_after(until, 1),
+                key=f"factor:{a.pk}:{f.code}",
+                text=(f"De factor '{f.code}' vraagt om {sector}, maar binnen {n} dagen was geen "
+                      f"organisatie van die sector betrokken bij het kind of het gezin."),
+                recipients=[a.organisation_id], evidence=[a.event_id] if a.event_id else [],
+                facts=[f"{a.on}: risicofactor {f.code}"],
+            )

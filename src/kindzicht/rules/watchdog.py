@@ -1,0 +1,208 @@
+"""The watchdog: evaluates the rule catalogue for today and raises what is due — a reminder
+before a deadline, the alert when it expires, and escalations to the organisation's
+coordinators and then to the municipality while an alert stays unanswered.
+
+Idempotent: every task is keyed by its occurrence and recipient, so running twice raises
+nothing twice. Audited per run, not per row it reads.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from kindzicht.core import clock
+from kindzicht.core.actions import Actor, record
+from kindzicht.people.models import Organisation, Person
+
+from .engine import CATALOGUE, Context, Occurrence, evaluate
+from .models import SweepRun, Task, TaskStatus
+from .tasks import task_create
+
+REMINDER_DAYS = 2
+ESCALATE_COORDINATORS_DAYS = 3
+ESCALATE_MUNICIPALITY_DAYS = 7
+
+
+def _label(occ: Occurrence) -> str:
+    return f"{occ.code} {CATALOGUE[occ.code].title}"
+
+
+def _raise(occ: Occurrence, *, kind: str, day: date) -> list[Task]:
+    child = Person(pk=occ.child_id)
+    made: list[Task] = []
+    facts = occ.facts + [f"deadline verstreken op {occ.at}" if kind == "alert"
+                         else f"deadline: {occ.at - timedelta(days=1)}"]
+    text = occ.text if kind == "alert" else f"Herinnering — {occ.text}"
+    for org_id in occ.recipients:
+        t = task_create(organisation=Organisation(pk=org_id), code=occ.code, key=occ.key,
+                        child=child, text=f"{_label(occ)}: {text}", kind=kind,
+                        facts=facts, evidence=occ.evidence,
+                        raised_on=occ.at if kind == "alert" else day)
+        if t:
+            made.append(t)
+    if kind == "alert" and occ.municipality_code:
+        t = task_create(organisation=None, municipality_code=occ.municipality_code,
+                        code=occ.code, key=occ.key, child=child, kind=kind,
+                        text=f"{_label(occ)}: {occ.text}", facts=facts, evidence=occ.evidence,
+                        raised_on=occ.at, level=2)
+        if t:
+            made.append(t)
+    return made
+
+
+def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
+    """Open alerts not answered in time go up: coordinators, then the municipality."""
+    made: list[Task] = []
+    for t in Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level=0,
+                                 organisation__isnull=False,
+                                 raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)):
+        if (t.code, t.key) not in ongoing:
+            continue
+        coordinator = t.organisation.professionals.filter(role="coordinator",
+                                                          is_active=True).first()
+        esc = task_create(organisation=t.organisation, code=t.code, key=f"{t.key}#coordinators",
+                          child=t.child, kind="alert", level=1, raised_on=day,
+                          text=f"Escalatie naar coördinatoren — {t.text}", facts=t.facts,
+                          evidence=t.evidence)
+        if esc:
+            if coordinator:
+                Task.objects.filter(pk=esc.pk).update(assignee=coordinator)
+            made.append(esc)
+    for t in Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level=1,
+                                 raised_on__lte=day - timedelta(
+                                     days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)):
+        base_key = t.key.split("#")[0]
+        if (t.code, base_key) not in ongoing or t.child_id is None:
+            continue
+        from .facts import Facts
+
+        code = Facts(Context(as_of=day)).municipality_of(t.child_id, day)
+        if not code:
+            continue
+        esc = task_create(organisation=None, municipality_code=code, code=t.code, key=base_key,
+                          child=t.child, kind="alert", level=2, raised_on=day,
+                          text=f"Escalatie naar de gemeente — {t.text.split(' — ', 1)[-1]}",
+                          facts=t.facts,
+                          evidence=t.evidence)
+        if esc:
+            made.append(esc)
+    return made
+
+
+def _resolve(resolved: Iterable[Occurrence], day: date) -> None:
+    for occ in resolved:
+        Task.objects.filter(code=occ.code, key__startswith=occ.key, status=TaskStatus.OPEN).update(
+            status=TaskStatus.DONE, answered_on=day,
+            answer="Opgelost door de vastgelegde feiten.")
+
+
+def close_adults(day: date) -> int:
+    """Young people who turned 18: open risk and responsibility end that day."""
+    from kindzicht.continuity import risk
+    from kindzicht.continuity.models import RiskPeriod
+    from kindzicht.people.family import _years_before
+
+    born_by = _years_before(day, 18)
+    n = 0
+    for period in RiskPeriod.objects.filter(closed_at__isnull=True,
+                                            child__birth_date__lte=born_by).select_related("child"):
+        b = period.child.birth_date
+        try:
+            birthday = b.replace(year=b.year + 18)
+        except ValueError:
+            birthday = date(b.year + 18, 3, 1)
+        risk.close(Actor.system("watchdog"), period, reason="turned_18", event_id=None,
+                   at=clock.start_of(birthday))
+        n += 1
+    return n
+
+
+def transition_tasks(day: date, weeks: int = 26) -> int:
+    """A young person at open risk about to turn 18 gives the holder a task, in time, to
+    arrange the transition to adult services."""
+    from kindzicht.continuity.models import ResponsibilityPeriod
+    from kindzicht.people.family import _years_before
+
+    soon = _years_before(day + timedelta(weeks=weeks), 18)
+    n = 0
+    for p in ResponsibilityPeriod.objects.filter(
+            ended_at__isnull=True, organisation__isnull=False,
+            child__birth_date__lte=soon, child__birth_date__gt=_years_before(day, 18)
+    ).select_related("child", "organisation"):
+        if task_create(organisation=p.organisation, code="transition_18", key=f"18:{p.child_id}",
+                       child=p.child, due_in_days=weeks * 7 - 28, raised_on=day,
+                       text=("Deze jongere wordt binnenkort 18. Regel op tijd de overgang naar "
+                             "hulp voor volwassenen.")):
+            n += 1
+    return n
+
+
+class SweepResult(list):
+    """The tasks a sweep raised, and ``next_due``: the first later day on which anything known
+    now can fall due (a reminder, an alert, an escalation) — a replay may skip the days
+    between."""
+
+    next_due: date | None = None
+
+
+def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -> SweepResult:
+    """Run the watchdog for ``as_of`` (default today). Returns the tasks it raised."""
+    day = as_of or clock.today()
+    started = time.monotonic()
+    with transaction.atomic():
+        close_adults(day)
+        ctx = Context(as_of=day, scope=set(children) if children is not None else None)
+        made = SweepResult()
+        upcoming: list[date] = []
+        ongoing: set[tuple[str, str]] = set()
+        resolved: list[Occurrence] = []
+        for occ in evaluate(ctx):
+            if occ.resolved_on is not None and occ.resolved_on <= day:
+                resolved.append(occ)
+                continue
+            if occ.at <= day:
+                made += _raise(occ, kind="alert", day=day)
+                ongoing.add((occ.code, occ.key))
+            elif occ.at - timedelta(days=REMINDER_DAYS) <= day:
+                made += _raise(occ, kind="reminder", day=day)
+                upcoming.append(occ.at)
+            else:
+                upcoming.append(occ.at - timedelta(days=REMINDER_DAYS))
+        _resolve(resolved, day)
+        made += _escalate(day, ongoing)
+        transition_tasks(day)
+        upcoming += _escalation_days(day) + _eighteenth_birthdays(day)
+        made.next_due = min((d for d in upcoming if d > day), default=None)
+        run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
+                                      seconds=time.monotonic() - started)
+        record(Actor.system("watchdog sweep"), "sweep_ran", obj=run,
+               payload={"as_of": day.isoformat(), "raised": len(made)})
+    return made
+
+
+def _escalation_days(day: date) -> list[date]:
+    open_alerts = Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level__lt=2)
+    days = []
+    for level, raised in open_alerts.values_list("level", "raised_on"):
+        wait = ESCALATE_COORDINATORS_DAYS if level == 0 else (
+            ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)
+        days.append(raised + timedelta(days=wait))
+    return days
+
+
+def _eighteenth_birthdays(day: date) -> list[date]:
+    from kindzicht.continuity.models import RiskPeriod
+
+    out = []
+    for b in RiskPeriod.objects.filter(closed_at__isnull=True).values_list("child__birth_date",
+                                                                           flat=True):
+        try:
+            eighteen = b.replace(year=b.year + 18)
+        except ValueError:
+            eighteen = date(b.year + 18, 3, 1)
+        out += [eighteen, eighteen - timedelta(weeks=26)]
+    return out
