@@ -191,3 +191,18 @@ def test_the_committed_schema_passes_the_api_design_rules_linter():
         capture_output=True, text=True, timeout=300, cwd=REPO,
         env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_is_a_500_problem_that_tells_nothing(api, monkeypatch):
+    from kindzicht.api.views import organisations
+
+    def broken(self, request):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(organisations.OrganisationListApi, "get", broken)
+    api.raise_request_exception = False
+    response = api.get("/api/v1/organisations")
+    body = assert_problem(response, 500)
+    assert "secret" not in response.content.decode()
+    assert body["type"] == "about:blank"
