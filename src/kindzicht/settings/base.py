@@ -13,6 +13,7 @@ DATA_DIR = Path(
     config("KINDZICHT_DATA_DIR", str(Path.cwd() / "var"), help="Directory for the SQLite file, "
            "static files and exports.")
 )
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = config(
     "KINDZICHT_SECRET_KEY",

@@ -1,0 +1,65 @@
+"""``kindzicht sweep``: run the watchdog once (idempotent), seal the audit chains and verify
+them — what cron (or ``kindzicht serve``'s scheduler) runs every night."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kindzicht.core import audit, clock
+
+
+class Command(BaseCommand):
+    help = "Run the watchdog for today (or --date), seal and verify the audit chains."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="Sweep as of this day (YYYY-MM-DD); default today.")
+        parser.add_argument("--no-verify", action="store_true",
+                            help="Skip the audit chain verification.")
+
+    def handle(self, *args, **options):
+        from kindzicht.rules.watchdog import sweep
+
+        day = clock.today()
+        if options["date"]:
+            try:
+                day = date.fromisoformat(options["date"])
+            except ValueError as exc:
+                raise CommandError(f"--date: not a date (YYYY-MM-DD): {options['date']}") from exc
+        raised = sweep(day)
+        by_code: dict[str, int] = {}
+        for t in raised:
+            by_code[t.code] = by_code.get(t.code, 0) + 1
+        summary = ", ".join(f"{c}: {n}" for c, n in sorted(by_code.items())) or "niets nieuws"
+        self.stdout.write(f"Sweep {day}: {len(raised)} nieuwe taken/signalen ({summary}).")
+        extra = self._retention(day)
+        if extra:
+            self.stdout.write(extra)
+        seal = audit.seal()
+        if seal is not None:
+            self.stdout.write(f"Audit verzegeld: seal {seal.pk} {seal.hash[:16]}…")
+        if not options["no_verify"]:
+            problems = audit.verify()
+            if problems:
+                for p in problems:
+                    self.stderr.write(str(p))
+                raise CommandError(f"Audit chain verification failed: {problems[0]}")
+            self.stdout.write("Audit-keten geverifieerd: in orde.")
+
+    @staticmethod
+    def _retention(day: date) -> str:
+        """Signals past their expiry leave the index (the full retention sweep comes with the
+        reference index)."""
+        from kindzicht.core.actions import Actor
+        from kindzicht.index.models import Signal
+        from kindzicht.index.services import signal_end
+
+        actor = Actor.system("retention sweep")
+        expired = Signal.objects.filter(ended_at__isnull=True, expires_on__lt=day).select_related(
+            "organisation", "person")
+        n = 0
+        for sig in expired:
+            signal_end(actor, organisation=sig.organisation, person=sig.person, reason="expired")
+            n += 1
+        return f"Verlopen signalen beëindigd: {n}." if n else ""
