@@ -15,8 +15,10 @@ from drf_spectacular.validation import validate_schema
 #: The committed schema (shipped with the package; linted by .ci/run with Spectral).
 SCHEMA_PATH = Path(__file__).resolve().with_name("openapi.json")
 REGENERATE = "kindzicht schema"
-#: Generated in one language so the committed text does not depend on the caller's locale.
-SCHEMA_LANGUAGE = "en"
+#: Generated in the source language of the translatable labels (Dutch: the labels of sectors
+#: and other choices), so the committed text depends neither on the caller's locale nor on the
+#: translation catalogues — updating a translation never makes the schema stale.
+SCHEMA_LANGUAGE = "nl"
 
 
 class SchemaWarnings(Exception):

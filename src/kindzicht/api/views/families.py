@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -85,12 +86,14 @@ class HouseholdOutput(serializers.Serializer):
 def household_data(actor: Actor, household: Household) -> dict:
     """The household as the response shows it; showing its members is a read of their data."""
     memberships = list(HouseholdMembership.objects.filter(household=household)
-                       .select_related("person").order_by("joined_on", "id"))
+                       .select_related("person")
+                       .order_by(F("joined_on").asc(nulls_first=True), "id"))
     audit_read(actor, "household_read", person_ids={m.person_id for m in memberships},
                obj=household)
     return HouseholdOutput({"id": household.pk, "label": household.label,
                             "memberships": list(memberships),
-                            "addresses": list(household.addresses.order_by("valid_from", "id"))
+                            "addresses": list(household.addresses.order_by(
+                                F("valid_from").asc(nulls_first=True), "id"))
                             }).data
 
 
