@@ -6,7 +6,8 @@ from django.db import migrations
 def load(apps, schema_editor):
     from kindzicht.people.data import load_municipalities
 
-    load_municipalities(apps.get_model("people", "Region"), apps.get_model("people", "Municipality"))
+    load_municipalities(apps.get_model("people", "Region"),
+                        apps.get_model("people", "Municipality"))
 
 
 class Migration(migrations.Migration):
