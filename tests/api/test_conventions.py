@@ -158,6 +158,7 @@ def test_the_committed_schema_is_up_to_date():
 @pytest.mark.django_db
 def test_the_served_schema_is_public_and_openapi_3():
     response = APIClient().get("/api/v1/openapi.json")
+    assert response["Access-Control-Allow-Origin"] == "*"
     schema = json.loads(response.content)
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == set(json.loads(committed())["paths"])
