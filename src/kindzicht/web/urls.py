@@ -1,9 +1,34 @@
+"""The web UI's addresses. Dutch paths; a person is addressed by internal id, never by BSN."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+from django.views.i18n import set_language
+
+from .views import continuity, home, people, tasks
 
 app_name = "web"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("", TemplateView.as_view(template_name="web/home.html"), name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
+                                                redirect_authenticated_user=True), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("taal/", set_language, name="set_language"),
+    path("", home.home, name="home"),
+    path("personen/zoeken/", people.person_search, name="person_search"),
+    path("personen/zoeken/bsn/", people.person_search_bsn, name="person_search_bsn"),
+    path("personen/<int:pk>/", people.person_detail, name="person"),
+    path("personen/<int:pk>/overlijden/", people.person_death, name="person_death"),
+    path("personen/<int:pk>/betrokkenheid/start/", continuity.involvement_start,
+         name="involvement_start"),
+    path("personen/<int:pk>/betrokkenheid/einde/", continuity.involvement_end,
+         name="involvement_end"),
+    path("personen/<int:pk>/veiligheidsregie/", continuity.responsibility_take,
+         name="responsibility_take"),
+    path("personen/<int:pk>/overdracht/", continuity.handover_offer, name="handover_offer"),
+    path("personen/<int:pk>/besluit/", continuity.decision_record, name="decision_record"),
+    path("personen/<int:pk>/verzoek/", continuity.request_make, name="request_make"),
+    path("overdrachten/<int:pk>/", continuity.handover_detail, name="handover"),
+    path("overdrachten/<int:pk>/<str:action>/", continuity.handover_step, name="handover_step"),
+    path("kinderen/", continuity.children, name="my_children"),
+    path("taken/", tasks.tasks, name="tasks"),
+    path("taken/<int:pk>/", tasks.task_answer, name="task_answer"),
 ]

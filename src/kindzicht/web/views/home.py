@@ -1,0 +1,28 @@
+"""The professional's home: their organisation, role, and open tasks and alerts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ..access import actor, may_see_cases
+from ..labels import role_label, sector_label
+from ..selectors import tasks_of
+
+HOME_TASKS = 10
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    org = user.organisation
+    tasks = tasks_of(actor(request, "home_tasks"), open_only=True) if org else []
+    return render(request, "web/home.html", {
+        "organisation": org,
+        "sector": sector_label(org.sector) if org else "",
+        "role": role_label(user.role),
+        "tasks": tasks[:HOME_TASKS],
+        "task_count": len(tasks),
+        "may_see_cases": may_see_cases(user),
+    })

@@ -1,0 +1,79 @@
+"""Finding a person, the person page, and recording a death."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kindzicht.core.errors import KindzichtError
+from kindzicht.people.services import person_record_death
+
+from ..access import actor, case_access
+from ..errors import add_service_error
+from ..forms import BsnSearchForm, DeathForm, PersonSearchForm
+from ..selectors import person_find, person_find_by_bsn, person_get, person_profile
+
+
+@case_access
+def person_search(request: HttpRequest) -> HttpResponse:
+    """Search by name and birth date (GET). The BSN form beside it posts elsewhere."""
+    form = PersonSearchForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = person_find(actor(request, "find_person"), name=form.cleaned_data["name"],
+                              birth_date=form.cleaned_data["birth_date"])
+    return render(request, "web/person_search.html", {
+        "form": form, "bsn_form": BsnSearchForm(), "results": results,
+    })
+
+
+@require_POST
+@case_access
+def person_search_bsn(request: HttpRequest) -> HttpResponse:
+    """Search by BSN, by POST only. A hit redirects to the person page, whose URL carries the
+    person's internal id, never the BSN."""
+    bsn_form = BsnSearchForm(request.POST)
+    if bsn_form.is_valid():
+        person = person_find_by_bsn(actor(request, "find_person"), bsn=bsn_form.cleaned_data["bsn"])
+        if person is not None:
+            return redirect("web:person", pk=person.pk)
+        bsn_form.add_error("bsn", _("Er is geen persoon met dit BSN bekend."))
+    return render(request, "web/person_search.html", {
+        "form": PersonSearchForm(), "bsn_form": bsn_form, "results": None,
+    }, status=400)
+
+
+@case_access
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = person_profile(actor(request, "view_person"), pk)
+    if profile is None:
+        raise Http404
+    org_id = request.user.organisation_id
+    context = {"profile": profile, "person": profile.person,
+               "my_involvement": next((i for i in profile.current_involvements
+                                       if i.organisation_id == org_id), None)}
+    if profile.is_child:
+        from .continuity import child_context
+
+        context.update(child_context(request, profile.person))
+    return render(request, "web/person_detail.html", context)
+
+
+@case_access
+def person_death(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get(actor(request, "record_death"), pk)
+    if person is None:
+        raise Http404
+    form = DeathForm(request.POST or None, person=person)
+    if request.method == "POST" and not person.death_date and form.is_valid():
+        try:
+            person_record_death(actor(request, "record_death"), person=person,
+                                on=form.cleaned_data["on"])
+        except KindzichtError as exc:
+            add_service_error(form, exc)
+        else:
+            return redirect("web:person", pk=person.pk)
+    return render(request, "web/person_death.html", {"person": person, "form": form},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,95 @@
+"""Playwright driving Debian's chromium (never a downloaded browser), and axe-core injected
+into the page: the pattern every screen test follows. Without chromium or axe-core the tests
+skip and say how to get them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def require_tools() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium missing: apt-get install -y chromium")
+    if not AXE.exists():
+        pytest.skip("axe-core missing: run npm install (axe-core)")
+
+
+@pytest.fixture
+def chromium(live_server, monkeypatch) -> Iterator[object]:
+    """Debian's chromium, per test. It starts after the database and the live server are up:
+    Playwright's sync API runs an event loop in this thread, so from here on Django must be
+    told that the test's own (synchronous) ORM calls are fine."""
+    require_tools()
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server) -> Iterator[object]:
+    """A fresh browser context against the live server."""
+    context = chromium.new_context(base_url=live_server.url, locale="nl-NL",
+                                   viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def login(page, user, password: str) -> None:
+    """Log in through the real login page."""
+    page.goto("/login/")
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/")
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical WCAG 2.1 A/AA violations axe-core finds on the current page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_AA)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, violations
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def another_page(chromium, live_server):
+    """A second, separate browser session (another professional at another organisation)."""
+    context = chromium.new_context(base_url=live_server.url, locale="nl-NL",
+                                   viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
