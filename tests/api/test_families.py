@@ -165,3 +165,20 @@ class TestHouseholds:
         child = make_person(date(2015, 6, 1))
         assert_problem(api.post("/api/v1/households/999999/join", {"person": child.pk},
                                 format="json"), 404)
+
+
+class TestHouseholdMembersInput:
+    @pytest.fixture
+    def household(self, actor, make_person):
+        return people.household_create(actor, members=[make_person(date(2015, 6, 1))],
+                                       municipality_code="0344", postcode="3511AB")
+
+    @pytest.mark.parametrize("action", ["join", "leave"])
+    @pytest.mark.parametrize("payload", [{}, {"person": 999999}, {"person": "Mila"}])
+    def test_a_missing_or_unknown_person_is_a_problem_naming_person(
+            self, api, household, snapshot, action, payload):
+        snap = snapshot(HouseholdMembership)
+        response = api.post(f"/api/v1/households/{household.pk}/{action}", payload,
+                            format="json")
+        assert_problem(response, 400, "person")
+        assert snap.unchanged()
