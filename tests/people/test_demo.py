@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -97,19 +98,22 @@ def test_serve_binds_loopback_by_default(data_dir, monkeypatch):
 def test_watchdog_scheduler_runs_the_sweep_and_survives_failures(monkeypatch):
     runs = []
     messages = []
-    monkeypatch.setattr(serve_command, "_load_sweep", lambda: lambda: runs.append(1) or [1, 2])
+    monkeypatch.setattr(serve_command, "_sweep_job",
+                        lambda verify: lambda: runs.append(verify) or "2 nieuwe taken")
     sched = WatchdogScheduler(1, echo=messages.append)
     sched.sweep_once()
-    assert runs == [1] and sched.runs == 1 and "2 alerts" in messages[-1]
+    sched.sweep_once()
+    assert runs == [True, False], "verify on the first run, then once a day"
+    assert sched.runs == 2 and "2 nieuwe taken" in messages[-1]
 
     def broken():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(serve_command, "_load_sweep", lambda: broken)
+    monkeypatch.setattr(serve_command, "_sweep_job", lambda verify: broken)
     sched.sweep_once()
-    assert sched.runs == 1 and "failed" in messages[-1]
+    assert sched.runs == 2 and "failed" in messages[-1]
 
-    monkeypatch.setattr(serve_command, "_load_sweep", lambda: None)
+    monkeypatch.setattr(serve_command, "_sweep_job", lambda verify: None)
     sched.sweep_once()
     assert "not available" in messages[-1]
 
@@ -118,7 +122,8 @@ def test_watchdog_scheduler_thread_sweeps_on_schedule(monkeypatch):
     import threading
 
     swept = threading.Event()
-    monkeypatch.setattr(serve_command, "_load_sweep", lambda: lambda: swept.set() or [])
+    monkeypatch.setattr(serve_command, "_sweep_job",
+                        lambda verify: lambda: swept.set() or "ok")
     sched = WatchdogScheduler(60, first_after=0.01, echo=lambda m: None)
     sched.start()
     try:
@@ -129,7 +134,17 @@ def test_watchdog_scheduler_thread_sweeps_on_schedule(monkeypatch):
     assert not sched.is_alive()
 
 
-def test_real_watchdog_sweep_is_found():
+def test_the_real_sweep_runs_and_seals(db):
+    from factories import make_family
+
+    from kindzicht.core import clock
+
+    with clock.frozen(date(2024, 5, 15)):
+        make_family(children=1)
+        messages = []
+        WatchdogScheduler(60, echo=messages.append).sweep_once()
+    assert messages and messages[-1].startswith("watchdog: sweep 1:"), messages
+    assert "Sweep 2024-05-15" in messages[-1]
     assert serve_command._load_sweep() is not None
 
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable
+from io import StringIO
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
 log = logging.getLogger("kindzicht.serve")
 
 
-def _load_sweep() -> Callable[[], object] | None:
+def _load_sweep() -> Callable[..., object] | None:
     """The watchdog's sweep, if the rules app provides one (imported lazily)."""
     try:
         module = importlib.import_module("kindzicht.rules.watchdog")
@@ -27,10 +29,35 @@ def _load_sweep() -> Callable[[], object] | None:
     return getattr(module, "sweep", None)
 
 
+def _sweep_job(verify: bool) -> Callable[[], str] | None:
+    """What the scheduler runs: ``kindzicht sweep`` (the watchdog, expired signals, sealing the
+    audit chains and, when ``verify``, verifying them) where the rules app provides it, else
+    the bare watchdog. Returns a one-line summary."""
+    if "sweep" in get_commands():
+        def job() -> str:
+            out = StringIO()
+            call_command("sweep", *([] if verify else ["--no-verify"]), stdout=out, stderr=out)
+            return " | ".join(line for line in out.getvalue().splitlines() if line.strip())
+
+        return job
+    sweep = _load_sweep()
+    if sweep is None:
+        return None
+
+    def bare() -> str:
+        raised = sweep()
+        return f"{len(raised) if hasattr(raised, '__len__') else raised} nieuwe taken/signalen"
+
+    return bare
+
+
 class WatchdogScheduler(threading.Thread):
-    """Runs the watchdog's sweep shortly after start and then every ``minutes`` minutes, in a
-    daemon thread, so that alerts and escalations fall due while the server runs. A failing
-    sweep is logged and retried at the next interval; it never stops the server."""
+    """Runs the sweep shortly after start and then every ``minutes`` minutes, in a daemon
+    thread, so that alerts and escalations fall due while the server runs and the audit chains
+    are sealed; the chains are verified once a day. A failing sweep is logged and retried at the
+    next interval; it never stops the server."""
+
+    VERIFY_EVERY = 24 * 3600.0
 
     def __init__(self, minutes: float, *, first_after: float = 5.0,
                  echo: Callable[[str], None] | None = None):
@@ -39,29 +66,35 @@ class WatchdogScheduler(threading.Thread):
         self.first_after = first_after
         self.stopped = threading.Event()
         self.runs = 0
+        self.last_verify: float | None = None
         self.echo = echo or (lambda msg: log.info(msg))
 
     def run(self) -> None:
         wait = self.first_after
         while not self.stopped.wait(wait):
             wait = self.interval
-            self.sweep_once()
+            try:
+                self.sweep_once()
+            finally:
+                connections.close_all()  # this thread's connections only
 
     def sweep_once(self) -> None:
-        sweep = _load_sweep()
-        if sweep is None:
+        now = time.monotonic()
+        verify = self.last_verify is None or now - self.last_verify >= self.VERIFY_EVERY
+        job = _sweep_job(verify)
+        if job is None:
             self.echo("watchdog: kindzicht.rules.watchdog.sweep is not available; skipped")
             return
         try:
-            raised = sweep()
-            self.runs += 1
-            count = len(raised) if hasattr(raised, "__len__") else raised
-            self.echo(f"watchdog: sweep {self.runs} done ({count} alerts/tasks raised)")
+            summary = job()
         except Exception:  # noqa: BLE001 - the server must keep running
             log.exception("watchdog sweep failed")
             self.echo("watchdog: sweep failed (see the log); retrying at the next interval")
-        finally:
-            connections.close_all()
+            return
+        self.runs += 1
+        if verify:
+            self.last_verify = now
+        self.echo(f"watchdog: sweep {self.runs}: {summary}")
 
     def stop(self) -> None:
         self.stopped.set()
