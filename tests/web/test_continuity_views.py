@@ -229,6 +229,8 @@ def test_take_responsibility(web, make_org, make_pro, at_risk):
     assert response.status_code == 302
     html = wijkteam.get(reverse("web:person", kwargs={"pk": at_risk.pk})).content.decode()
     assert "<strong>Wijkteam Oost</strong> heeft de veiligheidsregie" in html
+    # Involved through responsibility alone, without an involvement of its own:
+    assert "<li>Wijkteam Oost (veiligheidsregie)</li>" in html
 
 
 def test_tasks_open_first_and_answer_not_applicable_needs_a_reason(web, org, at_risk):
@@ -255,3 +257,27 @@ def test_task_of_another_organisation_is_not_found(make_org, make_pro, org, at_r
     task = task_create(organisation=org, code="C1", key="x", child=at_risk, text="t")
     stranger = logged_in(make_pro(make_org("Huisarts Jansen", sector="gp")))
     assert stranger.get(reverse("web:task_answer", kwargs={"pk": task.pk})).status_code == 404
+
+
+def test_ending_intensive_help_without_aftercare_is_refused(web, pro, make_org, make_pro,
+                                                             family):
+    """The organisation does not hold responsibility (the wijkteam took it), but its help is
+    intensive and the child is at open risk: aftercare is required."""
+    child = family.child
+    services.involvement_start(Actor.of(pro), person=child, service="gezinsbehandeling",
+                               intensive=True)
+    open_risk(Actor.of(pro), child)
+    services.responsibility_take(Actor.of(make_pro(make_org("Wijkteam Oost",
+                                                           sector="district_team"))),
+                                 child=child, basis="coordination")
+    url = reverse("web:involvement_end", kwargs={"pk": child.pk})
+    before = Writes()
+    response = web.post(url, {"reason": "afgerond", "aftercare": ""})
+    html = response.content.decode()
+    assert response.status_code == 409 and before.none()
+    assert "kan niet stoppen zonder nazorg" in html
+    assert 'id="id_aftercare_error"' in html  # on the aftercare field itself
+    response = web.post(url, {"reason": "afgerond", "aftercare": "Twee nazorggesprekken"})
+    assert response.status_code == 302
+    inv = Involvement.objects.get(person=child)
+    assert inv.ended_at is not None and inv.aftercare == "Twee nazorggesprekken"

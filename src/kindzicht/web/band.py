@@ -82,8 +82,8 @@ def responsibility_band(child_id: int, now: datetime | None = None) -> Band | No
         return None
     held = [(p.at, p.ended_at or now, p) for p in periods if p.organisation_id]
     risk_spans = [(r.at, r.closed_at or now) for r in risks]
-    cuts = sorted({t for a, b, _p in held for t in (a, b)} | {t for a, b in risk_spans
-                                                              for t in (a, b)})
+    cuts = sorted({t for a, b, _p in held for t in (a, b)}
+                  | {t for a, b in risk_spans for t in (a, b)} | {now})  # the band ends today
     segments: list[Segment] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         if b <= a:

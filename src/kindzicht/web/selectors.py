@@ -81,6 +81,9 @@ class PersonProfile:
     family: list[FamilyMember]
     households: list[HouseholdView]
     involvements: list[Involvement]
+    #: organisations involved otherwise (findings.md): (name, [why]) — signal, concern,
+    #: safety responsibility, accepted handover
+    also_involved: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def current_involvements(self) -> list[Involvement]:
@@ -116,9 +119,40 @@ def person_profile(actor: Actor, person_id: int) -> PersonProfile | None:
     shown = {person.pk} | {m.person.pk for m in fam} | {
         p.pk for h in households for p in h.members_now}
     audit_read(actor, "person_viewed", person_ids=shown, obj=person)
+    with_involvement = {i.organisation_id for i in involvements if i.ended_at is None}
     return PersonProfile(person=person, today=today, age=age, is_child=age < 18,
                          bsn_masked=mask_bsn(person.bsn), family=fam, households=households,
-                         involvements=involvements)
+                         involvements=involvements,
+                         also_involved=_also_involved(person.pk, with_involvement))
+
+
+def _also_involved(person_id: int, except_orgs: set[int]) -> list[tuple[str, list[str]]]:
+    """Organisations involved with the person without an involvement of their own, and why."""
+    from django.utils.translation import gettext as _
+
+    from kindzicht.continuity.models import Handover, HandoverStatus, ResponsibilityPeriod
+    from kindzicht.index.models import Signal
+    from kindzicht.meldcode.models import Concern
+    from kindzicht.people.models import Organisation
+
+    why: dict[int, list[str]] = {}
+    sources = [
+        (Signal.objects.filter(person_id=person_id, ended_at__isnull=True)
+         .values_list("organisation_id", flat=True), _("signaal in de verwijsindex")),
+        (Concern.objects.filter(child_id=person_id, decided_at__isnull=True)
+         .values_list("organisation_id", flat=True), _("open zorg")),
+        (ResponsibilityPeriod.objects.filter(child_id=person_id, ended_at__isnull=True,
+                                             organisation__isnull=False)
+         .values_list("organisation_id", flat=True), _("veiligheidsregie")),
+        (Handover.objects.filter(child_id=person_id, status=HandoverStatus.ACCEPTED)
+         .values_list("receiver_id", flat=True), _("overdracht geaccepteerd")),
+    ]
+    for org_ids, label in sources:
+        for org_id in org_ids:
+            if org_id not in except_orgs:
+                why.setdefault(org_id, []).append(str(label))
+    names = dict(Organisation.objects.filter(pk__in=list(why)).values_list("pk", "name"))
+    return sorted(((names[o], reasons) for o, reasons in why.items()), key=lambda x: x[0])
 
 
 def _households_of(person: Person, today: date) -> list[HouseholdView]:
