@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import socket
 
+import pg_support
 import pytest
+
+
+def pytest_configure(config):
+    """Register the postgres wrapper marker and the flush permit (see tests/pg_support.py)."""
+    pg_support.configure(config)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On SQLite, postgres-marked tests are deselected and run by one wrapper test instead."""
+    pg_support.route_postgres_tests(config, items)
 
 
 @pytest.fixture(autouse=True)

@@ -1,37 +1,64 @@
-"""The audit hash chain.
+"""The audit hash chain (NEN 7513-style log of every write and every read of person data).
 
 Entries are spread over ``settings.AUDIT_CHAINS`` parallel chains so that writers across the
-country do not all wait on one lock; each chain links entry to entry by SHA-256, and
-``seal()`` periodically chains a root over all heads. ``verify()`` walks everything and names
-the first entry that was altered, removed, inserted or reordered.
+country do not all wait on one lock: each writer (process and thread) appends to its own chain,
+whose head row it locks until its transaction commits, so one transaction never holds two chain
+locks. Each entry's SHA-256 covers its canonical content and the previous entry's hash;
+:func:`seal` periodically chains a root over all heads; :func:`head_state` exports the latest
+hashes so they can be kept outside the database. :func:`verify` walks everything and names the
+first entry of a chain that was altered, removed, inserted or reordered.
+
+Entries name persons only by id, so purging personal data leaves the chain verifiable.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import threading
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from . import clock
-from .models import AuditChainHead, AuditEntry, AuditSeal
+from . import appendonly, clock
+from .models import AuditChainHead, AuditEntry, AuditSeal, DomainEvent
 
 if TYPE_CHECKING:
     from .actions import Actor
 
 GENESIS = "0" * 64
+_BATCH = 2000
+
+_writer = threading.local()
+_writer_numbers = itertools.count()
 
 
-def _chain_for_this_writer() -> int:
-    """A writer (process and thread) always appends to the same chain, so one transaction
-    never holds two chain locks (no deadlocks) and different writers rarely share one."""
-    return hash((os.getpid(), threading.get_ident())) % max(1, settings.AUDIT_CHAINS)
+def chain_for_this_writer() -> int:
+    """The chain this process and thread appends to: threads of one process take consecutive
+    chains, and the process id offsets them, so concurrent writers rarely share one."""
+    pid = os.getpid()
+    if getattr(_writer, "pid", None) != pid:  # first use in this thread, or after a fork
+        _writer.pid = pid
+        _writer.slot = pid + next(_writer_numbers)
+    return int(_writer.slot % max(1, settings.AUDIT_CHAINS))
+
+
+def _instant(moment: datetime | None) -> str | None:
+    """A moment as the database gives it back: UTC, microseconds. Hashing the local form
+    (Europe/Amsterdam from the clock) would not survive the round trip through PostgreSQL."""
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def canonical(entry: AuditEntry) -> bytes:
@@ -39,14 +66,14 @@ def canonical(entry: AuditEntry) -> bytes:
     content: dict[str, Any] = {
         "chain": entry.chain,
         "seq": entry.seq,
-        "recorded_at": entry.recorded_at.isoformat(),
-        "domain_at": entry.domain_at.isoformat() if entry.domain_at else None,
+        "recorded_at": _instant(entry.recorded_at),
+        "domain_at": _instant(entry.domain_at),
         "actor_id": entry.actor_id,
         "organisation_id": entry.organisation_id,
         "role": entry.role,
         "action": entry.action,
         "kind": entry.kind,
-        "person_ids": list(entry.person_ids),
+        "person_ids": [int(p) for p in entry.person_ids],
         "object_type": entry.object_type,
         "object_id": entry.object_id,
         "event_id": entry.event_id,
@@ -60,6 +87,19 @@ def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 
+def _lock_head(chain: int) -> AuditChainHead:
+    """Lock the chain's head row, creating it first if this chain was never used.
+
+    The creation is ``INSERT .. ON CONFLICT DO NOTHING``: two first writers of a chain racing
+    on PostgreSQL both get through it, and the second then waits for the first's lock."""
+    heads = AuditChainHead.objects.select_for_update()
+    try:
+        return heads.get(chain=chain)
+    except AuditChainHead.DoesNotExist:
+        AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
+        return heads.get(chain=chain)
+
+
 def append(
     actor: Actor,
     *,
@@ -69,10 +109,11 @@ def append(
     obj: models.Model | None = None,
     event_id: int | None = None,
 ) -> AuditEntry:
-    chain = _chain_for_this_writer()
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.get_or_create(chain=chain)
-        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    """Append one entry to this writer's chain, in the caller's transaction if there is one
+    (no savepoint: if the entry fails, the change it records must fail too)."""
+    chain = chain_for_this_writer()
+    with transaction.atomic(savepoint=False):
+        head = _lock_head(chain)
         entry = AuditEntry(
             chain=chain,
             seq=head.last_seq + 1,
@@ -83,7 +124,7 @@ def append(
             role=actor.role,
             action=action,
             kind=kind,
-            person_ids=person_ids,
+            person_ids=[int(p) for p in person_ids],
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=obj.pk if obj is not None else None,
             event_id=event_id,
@@ -98,81 +139,217 @@ def append(
     return entry
 
 
-@dataclass
-class Problem:
-    entry_id: int | None
-    chain: int
-    seq: int | None
-    what: str
-
-    def __str__(self) -> str:
-        where = f"audit entry {self.entry_id}" if self.entry_id else "audit chain"
-        return f"{where} (chain {self.chain}, position {self.seq}): {self.what}"
-
-
-def verify() -> list[Problem]:
-    """Walk every chain and the seals; return the problems found, first one per chain first."""
-    problems: list[Problem] = []
-    heads = {h.chain: h for h in AuditChainHead.objects.all()}
-    chains = set(heads) | set(AuditEntry.objects.values_list("chain", flat=True).distinct())
-    for chain in sorted(chains):
-        prev = GENESIS
-        expected_seq = 1
-        last_hash = GENESIS
-        for entry in AuditEntry.objects.filter(chain=chain).order_by("seq", "id").iterator():
-            if entry.seq != expected_seq:
-                what = (
-                    f"entry at position {expected_seq} is missing (removed)"
-                    if entry.seq > expected_seq
-                    else "inserted or reordered: position repeats or goes back"
-                )
-                problems.append(Problem(entry.pk, chain, entry.seq, what))
-                break
-            if entry.prev_hash != prev:
-                problems.append(Problem(entry.pk, chain, entry.seq,
-                                        "does not link to the previous entry (inserted, "
-                                        "removed or reordered)"))
-                break
-            if compute_hash(entry) != entry.hash:
-                problems.append(Problem(entry.pk, chain, entry.seq, "content was altered"))
-                break
-            prev = entry.hash
-            last_hash = entry.hash
-            expected_seq += 1
-        else:
-            head = heads.get(chain)
-            if head and (head.last_seq != expected_seq - 1 or head.last_hash != last_hash):
-                problems.append(Problem(None, chain, head.last_seq,
-                                        "the chain ends before its recorded head (entries removed "
-                                        "at the end)"))
-    prev_seal = GENESIS
-    for seal in AuditSeal.objects.order_by("id"):
-        if seal.prev_hash != prev_seal or _seal_hash(seal) != seal.hash:
-            problems.append(Problem(None, -1, seal.pk, f"seal {seal.pk} was altered"))
-            break
-        for chain_str, (seq, h) in seal.heads.items():
-            found = AuditEntry.objects.filter(chain=int(chain_str), seq=seq).values_list(
-                "hash", flat=True).first()
-            if seq and found != h:
-                problems.append(Problem(None, int(chain_str), seq,
-                                        f"differs from seal {seal.pk} (removed or altered)"))
-        prev_seal = seal.hash
-    return problems
+# --- seals and exported heads -------------------------------------------------------------
 
 
 def _seal_hash(seal: AuditSeal) -> str:
-    content = {"sealed_at": seal.sealed_at.isoformat(), "heads": seal.heads,
+    content = {"sealed_at": _instant(seal.sealed_at), "heads": seal.heads,
                "prev_hash": seal.prev_hash}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def seal() -> AuditSeal:
-    """Chain a root over every chain's current head (run by the sweep)."""
-    with transaction.atomic():
+def seal() -> AuditSeal | None:
+    """Chain a root over every chain's current head (the sweep runs this periodically).
+
+    It locks all heads in chain order for a moment, which gives a consistent picture and keeps
+    two seals from forking the seal chain; being ``durable`` it never runs inside a transaction
+    that already holds a head lock. Returns the latest seal (unchanged when nothing was
+    appended since), or None while the log is empty."""
+    with transaction.atomic(durable=True):
+        heads = list(AuditChainHead.objects.select_for_update().order_by("chain"))
         last = AuditSeal.objects.order_by("-id").first()
-        heads = {str(h.chain): [h.last_seq, h.last_hash] for h in AuditChainHead.objects.all()}
-        s = AuditSeal(sealed_at=timezone.now().replace(microsecond=0), heads=heads,
-                      prev_hash=last.hash if last else GENESIS)
-        s.hash = _seal_hash(s)
-        s.save()
-        return s
+        if not heads:
+            return last
+        state = {str(h.chain): [h.last_seq, h.last_hash] for h in heads}
+        if last is not None and last.heads == state:
+            return last
+        new = AuditSeal(sealed_at=timezone.now(), heads=state,
+                        prev_hash=last.hash if last else GENESIS)
+        new.hash = _seal_hash(new)
+        new.save(force_insert=True)
+        return new
+
+
+def head_state() -> dict[str, Any]:
+    """The latest hashes, to keep outside the database (``kindzicht audit head``): whoever
+    later rewrites or truncates the chains cannot make them match this again."""
+    last = AuditSeal.objects.order_by("-id").first()
+    return {
+        "exported_at": _instant(timezone.now()),
+        "chains": {str(h.chain): {"seq": h.last_seq, "hash": h.last_hash}
+                   for h in AuditChainHead.objects.order_by("chain")},
+        "seal": None if last is None else {"id": last.pk, "hash": last.hash,
+                                           "sealed_at": _instant(last.sealed_at)},
+    }
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing verification found wrong, naming the entry (or seal) where it shows."""
+
+    what: str
+    entry_id: int | None = None
+    chain: int | None = None
+    seq: int | None = None
+    seal_id: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.chain is not None:
+            where = f"chain {self.chain}" + (f", position {self.seq}" if self.seq else "")
+        if self.entry_id is not None:
+            return f"audit entry {self.entry_id} ({where}): {self.what}"
+        if self.seal_id is not None:
+            return f"seal {self.seal_id}: {self.what}"
+        return f"{where or 'audit log'}: {self.what}"
+
+
+Checkpoints = dict[tuple[int, int], list[tuple[str, str]]]
+
+
+def verify(*, expect: dict[str, Any] | None = None) -> list[Problem]:
+    """Walk every chain, the seals and (optionally) an exported :func:`head_state`; return the
+    problems, at most one per chain (the first entry where that chain goes wrong)."""
+    problems: list[Problem] = []
+    problems += [Problem(f"the database no longer refuses changes to history: trigger {name} "
+                         "is missing or disabled") for name in appendonly.missing_triggers()]
+    seals = list(AuditSeal.objects.order_by("id"))
+    problems += _verify_seals(seals, expect)
+    checkpoints: Checkpoints = defaultdict(list)
+    for s in seals:
+        for chain, (seq, digest) in s.heads.items():
+            if seq:
+                checkpoints[(int(chain), int(seq))].append((f"seal {s.pk}", digest))
+    for chain, head in ((expect or {}).get("chains") or {}).items():
+        if head["seq"]:
+            checkpoints[(int(chain), int(head["seq"]))].append(("the exported head", head["hash"]))
+    chains = (set(AuditChainHead.objects.values_list("chain", flat=True))
+              | set(AuditEntry.objects.order_by().values_list("chain", flat=True).distinct())
+              | {chain for chain, _ in checkpoints})
+    for chain in sorted(chains):
+        problem = _verify_chain(chain, checkpoints)
+        if problem is not None:
+            problems.append(problem)
+    problems += _verify_events()
+    return problems
+
+
+def _verify_seals(seals: list[AuditSeal], expect: dict[str, Any] | None) -> list[Problem]:
+    prev = GENESIS
+    for s in seals:
+        if s.prev_hash != prev:
+            return [Problem("does not link to the seal before it: a seal was removed, inserted "
+                            "or altered", seal_id=s.pk)]
+        if _seal_hash(s) != s.hash:
+            return [Problem("altered: its content no longer matches its hash", seal_id=s.pk)]
+        prev = s.hash
+    exported = (expect or {}).get("seal")
+    if exported:
+        found = next((s for s in seals if s.pk == exported["id"]), None)
+        if found is None or found.hash != exported["hash"]:
+            return [Problem("the exported latest seal is missing or different: seals were "
+                            "removed or rewritten since the export", seal_id=exported["id"])]
+    return []
+
+
+def _verify_chain(chain: int, checkpoints: Checkpoints) -> Problem | None:
+    """Walk one chain in position order, in batches (it may hold millions of entries)."""
+    entries = AuditEntry.objects.filter(chain=chain).order_by("seq")
+    prev: AuditEntry | None = None
+    target: int | None = None  # the head's position, read after a first pass to the end
+    head: AuditChainHead | None = None
+    while True:
+        seen = prev.seq if prev else 0
+        batch = entries.filter(seq__gt=seen)
+        if target is not None:
+            batch = batch.filter(seq__lte=target)
+        page = list(batch[:_BATCH])
+        for entry in page:
+            problem = _check_entry(chain, entry, prev, checkpoints)
+            if problem is not None:
+                return problem
+            prev = entry
+        if len(page) == _BATCH:
+            continue
+        if target is not None:
+            break
+        # Read the head only now: a head read after the entries is never behind them, unless
+        # someone forged entries past it (writers commit entry and head together).
+        head = AuditChainHead.objects.filter(chain=chain).first()
+        target = head.last_seq if head else 0
+        if target <= (prev.seq if prev else 0):
+            break
+    seen = prev.seq if prev else 0
+    if head is None and prev is not None:
+        return Problem("the chain has entries but no head: its head row was removed",
+                       chain=chain)
+    if seen > target:
+        forged = entries.filter(seq__gt=target).first()
+        assert forged is not None
+        return Problem(f"inserted: it lies beyond the chain's recorded head (position {target})",
+                       entry_id=forged.pk, chain=chain, seq=forged.seq)
+    if seen < target:
+        return Problem(f"entries removed at the end: the chain stops at position {seen}, its "
+                       f"head says {target}", chain=chain, seq=seen + 1)
+    if head is not None and head.last_hash != (prev.hash if prev else GENESIS):
+        return Problem("the chain's head does not match its last entry (entries at the end "
+                       "were removed or rewritten)", entry_id=prev.pk if prev else None,
+                       chain=chain, seq=seen or None)
+    for (c, seq), labels in sorted(checkpoints.items()):
+        if c == chain and seq > seen:
+            return Problem(f"missing: {labels[0][0]} recorded this position, so entries at the "
+                           "end of the chain were removed", chain=chain, seq=seq)
+    return None
+
+
+def _check_entry(chain: int, entry: AuditEntry, prev: AuditEntry | None,
+                 checkpoints: Checkpoints) -> Problem | None:
+    expected = prev.seq + 1 if prev else 1
+    if entry.seq != expected:
+        after = f" (after audit entry {prev.pk})" if prev else ""
+        return Problem(f"removed: the entry at position {expected}{after} is missing; the next "
+                       f"one is audit entry {entry.pk}", chain=chain, seq=expected)
+    if prev is not None and entry.pk < prev.pk:
+        # Within a chain entries are written one after another, so ids rise with positions.
+        return Problem(f"inserted or moved: it was written after audit entry {entry.pk}, "
+                       "which follows it in the chain", entry_id=prev.pk, chain=chain,
+                       seq=prev.seq)
+    intact = compute_hash(entry) == entry.hash
+    if entry.prev_hash != (prev.hash if prev else GENESIS):
+        if intact and prev is not None:
+            # This entry is whole, so what precedes it is not what it was chained to.
+            return Problem(f"altered and re-hashed, or put in place of another: audit entry "
+                           f"{entry.pk}, which follows it, was chained to a different hash",
+                           entry_id=prev.pk, chain=chain, seq=prev.seq)
+        return Problem("does not link to the entry before it: it was altered, or entries "
+                       "before it were removed, inserted or reordered", entry_id=entry.pk,
+                       chain=chain, seq=entry.seq)
+    if not intact:
+        return Problem("altered: its content no longer matches its hash", entry_id=entry.pk,
+                       chain=chain, seq=entry.seq)
+    for label, digest in checkpoints.get((chain, entry.seq), ()):
+        if digest != entry.hash:
+            return Problem(f"differs from {label}: the chain was rewritten from here on",
+                           entry_id=entry.pk, chain=chain, seq=entry.seq)
+    return None
+
+
+def _verify_events() -> list[Problem]:
+    """Every domain event has its audit entry and every entry's event exists: an event written
+    around :func:`kindzicht.core.actions.record` (or an entry pointing nowhere) shows here."""
+    problems = []
+    unaudited = (DomainEvent.objects.filter(~Exists(AuditEntry.objects.filter(
+        event_id=OuterRef("pk")))).order_by("pk").values_list("pk", flat=True).first())
+    if unaudited is not None:
+        problems.append(Problem(f"domain event {unaudited} has no audit entry: it was written "
+                                "around the audit chain"))
+    dangling = (AuditEntry.objects.filter(event_id__isnull=False)
+                .filter(~Exists(DomainEvent.objects.filter(pk=OuterRef("event_id"))))
+                .order_by("pk").first())
+    if dangling is not None:
+        problems.append(Problem(f"its domain event {dangling.event_id} is missing",
+                                entry_id=dangling.pk, chain=dangling.chain, seq=dangling.seq))
+    return problems

@@ -1,0 +1,34 @@
+"""Notifications leave the outbox after commit, once, and a missed one is sent later."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from kindzicht.core.actions import Actor, notify
+from kindzicht.core.models import Notification
+from kindzicht.core.outbox import send_notification, send_pending
+from kindzicht.people.services import organisation_create
+
+
+def test_a_notification_is_mailed_after_commit_and_only_once(db, mailoutbox,
+                                                             django_capture_on_commit_callbacks):
+    org = organisation_create(Actor.system("test"), name="Wijkteam Zuid", sector="district_team",
+                              email="zuid@example.org")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        note = notify(org, "handover_offered", "Overdracht aangeboden", "Graag bevestigen.")
+        assert mailoutbox == []  # nothing leaves before the commit
+    assert [(m.subject, m.to) for m in mailoutbox] == [("Overdracht aangeboden",
+                                                        ["zuid@example.org"])]
+    assert Notification.objects.get(pk=note.pk).sent_at is not None
+    assert send_notification(note.pk) is False and send_pending() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_a_notification_whose_commit_hook_never_ran_is_sent_by_send_pending(db, mailoutbox):
+    org = organisation_create(Actor.system("test"), name="Jeugdhulp Oost", sector="youth_care",
+                              email="oost@example.org")
+    with transaction.atomic():  # on_commit hooks do not run inside the test's transaction
+        notify(org, "task_assigned", "Nieuwe taak")
+    assert mailoutbox == []
+    assert send_pending() == 1 and send_pending() == 0
+    assert [m.subject for m in mailoutbox] == ["Nieuwe taak"]
