@@ -154,7 +154,8 @@ def test_partner_who_joins_and_leaves(actor):
 
 
 def test_partner_relation_that_ends(actor):
-    """A partner of a parent who never lived in: family while the relation is valid."""
+    """A partner of a parent who never lived in: family while the relation is valid — up to,
+    not including, its end date (like a household membership's leaving day)."""
     with clock.frozen(START):
         mother, kid, partner = adult(), child(), adult()
         relate(mother, PARENT_OF, kid, valid_from=kid.birth_date)
@@ -163,8 +164,8 @@ def test_partner_relation_that_ends(actor):
         services.relation_end(actor, relation=rel, on=date(2023, 1, 31))
     assert partner.pk not in family_of(kid.pk, date(2022, 1, 31))
     assert family_of(kid.pk, date(2022, 2, 1))[partner.pk] == STEP_PARENT
-    assert family_of(kid.pk, date(2023, 1, 31))[partner.pk] == STEP_PARENT
-    assert partner.pk not in family_of(kid.pk, date(2023, 2, 1))
+    assert family_of(kid.pk, date(2023, 1, 30))[partner.pk] == STEP_PARENT
+    assert partner.pk not in family_of(kid.pk, date(2023, 1, 31))
 
 
 def test_other_children_in_the_household_are_household_members(actor):

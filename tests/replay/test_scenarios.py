@@ -3,7 +3,6 @@ expectations holding, well within the time a test suite can afford."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,9 @@ def test_shared_scenario_replays_with_its_expectations(path):
     from kindzicht.learning.replay.loader import load
     from kindzicht.learning.replay.runner import run
 
-    started = time.process_time()  # CPU time: the machines are shared, wall time varies
     result = run(load(path))
     assert result.expect.passed, "\n".join(result.expect.failures)
     assert all(a.result in ("ok", "refused") for a in result.actions)
-    assert time.process_time() - started < 20
 
 
 def test_the_real_actions_accept_every_file_the_contract_allows(make_specs):

@@ -215,9 +215,13 @@ def family_changed(actor: Actor, *, person_ids: list[int], household=None) -> No
     """A person joined or left a family: their active signals now open risk for the children
     they live with, and every affected child's matches are re-evaluated."""
     from kindzicht.index.matching import rematch
-    from kindzicht.index.models import Signal
+    from kindzicht.index.models import Match, Signal
 
     day = clock.today()
+    nearby = _neighbourhood(person_ids, household, day)
+    if not (Signal.objects.filter(ended_at__isnull=True, person_id__in=nearby).exists()
+            or Match.objects.filter(ended_on__isnull=True, child_id__in=nearby).exists()):
+        return  # no signal within reach: no risk to open, no match to change
     for sig in Signal.objects.filter(person_id__in=person_ids, ended_at__isnull=True).select_related(
             "organisation"):
         open_for(actor, [sig.person_id], opener=sig.organisation, event_id=None)
@@ -226,3 +230,20 @@ def family_changed(actor: Actor, *, person_ids: list[int], household=None) -> No
         affected |= set(household.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
                         .values_list("person_id", flat=True))
     rematch(actor, affected)
+
+
+def _neighbourhood(person_ids: list[int], household, day: date) -> set[int]:
+    """The people one relation or one household away: every family a change of these
+    people can alter is made of them (parents, partners, siblings through a parent,
+    household members)."""
+    ids = set(person_ids)
+    near = set(ids)
+    near |= set(Relation.objects.filter(person_id__in=ids).values_list("other_id", flat=True))
+    near |= set(Relation.objects.filter(other_id__in=ids).values_list("person_id", flat=True))
+    homes = set(HouseholdMembership.objects.filter(person_id__in=ids).values_list(
+        "household_id", flat=True))
+    if household is not None:
+        homes.add(household.pk)
+    near |= set(HouseholdMembership.objects.filter(household_id__in=homes).values_list(
+        "person_id", flat=True))
+    return near

@@ -24,8 +24,10 @@ HOUSEHOLD = "household_member"
 
 
 def _valid_on(day: date, start: str = "valid_from", end: str = "valid_to") -> Q:
+    """Valid on ``day``: from its first day up to, not including, its end date — the same
+    convention as a household membership's ``left_on``."""
     return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": day})) & (
-        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day}))
 
 
 def _member_on(day: date) -> Q:

@@ -73,7 +73,8 @@ def organisation_create(actor: Actor, *, name: str, sector: str, municipality_co
 
 def professional_create(actor: Actor, *, organisation: Organisation | None, username: str,
                         role: str, first_name: str = "", last_name: str = "", email: str = "",
-                        phone: str = "", password: str | None = None) -> Professional:
+                        phone: str = "", function: str = "",
+                        password: str | None = None) -> Professional:
     from .models import Role
 
     if role not in Role.values:
@@ -83,6 +84,7 @@ def professional_create(actor: Actor, *, organisation: Organisation | None, user
             raise ValidationError(f"User name {username!r} is taken.", field="username")
         pro = Professional(organisation=organisation, username=username, role=role,
                            first_name=first_name, last_name=last_name, email=email, phone=phone,
+                           function=function,
                            is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
         if password:
             pro.set_password(password)

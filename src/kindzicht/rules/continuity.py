@@ -33,11 +33,11 @@ class C1NobodyResponsible(Rule):
     defaults = {"days": 7}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         gaps = ResponsibilityPeriod.objects.filter(organisation__isnull=True, on__lte=ctx.as_of)
         if ctx.scope is not None:
             gaps = gaps.filter(child_id__in=ctx.scope)
         for gap in gaps:
+            n = self.days(ctx, child=gap.child_id)
             fires = day_after(gap.on, n)
             if gap.ended_on is not None and gap.ended_on <= fires:
                 continue
@@ -107,11 +107,11 @@ class C3RejectedMeasureNoAnswer(Rule):
     defaults = {"days": 14}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         decisions = Decision.objects.filter(decision__in=REJECTING_DECISIONS, on__lte=ctx.as_of)
         if ctx.scope is not None:
             decisions = decisions.filter(child_id__in=ctx.scope)
         for d in decisions.select_related("request"):
+            n = self.days(ctx, child=d.child_id)
             if not ctx.facts.at_risk(d.child_id, d.on):
                 continue
             until = day_after(d.on, n)
@@ -164,11 +164,12 @@ class C5HandoverStalled(Rule):
     defaults = {"days": 30, "declined_days": 7}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n, m = self.days(ctx), self.days(ctx, "declined_days")
         handovers = Handover.objects.filter(on__lte=ctx.as_of)
         if ctx.scope is not None:
             handovers = handovers.filter(child_id__in=ctx.scope)
         for h in handovers:
+            n = self.days(ctx, child=h.child_id)
+            m = self.days(ctx, "declined_days", child=h.child_id)
             if not ctx.facts.at_risk(h.child_id, h.on):
                 continue
             until = day_after(h.on, n)

@@ -9,7 +9,8 @@ findings. Rules read with set-based queries and never loop over every child in t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -48,8 +49,9 @@ class Rule:
     def occurrences(self, ctx: Context) -> Iterable[Occurrence]:
         raise NotImplementedError
 
-    def days(self, ctx: Context, name: str = "days") -> int:
-        return ctx.policy(f"{self.code}.{name}", self.defaults[name])
+    def days(self, ctx: Context, name: str = "days", *, child: int | None = None) -> int:
+        """A policy day count: the region's (of the child's municipality) or the default."""
+        return ctx.policy(f"{self.code}.{name}", self.defaults[name], child=child)
 
 
 CATALOGUE: dict[str, Rule] = {}
@@ -69,8 +71,27 @@ class Context:
     scope: set[int] | None = None
     region_id: int | None = None
 
-    def policy(self, key: str, default: int) -> int:
-        return self._policy.get((self.region_id, key), self._policy.get((None, key), default))
+    def policy(self, key: str, default: int, *, child: int | None = None) -> int:
+        national = self._policy.get((None, key), default)
+        if not self._regional_keys or key not in self._regional_keys:
+            return national
+        region = self.region_of(child) if child is not None else self.region_id
+        return self._policy.get((region, key), national)
+
+    @cached_property
+    def _regional_keys(self) -> set[str]:
+        return {k for r, k in self._policy if r is not None}
+
+    def region_of(self, child: int) -> int | None:
+        """The region of the municipality the child lives in (cached per evaluation)."""
+        cache = self.__dict__.setdefault("_regions", {})
+        if child not in cache:
+            from kindzicht.people.models import Municipality
+
+            code = self.facts.municipality_of(child, self.as_of)
+            cache[child] = Municipality.objects.filter(code=code).values_list(
+                "region_id", flat=True).first()
+        return cache[child]
 
     @cached_property
     def _policy(self) -> dict[tuple[int | None, str], int]:
@@ -90,13 +111,31 @@ def day_after(day: date, n: int) -> date:
     return day + timedelta(days=n)
 
 
+#: Optional measuring hook (``kindzicht bench``): ``(code) -> context manager``, entered around
+#: every step of a rule's occurrences() so time and queries are charged to that rule.
+measure: Callable[[str], AbstractContextManager] | None = None
+
+
 def evaluate(ctx: Context, codes: Iterable[str] | None = None) -> Iterator[Occurrence]:
     _load()
     for code in codes or CATALOGUE:
         rule = CATALOGUE[code]
-        for occ in rule.occurrences(ctx):
+        occurrences = rule.occurrences(ctx)
+        if measure is not None:
+            occurrences = _measured(code, occurrences)
+        for occ in occurrences:
             if ctx.in_scope(occ.child_id):
                 yield occ
+
+
+def _measured(code: str, occurrences: Iterable[Occurrence]) -> Iterator[Occurrence]:
+    steps = iter(occurrences)
+    while True:
+        with measure(code):  # type: ignore[misc]
+            occ = next(steps, None)
+        if occ is None:
+            return
+        yield occ
 
 
 def _load() -> None:

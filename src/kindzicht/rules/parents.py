@@ -30,7 +30,6 @@ class P1ParentsProblemsHidden(Rule):
     needs_open_risk = False
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         adult_orgs = [o for o, s in ctx.facts.sector.items() if s in ADULT_SECTORS]
         if not adult_orgs:
             return
@@ -56,7 +55,8 @@ class P1ParentsProblemsHidden(Rule):
                 for child in sorted(kids):
                     if (org, adult, child) in seen:
                         continue
-                    yield from self._check(ctx, n, org, adult, child, (start, end), seen)
+                    yield from self._check(ctx, self.days(ctx, child=child), org, adult,
+                                           child, (start, end), seen)
 
     def _check(self, ctx, n, org, adult, child, adult_iv, seen):
         child_orgs = ctx.facts.involvement([child])[child]
@@ -104,7 +104,6 @@ class P2ParentSteersHelp(Rule):
     needs_open_risk = False
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        window, count = self.days(ctx), self.days(ctx, "count")
         qs = Cooperation.objects.filter(kind="parent_declines", on__lte=ctx.as_of).order_by(
             "child_id", "at", "id")
         if ctx.scope is not None:
@@ -113,6 +112,7 @@ class P2ParentSteersHelp(Rule):
         for c in qs:
             by_child[c.child_id].append(c)
         for child, declines in by_child.items():
+            window, count = self.days(ctx, child=child), self.days(ctx, "count", child=child)
             for i, c in enumerate(declines):
                 recent = [d for d in declines[: i + 1] if (c.on - d.on).days <= window]
                 if len(recent) < count:
@@ -137,7 +137,6 @@ class P3PlanDrifts(Rule):
     defaults = {"days": 14}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         goals = Goal.objects.filter(on__lte=ctx.as_of).select_related("plan")
         for g in goals:
             updates = list(GoalUpdate.objects.filter(goal=g, on__lte=ctx.as_of).order_by("at"))
@@ -152,10 +151,11 @@ class P3PlanDrifts(Rule):
                 if not status_given:  # overdue, or (pending) will be if nothing happens
                     moments.append((day_after(due, 1), "overdue", g.event_id))
             for t, why, event in moments:
-                until = day_after(t, n)
                 for child in self._children(g.plan, t):
                     if ctx.scope is not None and child not in ctx.scope:
                         continue
+                    n = self.days(ctx, child=child)
+                    until = day_after(t, n)
                     if not ctx.facts.at_risk(child, t) or self._followed_up(g, child, t, until):
                         continue
                     state = "niet behaald" if why == "missed" else "over de datum"
@@ -210,8 +210,9 @@ class P4NoFamilyPlan(Rule):
     defaults = {"days": 30, "organisations": 2}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n, needed = self.days(ctx), self.days(ctx, "organisations")
         for child, risk_ivs in ctx.facts.risk.items():
+            n = self.days(ctx, child=child)
+            needed = self.days(ctx, "organisations", child=child)
             inv = ctx.facts.involvement([child])[child]
             if len(inv) < needed:
                 continue

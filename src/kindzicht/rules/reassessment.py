@@ -34,12 +34,12 @@ class R1NoReassessment(Rule):
     defaults = {"days": 14}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         for ev in LifeEvent.objects.filter(kind__in=R1_EVENTS, on__lte=ctx.as_of):
             children = children_in_family_of(_people_of(ev), ev.on)
             for child in sorted(children):
                 if not ctx.in_scope(child) or not ctx.facts.at_risk(child, ev.on):
                     continue
+                n = self.days(ctx, child=child)
                 until = day_after(ev.on, n)
                 if Assessment.objects.filter(child_id=child, on__gte=ev.on,
                                              on__lte=until).exists():
@@ -76,7 +76,6 @@ class R2OutOfSightByMoving(Rule):
     needs_open_risk = False
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        count, months = self.days(ctx, "count"), self.days(ctx, "months")
         per_child: dict[tuple[int, str], list[LifeEvent]] = defaultdict(list)
         for ev in LifeEvent.objects.filter(kind__in=["moved", "school_change"],
                                            on__lte=ctx.as_of).order_by("at", "id"):
@@ -90,6 +89,8 @@ class R2OutOfSightByMoving(Rule):
         for (child, kind), events in per_child.items():
             if not ctx.in_scope(child):
                 continue
+            count = self.days(ctx, "count", child=child)
+            months = self.days(ctx, "months", child=child)
             fired_until: date | None = None
             for i, ev in enumerate(events):
                 window = [e for e in events[: i + 1] if e.on > _months_before(ev.on, months)]
@@ -115,7 +116,6 @@ class R3FactorWithoutOwner(Rule):
     defaults = {"days": 14}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         assessments = Assessment.objects.filter(on__lte=ctx.as_of).order_by("child_id", "at", "id")
         if ctx.scope is not None:
             assessments = assessments.filter(child_id__in=ctx.scope)
@@ -123,6 +123,7 @@ class R3FactorWithoutOwner(Rule):
         for a in assessments:
             by_child[a.child_id].append(a)
         for child, items in by_child.items():
+            n = self.days(ctx, child=child)
             for i, a in enumerate(items):
                 next_on = items[i + 1].on if i + 1 < len(items) else None
                 factors = list(AssessmentFactor.objects.filter(assessment=a))

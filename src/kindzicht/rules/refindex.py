@@ -24,7 +24,6 @@ class V1SignalNotRegistered(Rule):
     defaults = {"days": 14}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         triggers = []
         concerns = Concern.objects.filter(on__lte=ctx.as_of).filter(
             Q(decided_on__isnull=True) | Q(decided_on__gt=F("on")))
@@ -46,6 +45,7 @@ class V1SignalNotRegistered(Rule):
         for kind, pk, child, org, t, event in triggers:
             if not ctx.facts.at_risk(child, t):
                 continue
+            n = self.days(ctx, child=child)
             until = day_after(t, n)
             if any(start <= until and (end is None or end >= t)
                    for start, end in signals.get((child, org), ())):
@@ -68,7 +68,6 @@ class V2MatchWithoutCoordinator(Rule):
     defaults = {"days": 14}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         rows = Match.objects.filter(on__lte=ctx.as_of).order_by("child_id", "level", "on", "id")
         if ctx.scope is not None:
             rows = rows.filter(child_id__in=ctx.scope)
@@ -81,6 +80,7 @@ class V2MatchWithoutCoordinator(Rule):
             else:
                 episodes.append((m.child_id, m.level, m.on, m.ended_on, [m]))
         for child, level, start, end, members in episodes:
+            n = self.days(ctx, child=child)
             fires = day_after(start, n)
             if end is not None and end <= fires:
                 continue

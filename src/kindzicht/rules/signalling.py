@@ -27,8 +27,8 @@ class K1GutFeelingNotShared(Rule):
     defaults = {"days": 7}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         for c in _concerns(ctx, kind="niet_pluis"):
+            n = self.days(ctx, child=c.child_id)
             if not ctx.facts.at_risk(c.child_id, c.on):
                 continue
             until = day_after(c.on, n)
@@ -86,8 +86,8 @@ class K3MeldcodeStalled(Rule):
     defaults = {"days": 28}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         for c in _concerns(ctx):
+            n = self.days(ctx, child=c.child_id)
             until = day_after(c.on, n)
             if c.decided_on is not None and c.decided_on <= until:
                 continue
@@ -111,7 +111,6 @@ class K4RequiredReportNotMade(Rule):
     defaults = {"days": 7}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         weighs = MeldcodeStep.objects.filter(step="weigh", on__lte=ctx.as_of).select_related(
             "concern").order_by("concern_id", "at", "id")
         if ctx.scope is not None:
@@ -127,6 +126,7 @@ class K4RequiredReportNotMade(Rule):
 
             if outcome(w.answers) != "report":
                 continue
+            n = self.days(ctx, child=c.child_id)
             until = day_after(w.on, n)
             if c.decided_on is not None and c.decided_on <= until:
                 if c.outcome == "report":
@@ -153,7 +153,6 @@ class K5PartnerNeverEngaged(Rule):
     defaults = {"days": 60}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        n = self.days(ctx)
         factors = AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of).select_related(
             "assessment")
         if ctx.scope is not None:
@@ -165,6 +164,7 @@ class K5PartnerNeverEngaged(Rule):
             a = f.assessment
             if not ctx.facts.at_risk(a.child_id, a.on):
                 continue
+            n = self.days(ctx, child=a.child_id)
             until = day_after(a.on, n)
             people = [a.child_id, *ctx.facts.family(a.child_id, a.on)]
             orgs = ctx.facts.involved_between(people, a.on, until)

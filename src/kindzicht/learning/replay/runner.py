@@ -118,7 +118,7 @@ def run(scenario: Scenario, *, on_day: OnDay | None = None, on_error: str = "rai
 
     ``on_day(day, ctx)`` is called after each simulated day (actions and sweep done) — for a
     training session that stops on a day; it makes the watchdog run every day. Otherwise the
-    watchdog skips days on which nothing can fall due (:func:`next_sweep_day`), unless
+    watchdog skips days on which nothing can fall due (its ``next_due``), unless
     ``every_day``. ``on_error="record"`` records an unexpected exception of an action as result
     ``error`` and goes on (the CLI); ``"raise"`` re-raises it (tests).
     """
@@ -147,15 +147,17 @@ def run(scenario: Scenario, *, on_day: OnDay | None = None, on_error: str = "rai
             for action in by_day.get(day, ()):
                 result.actions.append(_apply(ctx, specs[action.do], action, on_error))
             clock.set_now(end_of(day))
-            sweep(as_of=day, children=ctx.person_ids())
+            swept = sweep(as_of=day, children=ctx.person_ids())
             result.days_swept += 1
             if on_day is not None:
                 on_day(day, ctx)
             following = day + timedelta(days=1)
             if not every_day and on_day is None:
+                # skip to the next day with actions, or on which the watchdog says something
+                # can fall due (a reminder, a deadline, an escalation, a birthday at 18)
                 next_action = next((d for d in action_days if d > day), scenario.end)
-                if next_action > following:
-                    following = next_sweep_day(day, ctx, until=next_action)
+                due = swept.next_due
+                following = max(following, min(due, next_action) if due else next_action)
             day = following
         clock.set_now(end_of(scenario.end))
         raw_findings = list(analyse(as_of=scenario.end, children=ctx.person_ids()))
@@ -186,53 +188,6 @@ def run(scenario: Scenario, *, on_day: OnDay | None = None, on_error: str = "rai
     result.expect = evaluate(scenario.expect, result)
     result.seconds = time.monotonic() - started
     return result
-
-
-def next_sweep_day(day: date, ctx: ReplayContext, *, until: date) -> date:
-    """The first day after ``day`` (at the latest ``until``, the next day with actions) on
-    which the watchdog could raise something while nothing new is recorded — so days on which
-    nothing can fall due are skipped (scenario-format.md allows it) and a replay of years takes
-    seconds. A sweep's outcome changes without new facts only by the calendar: a rule's
-    occurrence reaching its reminder day or its deadline, an open alert reaching an escalation
-    day, or a young person nearing or reaching 18. The watchdog may answer this itself
-    (``next_due``); otherwise it is derived here from the same rule engine.
-    """
-    from kindzicht.rules import watchdog
-
-    ids = ctx.person_ids()
-    hook = getattr(watchdog, "next_due", None)
-    if hook is not None:
-        due = hook(as_of=day, children=ids)
-        return min(due, until) if due is not None and due > day else until
-
-    from kindzicht.people.models import Person
-    from kindzicht.rules.engine import Context, evaluate
-    from kindzicht.rules.models import Task, TaskStatus
-
-    reminder = getattr(watchdog, "REMINDER_DAYS", 2)
-    to_coordinators = getattr(watchdog, "ESCALATE_COORDINATORS_DAYS", 3)
-    to_municipality = getattr(watchdog, "ESCALATE_MUNICIPALITY_DAYS", 7) - to_coordinators
-    candidates: list[date] = []
-    for occ in evaluate(Context(as_of=day, scope=set(ids))):
-        if occ.resolved_on is not None and occ.resolved_on <= day:
-            continue
-        candidates += [occ.at - timedelta(days=reminder), occ.at]
-    for level, raised_on in Task.objects.filter(
-            kind="alert", status=TaskStatus.OPEN, child_id__in=ids, level__in=(0, 1)
-    ).values_list("level", "raised_on"):
-        candidates.append(raised_on + timedelta(days=to_coordinators if level == 0
-                                                else to_municipality))
-    for birth in Person.objects.filter(pk__in=ids).values_list("birth_date", flat=True):
-        adult = _birthday(birth, 18)
-        candidates += [adult, adult - timedelta(weeks=26)]
-    return min([c for c in candidates if day < c < until] + [until])
-
-
-def _birthday(birth: date, years: int) -> date:
-    try:
-        return birth.replace(year=birth.year + years)
-    except ValueError:  # born on 29 February
-        return date(birth.year + years, 3, 1)
 
 
 _KEY_FIELDS = {"person": ("people", "person"), "child": ("people", "person"),
