@@ -156,7 +156,7 @@ def run(scenario: Scenario, *, on_day: OnDay | None = None, on_error: str = "rai
                 # skip to the next day with actions, or on which the watchdog says something
                 # can fall due (a reminder, a deadline, an escalation, a birthday at 18)
                 next_action = next((d for d in action_days if d > day), scenario.end)
-                due = swept.next_due
+                due = getattr(swept, "next_due", None)
                 following = max(following, min(due, next_action) if due else next_action)
             day = following
         clock.set_now(end_of(scenario.end))
