@@ -217,3 +217,42 @@ def test_sweep_twice_raises_nothing_twice(world):
     assert {t.code for t in first} >= {"K1", "K3"}
     assert second == []
     assert date(2024, 3, 12) in {t.raised_on for t in first if t.code == "K1"}
+
+
+def test_a_mistaken_signal_is_corrected_by_a_correcting_action_not_an_edit(world):
+    from kindzicht.continuity.models import Correction
+
+    sig = signal_register(world.actors["school"], person=world.child)
+    with pytest.raises(ValidationError):
+        continuity.entry_correct(world.actors["school"], obj=sig, reason=" ")
+    with pytest.raises(Forbidden):
+        continuity.entry_correct(world.actors["wt"], obj=sig, reason="verkeerd kind")
+    continuity.entry_correct(world.actors["school"], obj=sig, reason="verkeerd kind")
+    sig.refresh_from_db()
+    assert sig.end_reason == "corrected" and sig.on == DAY  # the entry itself is kept
+    assert Correction.objects.get().reason == "verkeerd kind"
+    assert DomainEvent.objects.filter(type="entry_corrected").count() == 1
+
+
+def test_daily_digest_counts_open_work_once_a_day_without_names(world):
+    from django.core import mail
+
+    from kindzicht.rules.digest import send_digests
+    from kindzicht.rules.watchdog import sweep
+
+    concern_record(world.actors["school"], child=world.child, kind="niet_pluis")
+    later = DAY + timedelta(days=10)
+    with clock.frozen(later):
+        sweep(later)
+        with django_capture_on_commit():
+            assert send_digests(later) >= 1
+        assert send_digests(later) == 0
+    bodies = [m.body for m in mail.outbox if "open taken" in m.subject]
+    assert bodies and all(world.child.given_name not in b for b in bodies)
+    assert any("signalen" in b for b in bodies)
+
+
+def django_capture_on_commit():
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)

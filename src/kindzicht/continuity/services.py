@@ -18,6 +18,7 @@ from . import risk
 from .involvement import is_involved
 from .models import (
     DECIDING_SECTOR,
+    Correction,
     REJECTING_DECISIONS,
     REQUESTING_SECTORS,
     Basis,
@@ -404,3 +405,45 @@ def get_handover(pk: int) -> Handover:
         return Handover.objects.select_related("sender", "receiver", "child").get(pk=pk)
     except Handover.DoesNotExist as exc:
         raise NotFound("No such handover.", field="handover") from exc
+
+
+def entry_correct(actor: Actor, *, obj, reason: str) -> Correction:
+    """Correct a mistaken entry by a correcting action with a reason — history is never
+    edited. An involvement or signal entered by mistake is ended as ``corrected``; a handover
+    offered by mistake is withdrawn."""
+    from kindzicht.index.models import Signal
+
+    org = _org(actor)
+    if not (reason or "").strip():
+        raise ValidationError("A correction needs its reason.", field="reason")
+    owner = getattr(obj, "organisation_id", None) or getattr(obj, "sender_id", None)
+    if owner != org.pk:
+        raise Forbidden("Only the organisation that recorded it can correct an entry.",
+                        field="object")
+    with transaction.atomic():
+        stamp = _stamp()
+        if isinstance(obj, Involvement):
+            if obj.ended_at is not None:
+                raise Refused("This involvement has already ended.", field="object")
+            obj.ended_at, obj.ended_on = stamp["at"], stamp["on"]
+            obj.end_reason = f"correction: {reason.strip()}"
+            obj.save(update_fields=["ended_at", "ended_on", "end_reason"])
+        elif isinstance(obj, Signal):
+            if obj.ended_at is not None:
+                raise Refused("This signal has already ended.", field="object")
+            from kindzicht.index.services import signal_end
+
+            signal_end(actor, organisation=org, person=obj.person, reason="corrected")
+        elif isinstance(obj, Handover):
+            _close_handover(actor, obj, HandoverStatus.WITHDRAWN,
+                            f"correction: {reason.strip()}", "handover_withdrawn")
+        else:
+            raise ValidationError("This kind of entry cannot be corrected this way.",
+                                  field="object")
+        c = Correction.objects.create(object_type=obj._meta.label_lower, object_id=obj.pk,
+                                      reason=reason.strip(), organisation=org, **stamp)
+        person = getattr(obj, "person_id", None) or getattr(obj, "child_id", None)
+        c.event = record(actor, "entry_corrected", subjects=[person] if person else [], obj=c,
+                         payload={"object_type": c.object_type, "object_id": obj.pk})
+        c.save(update_fields=["event"])
+    return c

@@ -33,6 +33,11 @@ class Command(BaseCommand):
             by_code[t.code] = by_code.get(t.code, 0) + 1
         summary = ", ".join(f"{c}: {n}" for c, n in sorted(by_code.items())) or "niets nieuws"
         self.stdout.write(f"Sweep {day}: {len(raised)} nieuwe taken/signalen ({summary}).")
+        from kindzicht.rules.digest import send_digests
+
+        digests = send_digests(day)
+        if digests:
+            self.stdout.write(f"Dagelijkse samenvatting verstuurd aan {digests} professionals.")
         extra = self._retention(day)
         if extra:
             self.stdout.write(extra)
