@@ -34,11 +34,16 @@ def chromium(live_server, monkeypatch) -> Iterator[object]:
     require_tools()
     from playwright.sync_api import sync_playwright
 
+    from django.db import connections
+
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright's loop runs, Django keeps this test's connections per context, not
+        # per thread: close them here, or PostgreSQL cannot drop the test database later.
+        connections.close_all()
 
 
 @pytest.fixture
