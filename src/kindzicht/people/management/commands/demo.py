@@ -99,9 +99,18 @@ class Command(BaseCommand):
                 f"({options['families']} gezinnen) …")
             result = generate(options["families"], options["seed"], region=options["region"],
                               batch=100, progress=self._progress)
+            from kindzicht.people.cases import add_cases
+
+            cases = add_cases(result.person_ids)
+            result_cases = [f"  - {name}: {what}" for name, what in cases.children]
             _save_state(result)
             for line in describe(result):
                 out(line)
+            if result_cases:
+                out("")
+                out("Lopende casussen in de demo (zoek ze op naam):")
+                for line in result_cases:
+                    out(line)
         url = f"http://127.0.0.1:{options['port']}/"
         out("")
         out(f"Web: {url}   Beheer: {url}admin/   API: {url}api/v1/")
