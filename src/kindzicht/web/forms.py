@@ -98,8 +98,8 @@ class ResponsibilityTakeForm(forms.Form):
 
 
 class HandoverOfferForm(forms.Form):
-    receiver = forms.ModelChoiceField(label=_("Aan welke organisatie draagt u over?"),
-                                      queryset=None, empty_label=_("Kies een organisatie"))
+    receiver = forms.TypedChoiceField(label=_("Aan welke organisatie draagt u over?"),
+                                      coerce=int, empty_value=None)
     factors = forms.MultipleChoiceField(
         label=_("Risicofactoren die met de overdracht meegaan"), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -111,12 +111,20 @@ class HandoverOfferForm(forms.Form):
         from kindzicht.people.models import Organisation
 
         super().__init__(*args, **kwargs)
-        field = self.fields["receiver"]
-        field.queryset = Organisation.objects.filter(active=True).exclude(pk=sender.pk)
-        field.label_from_instance = lambda o: f"{o.name} — {o.get_sector_display()}"
+        # Every other active organisation, grouped by sector (a region has dozens).
+        self.organisations = {o.pk: o for o in Organisation.objects.filter(active=True)
+                              .exclude(pk=sender.pk).order_by("name")}
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for org in self.organisations.values():
+            groups.setdefault(str(org.get_sector_display()), []).append((org.pk, org.name))
+        self.fields["receiver"].choices = [("", _("Kies een organisatie"))] + sorted(
+            groups.items(), key=lambda group: group[0].casefold())
         self.fields["factors"].choices = factor_choices
         if not self.is_bound:
             self.initial.setdefault("factors", [c for c, _ in factor_choices])
+
+    def clean_receiver(self):
+        return self.organisations[self.cleaned_data["receiver"]]
 
 
 class HandoverAcceptForm(forms.Form):
