@@ -32,9 +32,8 @@ def chromium(live_server, monkeypatch) -> Iterator[object]:
     Playwright's sync API runs an event loop in this thread, so from here on Django must be
     told that the test's own (synchronous) ORM calls are fine."""
     require_tools()
-    from playwright.sync_api import sync_playwright
-
     from django.db import connections
+    from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
