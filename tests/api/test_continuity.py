@@ -97,7 +97,7 @@ class TestInvolvement:
                             {"reason": "klaar"}, format="json")
         body = assert_problem(response, 409, "person")
         assert body["type"].endswith(":continuity_guard")
-        assert "handover" in body["detail"] or "take" in body["detail"]
+        assert "overdracht" in body["detail"] and "veiligheidsregie" in body["detail"]
         assert snap.unchanged()
 
     def test_end_when_nobody_is_left_without(self, api, child, snapshot):

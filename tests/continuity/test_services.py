@@ -81,7 +81,7 @@ def test_live_guard_refuses_closure_and_says_which_handover_to_complete(world):
     with pytest.raises(GuardRefused) as exc:
         continuity.involvement_end(s, person=world.child, reason="klaar")
     assert world.orgs["wt"].name in exc.value.message
-    assert "confirm the start" in exc.value.message
+    assert "moet de start bevestigen" in exc.value.message
     assert writes() == before
     continuity.handover_confirm_start(wt, handover=h)
     continuity.involvement_end(s, person=world.child, reason="klaar")
@@ -256,3 +256,14 @@ def django_capture_on_commit():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def test_the_guard_speaks_the_users_language(world):
+    from django.utils import translation
+
+    concern_record(world.actors["school"], child=world.child, kind="observation")
+    continuity.involvement_start(world.actors["school"], person=world.child, service="x")
+    with translation.override("en"), pytest.raises(GuardRefused) as exc:
+        continuity.involvement_end(world.actors["school"], person=world.child, reason="x")
+    assert "holds safety responsibility" in exc.value.message
+    assert "veiligheidsregie" not in exc.value.message

@@ -8,6 +8,7 @@ writes nothing. The continuity guards refuse live and record the fact in reconst
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, notify, record
@@ -73,18 +74,27 @@ def involvement_start(actor: Actor, *, person: Person, service: str,
 
 
 def _guard_message(org: Organisation, child: Person) -> str:
-    pending = Handover.objects.filter(child=child, sender=org, status__in=[
-        HandoverStatus.OFFERED, HandoverStatus.ACCEPTED]).select_related("receiver").first()
-    if pending is not None:
-        step = ("the receiver must accept it and confirm the start" if pending.status ==
-                HandoverStatus.OFFERED else "the receiver must confirm the start")
-        return (f"{org.name} holds safety responsibility for {child.name}, who is at open risk. "
-                f"Complete the handover to {pending.receiver.name} first: {step}. Only then can "
-                f"{org.name} end its involvement.")
-    return (f"{org.name} holds safety responsibility for {child.name}, who is at open risk, and "
-            f"no successor has confirmed taking over. Offer a handover and have the receiver "
-            f"confirm the start, or have another organisation take responsibility, before ending "
-            f"the involvement.")
+    """What the user must do before the organisation can let go — the same words on the
+    screen, in the API and in a replay's refusal (Dutch first, English through i18n)."""
+    pending = (Handover.objects.filter(child=child, sender=org, status__in=[
+        HandoverStatus.OFFERED, HandoverStatus.ACCEPTED]).select_related("receiver")
+        .order_by("-at").first())
+    base = _("%(org)s heeft de veiligheidsregie voor %(child)s, die open risico heeft.") % {
+        "org": org.name, "child": child.name}
+    if pending is None:
+        return base + " " + _(
+            "Niemand heeft de overname nog bevestigd. Bied eerst een overdracht aan en laat "
+            "de ontvanger de start bevestigen, of laat een andere organisatie de "
+            "veiligheidsregie nemen. Daarna kunt u de betrokkenheid beëindigen.")
+    if pending.status == HandoverStatus.OFFERED:
+        step = _("%(receiver)s moet de overdracht accepteren en de start bevestigen") % {
+            "receiver": pending.receiver.name}
+    else:
+        step = _("%(receiver)s moet de start bevestigen") % {"receiver": pending.receiver.name}
+    return base + " " + _(
+        "Rond eerst de overdracht aan %(receiver)s af: %(step)s. Pas daarna kan %(org)s de "
+        "betrokkenheid beëindigen.") % {"receiver": pending.receiver.name, "step": step,
+                                        "org": org.name}
 
 
 def involvement_end(actor: Actor, *, person: Person, reason: str = "",
@@ -112,9 +122,9 @@ def involvement_end(actor: Actor, *, person: Person, reason: str = "",
             raise GuardRefused(_guard_message(org, person), field="person")
         if actor.is_live and at_risk and intensive and not (aftercare or "").strip():
             raise GuardRefused(
-                f"Intensive help for {person.name}, who is at open risk, cannot end without "
-                f"aftercare. Describe the aftercare (who does what, for how long).",
-                field="aftercare")
+                _("Intensieve hulp aan %(child)s, die open risico heeft, kan niet stoppen "
+                  "zonder nazorg. Beschrijf de nazorg: wie doet wat, en hoe lang.")
+                % {"child": person.name}, field="aftercare")
         stamp = _stamp()
         fact = InvolvementEnd.objects.create(person=person, organisation=org,
                                              at_open_risk=at_risk, held_responsibility=holds,
