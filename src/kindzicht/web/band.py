@@ -65,6 +65,10 @@ class Band:
     ticks: list[tuple[float, date]]
 
     @property
+    def has_blank(self) -> bool:
+        return any(s.kind == "none" for s in self.segments)
+
+    @property
     def rows(self) -> list[Segment]:
         """The table rows: held periods and gaps, newest first (the time without open risk
         and without a holder is not a row)."""
