@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kindzicht.core.models import Dated
+from kindzicht.people.sectors import SECTOR_CHOICES
 
 
 class ConcernKind(models.TextChoices):
@@ -74,9 +75,44 @@ class Report(Dated):
     concern = models.ForeignKey(Concern, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="reports")
     own_observation = models.BooleanField(default=True)
+    #: A joint consultation (CJG, ZAT, Veiligheidshuis) on whose behalf its coordinator reports.
+    on_behalf_of_group = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=ReportStatus.choices,
                               default=ReportStatus.RECEIVED)
     decline_reason = models.CharField(max_length=30, blank=True)
     decline_text = models.TextField(blank=True)
     handled_on = models.DateField(null=True, blank=True)
     handle_event_id = models.BigIntegerField(null=True, blank=True)
+
+
+class PartnerKnowledge(models.Model):
+    """The chain-partner knowledge base (ketenkaart): per sector what it can do, what it must
+    do, whom it reports to, and the misconceptions that cost children (findings.md 2.3). Not
+    person data; written by administrators, every change recorded like any admin write."""
+
+    sector = models.CharField(_("sector"), max_length=40, choices=SECTOR_CHOICES, unique=True)
+    can_do = models.TextField(_("wat deze partner kan"))
+    must_do = models.TextField(_("wat deze partner moet"))
+    reports_to = models.TextField(_("meldt aan / legt verantwoording af aan"))
+    misconceptions = models.TextField(
+        _("bekende misverstanden"), blank=True,
+        help_text=_("Eén misverstand per regel: het misverstand, een verticale streep (|) en "
+                    "hoe het werkelijk zit."))
+
+    class Meta:
+        ordering = ["sector"]
+        verbose_name = _("ketenpartner (kennisbank)")
+        verbose_name_plural = _("ketenpartners (kennisbank)")
+
+    def __str__(self) -> str:
+        return str(self.get_sector_display())
+
+    @property
+    def misconception_list(self) -> list[tuple[str, str]]:
+        """(misconception, how it really is) per non-empty line."""
+        out = []
+        for line in self.misconceptions.splitlines():
+            if line.strip():
+                myth, _sep, fact = line.partition("|")
+                out.append((myth.strip(), fact.strip()))
+        return out

@@ -32,19 +32,56 @@ def _require_child(person: Person) -> None:
         raise ValidationError(f"{person.name} is not a child (under 18).", field="child")
 
 
+MAX_OBSERVATIONS = 30
+MAX_OBSERVATION_LENGTH = 300
+
+
+def clean_observations(observations: object, *, required: bool = False) -> list[str]:
+    """Structured observations: a list of short texts (what was seen or heard, no
+    attachments). Blank items are dropped; anything else that is not a short text is refused."""
+    if observations is None:
+        observations = []
+    if not isinstance(observations, list | tuple):
+        raise ValidationError("Observations are a list of short texts.", field="observations")
+    clean = []
+    for i, item in enumerate(observations):
+        if not isinstance(item, str):
+            raise ValidationError("Each observation is a short text.",
+                                  field=f"observations.{i}")
+        item = " ".join(item.split())
+        if len(item) > MAX_OBSERVATION_LENGTH:
+            raise ValidationError(f"An observation is at most {MAX_OBSERVATION_LENGTH} "
+                                  f"characters.", field=f"observations.{i}")
+        if item:
+            clean.append(item)
+    if len(clean) > MAX_OBSERVATIONS:
+        raise ValidationError(f"At most {MAX_OBSERVATIONS} observations.", field="observations")
+    if required and not clean:
+        raise ValidationError("Name at least one signal you observed or heard.",
+                              field="observations")
+    return clean
+
+
 def concern_record(actor: Actor, *, child: Person, kind: str, source: str = "", text: str = "",
                    observations: list | None = None) -> Concern:
+    """A non-professional's information is recorded with its source (a relative, a neighbour,
+    a sports coach, anonymous …), so it can never be dropped as hearsay without a trace."""
     from kindzicht.continuity import risk
 
     if actor.organisation is None:
         raise Forbidden("Only a professional of an organisation can record a concern.")
     if kind not in ConcernKind.values:
         raise ValidationError(f"Unknown kind of concern {kind!r}.", field="kind")
+    source = (source or "").strip()
+    if kind == ConcernKind.NON_PROFESSIONAL and not source:
+        raise ValidationError("Say who the information comes from (a relative, a neighbour, a "
+                              "sports coach, anonymous …).", field="source")
+    clean = clean_observations(observations)
     _require_child(child)
     with transaction.atomic():
         c = Concern.objects.create(child=child, organisation=actor.organisation,
-                                   professional=actor.professional, kind=kind, source=source or "",
-                                   text=text or "", observations=observations or [], **_stamp())
+                                   professional=actor.professional, kind=kind, source=source,
+                                   text=text or "", observations=clean, **_stamp())
         c.event = record(actor, "concern_recorded", subjects=[child.pk], obj=c,
                          payload={"kind": kind})
         c.save(update_fields=["event"])
@@ -69,6 +106,18 @@ def _step(actor: Actor, concern: Concern, step: str, **fields) -> MeldcodeStep:
     return s
 
 
+def concern_map(actor: Actor, *, concern: Concern, observations: list,
+                note: str = "") -> MeldcodeStep:
+    """Step 1, map the signals: the observations as they stand now. Mapping again replaces the
+    concern's list; every mapping stays in the steps."""
+    clean = clean_observations(observations, required=True)
+    with transaction.atomic():
+        step = _step(actor, concern, "map", answers={"observations": clean}, note=note)
+        Concern.objects.filter(pk=concern.pk).update(observations=clean)
+    concern.observations = clean
+    return step
+
+
 def concern_consult(actor: Actor, *, concern: Concern, with_whom: str, note: str = "") -> MeldcodeStep:
     if with_whom not in ("colleague", "safe_at_home"):
         raise ValidationError("Consult a colleague or Veilig Thuis.", field="with")
@@ -91,14 +140,16 @@ def concern_weigh(actor: Actor, *, concern: Concern, answers: dict) -> MeldcodeS
             raise ValidationError(f"Answer question {q} with yes or no.", field=f"answers.{q}")
         clean[q] = v
     result = afwegingskader.outcome(clean)
-    step = _step(actor, concern, "weigh", answers=clean)
-    Concern.objects.filter(pk=concern.pk).update(weighing_outcome=result)
+    with transaction.atomic():
+        step = _step(actor, concern, "weigh", answers=clean)
+        Concern.objects.filter(pk=concern.pk).update(weighing_outcome=result)
     concern.weighing_outcome = result
     return step
 
 
 def concern_decide(actor: Actor, *, concern: Concern, outcome: str, reason: str = "",
-                   safe_at_home: Organisation | None = None) -> Concern:
+                   safe_at_home: Organisation | None = None,
+                   on_behalf_of_group: str = "") -> Concern:
     """Step 5. Departing from the afwegingskader needs a written reason (the replay records
     'not given in the scenario'); ``report`` also makes the report to Veilig Thuis."""
     from kindzicht.continuity import risk
@@ -127,7 +178,8 @@ def concern_decide(actor: Actor, *, concern: Concern, outcome: str, reason: str 
                                     "decide_event_id"])
         if outcome == Outcome.REPORT:
             report_make(actor, child=concern.child, own_observation=concern.kind not in NOT_OWN,
-                        concern=concern, safe_at_home=safe_at_home)
+                        concern=concern, safe_at_home=safe_at_home,
+                        on_behalf_of_group=on_behalf_of_group)
         risk.reevaluate(actor, [concern.child_id], event_id=event.pk)
     return concern
 
@@ -141,21 +193,36 @@ def default_safe_at_home(actor: Actor) -> Organisation:
 
 def report_make(actor: Actor, *, child: Person, own_observation: bool = True,
                 concern: Concern | None = None,
-                safe_at_home: Organisation | None = None) -> Report:
+                safe_at_home: Organisation | None = None,
+                on_behalf_of_group: str = "") -> Report:
+    """A melding at Veilig Thuis. A coordinator may make it on behalf of a joint consultation
+    (CJG, ZAT, Veiligheidshuis): ``on_behalf_of_group`` names the group Veilig Thuis sees."""
     from kindzicht.continuity import risk
 
     if actor.organisation is None:
         raise Forbidden("Only a professional of an organisation can report.")
+    group = " ".join((on_behalf_of_group or "").split())
+    if group and actor.role != "coordinator":
+        raise Forbidden("Only a coordinator reports on behalf of a joint consultation.",
+                        field="on_behalf_of_group")
+    if len(group) > 200:
+        raise ValidationError("The name of the consultation is at most 200 characters.",
+                              field="on_behalf_of_group")
+    if safe_at_home is not None and safe_at_home.sector != "safe_at_home":
+        raise ValidationError(f"{safe_at_home.name} is not a Veilig Thuis organisation.",
+                              field="safe_at_home")
     _require_child(child)
     vt = safe_at_home or default_safe_at_home(actor)
     with transaction.atomic():
         r = Report.objects.create(child=child, reporter=actor.organisation, safe_at_home=vt,
-                                  concern=concern, own_observation=own_observation, **_stamp())
+                                  concern=concern, own_observation=own_observation,
+                                  on_behalf_of_group=group, **_stamp())
         r.event = record(actor, "report_made", subjects=[child.pk], obj=r,
-                         payload={"own_observation": own_observation, "safe_at_home": vt.pk})
+                         payload={"own_observation": own_observation, "safe_at_home": vt.pk,
+                                  "on_behalf_of_group": group})
         r.save(update_fields=["event"])
-        notify(vt, "report", "Nieuwe melding", f"Melding van {actor.organisation.name}.",
-               person_id=child.pk)
+        body = f"Melding van {actor.organisation.name}" + (f" namens {group}" if group else "")
+        notify(vt, "report", "Nieuwe melding", f"{body}.", person_id=child.pk)
         risk.open_for(actor, [child.pk], opener=actor.organisation, event_id=r.event_id)
     return r
 
@@ -163,17 +230,32 @@ def report_make(actor: Actor, *, child: Person, own_observation: bool = True,
 DECLINE_REASONS = ("not_own_observation", "no_grounds", "other")
 
 
-def report_decline(actor: Actor, *, child: Person, reason: str, text: str = "") -> Report:
+def report_decline(actor: Actor, *, child: Person | None = None, reason: str, text: str = "",
+                   report: Report | None = None) -> Report:
+    """Veilig Thuis declines ``report`` (or the latest open report about ``child``) with a
+    reason. Declining because it is not an own observation is possible, and raises K2."""
     if actor.organisation is None or actor.organisation.sector != "safe_at_home":
         raise Forbidden("Only Veilig Thuis handles reports.")
     if reason not in DECLINE_REASONS:
         raise ValidationError("Give the reason for declining: not_own_observation, no_grounds "
                               "or other.", field="reason")
+    if reason == "other" and not (text or "").strip():
+        raise ValidationError("Explain the other reason for declining.", field="text")
+    if report is not None and report.safe_at_home_id != actor.organisation.pk:
+        raise Forbidden("This report was made to another organisation.", field="report")
+    if report is None and child is None:
+        raise ValidationError("Name the report or the child.", field="report")
     with transaction.atomic():
-        r = Report.objects.filter(child=child, safe_at_home=actor.organisation,
-                                  status=ReportStatus.RECEIVED).order_by("-at").first()
+        if report is not None:
+            r = Report.objects.select_for_update().filter(pk=report.pk).first()
+            if r is None or r.status != ReportStatus.RECEIVED:
+                raise Refused("This report is already handled.", field="report")
+        else:
+            r = Report.objects.filter(child=child, safe_at_home=actor.organisation,
+                                      status=ReportStatus.RECEIVED).order_by("-at").first()
         if r is None:
             raise Refused("There is no open report about this child to decline.", field="child")
+        child = r.child
         stamp = _stamp()
         r.status = ReportStatus.DECLINED
         r.decline_reason = reason
@@ -189,9 +271,17 @@ def report_decline(actor: Actor, *, child: Person, reason: str, text: str = "") 
     return r
 
 
+SAFETY_ASSESSMENT_WORKING_DAYS = 5
+
+
 def report_accept(actor: Actor, *, report: Report) -> Report:
-    """Veilig Thuis accepts: it becomes involved and takes safety responsibility."""
+    """Veilig Thuis accepts: it becomes involved, takes safety responsibility explicitly (its
+    legal role once a report is made), and owes its safety assessment (veiligheidsbeoordeling)
+    within five working days of the report."""
     from kindzicht.continuity.services import involvement_start, responsibility_take
+    from kindzicht.core.workdays import add_working_days
+    from kindzicht.rules.models import Task
+    from kindzicht.rules.tasks import task_create
 
     if actor.organisation is None or report.safe_at_home_id != actor.organisation.pk:
         raise Forbidden("This report was made to another organisation.", field="report")
@@ -209,4 +299,17 @@ def report_accept(actor: Actor, *, report: Report) -> Report:
                                           ended_at__isnull=True).exists():
             involvement_start(actor, person=report.child, service="onderzoek na melding")
         responsibility_take(actor, child=report.child, basis="investigation")
+        due = add_working_days(report.on, SAFETY_ASSESSMENT_WORKING_DAYS)
+        task = task_create(
+            organisation=actor.organisation, code="safety_assessment", key=f"report:{report.pk}",
+            child=report.child,
+            text=(f"Veiligheidsbeoordeling na de melding van {report.reporter.name}: uiterlijk "
+                  f"{SAFETY_ASSESSMENT_WORKING_DAYS} werkdagen na de melding."),
+            facts=[f"melding {report.on}", f"aangenomen {report.handled_on}"],
+            evidence=[e for e in (report.event_id, event.pk) if e])
+        if task is not None:
+            Task.objects.filter(pk=task.pk).update(due_on=due)
+        notify(report.reporter, "report_accepted", "Melding aangenomen",
+               f"{actor.organisation.name} heeft uw melding aangenomen.",
+               person_id=report.child_id)
     return report
