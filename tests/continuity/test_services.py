@@ -267,3 +267,21 @@ def test_the_guard_speaks_the_users_language(world):
         continuity.involvement_end(world.actors["school"], person=world.child, reason="x")
     assert "holds safety responsibility" in exc.value.message
     assert "veiligheidsregie" not in exc.value.message
+
+
+def test_a_municipality_answers_the_tasks_addressed_to_it(world):
+    from factories import OrganisationFactory, ProfessionalFactory, actor_of
+    from kindzicht.rules.tasks import task_answer, task_create
+
+    task = task_create(organisation=None, municipality_code="0344", code="C1", key="gap:1",
+                       child=world.child, text="Niemand verantwoordelijk", kind="alert",
+                       level=2)
+    elsewhere = OrganisationFactory(sector="municipality", municipality_code="0363")
+    with pytest.raises(Forbidden):
+        task_answer(actor_of(ProfessionalFactory(organisation=elsewhere)), task=task,
+                    status="done")
+    utrecht = OrganisationFactory(sector="municipality", municipality_code="0344")
+    task_answer(actor_of(ProfessionalFactory(organisation=utrecht)), task=task, status="done",
+                answer="Wijkteam Oost neemt de regie")
+    task.refresh_from_db()
+    assert task.status == "done" and task.answer == "Wijkteam Oost neemt de regie"

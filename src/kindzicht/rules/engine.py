@@ -106,6 +106,26 @@ class Context:
     def in_scope(self, child_id: int) -> bool:
         return self.scope is None or child_id in self.scope
 
+    @cached_property
+    def scope_people(self) -> set[int] | None:
+        """For an incremental sweep: the children in scope and everyone in their families
+        (facts about these people are all a scoped rule needs to read)."""
+        if self.scope is None:
+            return None
+        from kindzicht.people.family import families_of
+
+        fams = families_of(self.scope, self.as_of)
+        return set(self.scope) | {m for f in fams.values() for m in f}
+
+    @cached_property
+    def scope_households(self) -> set[int] | None:
+        if self.scope is None:
+            return None
+        from kindzicht.people.models import HouseholdMembership
+
+        return set(HouseholdMembership.objects.filter(person_id__in=self.scope).values_list(
+            "household_id", flat=True))
+
 
 def day_after(day: date, n: int) -> date:
     return day + timedelta(days=n)

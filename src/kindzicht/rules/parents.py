@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
+from django.db.models import Q
+
 from kindzicht.continuity.models import Handover, Request, ResponsibilityPeriod
 from kindzicht.index.models import Signal
 from kindzicht.meldcode.models import Report
@@ -35,10 +37,14 @@ class P1ParentsProblemsHidden(Rule):
             return
         from kindzicht.continuity.models import Involvement
 
-        pairs = set(Involvement.objects.filter(organisation_id__in=adult_orgs, on__lte=ctx.as_of)
-                    .values_list("organisation_id", "person_id"))
-        pairs |= set(Signal.objects.filter(organisation_id__in=adult_orgs, on__lte=ctx.as_of)
-                     .values_list("organisation_id", "person_id"))
+        involvements = Involvement.objects.filter(organisation_id__in=adult_orgs,
+                                                  on__lte=ctx.as_of)
+        signals = Signal.objects.filter(organisation_id__in=adult_orgs, on__lte=ctx.as_of)
+        if ctx.scope_people is not None:
+            involvements = involvements.filter(person_id__in=ctx.scope_people)
+            signals = signals.filter(person_id__in=ctx.scope_people)
+        pairs = set(involvements.values_list("organisation_id", "person_id"))
+        pairs |= set(signals.values_list("organisation_id", "person_id"))
         seen: set[tuple[int, int, int]] = set()
         for org, adult in sorted(pairs):
             intervals = ctx.facts.involvement([adult])[adult].get(org, [])
@@ -138,6 +144,9 @@ class P3PlanDrifts(Rule):
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         goals = Goal.objects.filter(on__lte=ctx.as_of).select_related("plan")
+        if ctx.scope is not None:
+            goals = goals.filter(Q(plan__child_id__in=ctx.scope)
+                                 | Q(plan__household_id__in=ctx.scope_households))
         for g in goals:
             updates = list(GoalUpdate.objects.filter(goal=g, on__lte=ctx.as_of).order_by("at"))
             moments: list[tuple[date, str, int | None]] = [

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
+from django.db.models import Q
+
 from kindzicht.continuity.models import Handover, InvolvementEnd
 from kindzicht.people.family import _member_on, children_in_family_of
 from kindzicht.people.models import HouseholdMembership
@@ -17,6 +19,14 @@ from .engine import Context, Occurrence, Rule, day_after, register
 R1_EVENTS = ["moved", "new_partner", "partner_left", "job_loss", "mental_health_admission",
              "mental_health_treatment", "addiction", "birth", "detention_release", "eviction",
              "separation"]
+
+
+def _scoped(ctx: Context, events):
+    """An incremental sweep reads only the life events of the scoped families."""
+    if ctx.scope is None:
+        return events
+    return events.filter(Q(person_id__in=ctx.scope_people)
+                         | Q(household_id__in=ctx.scope_households))
 
 
 def _people_of(ev: LifeEvent) -> list[int]:
@@ -34,7 +44,7 @@ class R1NoReassessment(Rule):
     defaults = {"days": 14}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        for ev in LifeEvent.objects.filter(kind__in=R1_EVENTS, on__lte=ctx.as_of):
+        for ev in _scoped(ctx, LifeEvent.objects.filter(kind__in=R1_EVENTS, on__lte=ctx.as_of)):
             children = children_in_family_of(_people_of(ev), ev.on)
             for child in sorted(children):
                 if not ctx.in_scope(child) or not ctx.facts.at_risk(child, ev.on):
@@ -77,8 +87,8 @@ class R2OutOfSightByMoving(Rule):
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         per_child: dict[tuple[int, str], list[LifeEvent]] = defaultdict(list)
-        for ev in LifeEvent.objects.filter(kind__in=["moved", "school_change"],
-                                           on__lte=ctx.as_of).order_by("at", "id"):
+        for ev in _scoped(ctx, LifeEvent.objects.filter(kind__in=["moved", "school_change"],
+                                                        on__lte=ctx.as_of)).order_by("at", "id"):
             if ev.kind == "school_change":
                 if ev.person_id:
                     per_child[(ev.person_id, ev.kind)].append(ev)

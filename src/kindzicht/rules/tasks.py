@@ -50,7 +50,7 @@ def task_create(*, organisation: Organisation | None, code: str, key: str,
 
 def task_answer(actor: Actor, *, task: Task, status: str, answer: str = "") -> Task:
     """Answer a task: done, or not applicable with a reason — kept beside the finding."""
-    if actor.organisation is None or task.organisation_id != actor.organisation.pk:
+    if not _may_answer(actor, task):
         raise Forbidden("This task belongs to another organisation.", field="task")
     if status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE):
         raise ValidationError("Answer done or not_applicable.", field="status")
@@ -66,6 +66,17 @@ def task_answer(actor: Actor, *, task: Task, status: str, answer: str = "") -> T
         record(actor, "task_answered", subjects=[task.child_id] if task.child_id else [],
                obj=task, payload={"status": status, "code": task.code})
     return task
+
+
+def _may_answer(actor: Actor, task: Task) -> bool:
+    """The organisation a task is addressed to answers it; a task addressed to a
+    municipality is answered by that municipality's own organisation."""
+    org = actor.organisation
+    if org is None:
+        return False
+    if task.organisation_id is not None:
+        return task.organisation_id == org.pk
+    return org.sector == "municipality" and org.municipality_code == task.municipality_code
 
 
 def task_reassign(actor: Actor, *, task: Task, to: Professional) -> Task:
