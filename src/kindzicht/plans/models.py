@@ -20,6 +20,10 @@ class FamilyPlan(Dated):
                                     related_name="plans_coordinated")
     replaced_on = models.DateField(null=True, blank=True)
     agreements = models.TextField(blank=True)
+    #: The professional of the coordinating organisation who owns the plan (de regisseur):
+    #: "1 gezin, 1 plan, 1 regisseur". Escalation tasks go to them first.
+    regisseur = models.ForeignKey("people.Professional", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="plans_owned")
 
 
 class GoalStatus(models.TextChoices):
@@ -55,6 +59,9 @@ class Cooperation(Dated):
                                      related_name="+")
     kind = models.CharField(max_length=20, choices=KINDS)
     help = models.CharField(max_length=300, blank=True)
+    #: A parent_declines that postpones the help rather than refusing it (both count for P2).
+    #: A database default too, so that bulk loaders that name their columns still insert.
+    postponed = models.BooleanField(default=False, db_default=False)
 
 
 class ShareBasis(models.TextChoices):
@@ -71,3 +78,25 @@ class Share(Dated):
                                         related_name="+")
     topic = models.TextField()
     basis = models.CharField(max_length=20, choices=ShareBasis.choices)
+
+
+class PlanAgreement(Dated):
+    """An agreement with the parents and what happens if it is not kept — written down so
+    that a broken agreement leads to the consequence agreed, not to another postponement."""
+
+    plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="parent_agreements")
+    text = models.TextField()
+    consequence = models.TextField(help_text="What happens if the agreement is not kept.")
+
+
+class PlanEvaluation(Dated):
+    """An evaluation moment of the plan: planned for ``due``, held on ``held_on`` with a note."""
+
+    plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="evaluations")
+    due = models.DateField()
+    held_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    held_event_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]

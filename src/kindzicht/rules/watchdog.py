@@ -141,6 +141,26 @@ def transition_tasks(day: date, weeks: int = 26) -> int:
     return n
 
 
+def goal_follow_up_tasks(day: date, children: Iterable[int] | None = None) -> list[Task]:
+    """Doorpakken (findings.md 2.1): a goal missed, or past its due date without a status,
+    gives the plan's coordinator a task to decide the follow-up, from the day it is missed or
+    the day after its due date; a task whose follow-up is now on record closes (P3's test).
+    The logic lives with the plans (kindzicht.plans.follow_up)."""
+    from kindzicht.plans import follow_up
+
+    follow_up.close_followed_up(day)
+    return follow_up.raise_tasks(day, children=children)
+
+
+def _goal_due_days(day: date) -> list[date]:
+    """The day after each open goal's due date: the sweep must run then (a replay skips)."""
+    from kindzicht.plans.models import Goal
+
+    return [d + timedelta(days=1) for d in Goal.objects.filter(
+        status__in=["open", "postponed"], due__gte=day, plan__replaced_on__isnull=True)
+        .values_list("due", flat=True).distinct()]
+
+
 class SweepResult(list):
     """The tasks a sweep raised, and ``next_due``: the first later day on which anything known
     now can fall due (a reminder, an alert, an escalation) — a replay may skip the days
@@ -175,7 +195,8 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
         _resolve(resolved, day)
         made += _escalate(day, ongoing)
         transition_tasks(day)
-        upcoming += _escalation_days(day) + _eighteenth_birthdays(day)
+        goal_follow_up_tasks(day, children)
+        upcoming += _escalation_days(day) + _eighteenth_birthdays(day) + _goal_due_days(day)
         made.next_due = min((d for d in upcoming if d > day), default=None)
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
                                       seconds=time.monotonic() - started)

@@ -1,0 +1,147 @@
+"""Doorpakken (findings.md 2.1): a goal that is missed, or passes its due date without a status,
+gives the plan's coordinator a task to decide the follow-up — a new goal or date, a request
+to the Raad, a report to Veilig Thuis, a handover (counting once its start is confirmed).
+
+The task is keyed per goal and per moment (the day the goal was marked missed, or the day
+after the due date in force), so a postponed goal that drifts again raises a new task. It
+closes as soon as a follow-up is on record; whether one is, is P3's own test
+(``P3PlanDrifts._followed_up``), so the task and the finding can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db.models import Q
+
+from kindzicht.people.models import Person
+from kindzicht.rules.models import Task, TaskStatus
+
+from .models import FamilyPlan, Goal, GoalStatus
+
+CODE = "goal_follow_up"
+
+
+def task_key(goal_id: int, moment: date) -> str:
+    return f"goal:{goal_id}:{moment.isoformat()}"
+
+
+def parse_key(key: str) -> tuple[int, date] | None:
+    try:
+        _kind, goal_id, moment = key.split(":", 2)
+        return int(goal_id), date.fromisoformat(moment)
+    except ValueError:
+        return None
+
+
+def moment_of(goal: Goal, day: date) -> date | None:
+    """From which day the goal needs a decision, as of ``day`` (None: it does not)."""
+    if goal.status == GoalStatus.MISSED and goal.status_on and goal.status_on <= day:
+        return goal.status_on
+    if goal.status in (GoalStatus.OPEN, GoalStatus.POSTPONED) and goal.due < day:
+        return goal.due + timedelta(days=1)
+    return None
+
+
+def children_of(plan: FamilyPlan, day: date) -> list[int]:
+    from kindzicht.rules.parents import P3PlanDrifts
+
+    return P3PlanDrifts._children(plan, day)
+
+
+def followed_up(goal: Goal, moment: date, day: date) -> bool:
+    """A follow-up is on record for one of the plan's children between ``moment`` and ``day``
+    — P3's test, reused — or the goal was met after all."""
+    from kindzicht.rules.parents import P3PlanDrifts
+
+    if goal.status == GoalStatus.MET:
+        return True
+    return any(P3PlanDrifts._followed_up(goal, child, moment, day)
+               for child in children_of(goal.plan, moment))
+
+
+def follow_up_days() -> int:
+    """P3's default day count: the follow-up is due before P3 would report the drift."""
+    from kindzicht.rules.parents import P3PlanDrifts
+
+    return P3PlanDrifts.defaults["days"]
+
+
+def _task_text(goal: Goal, moment: date) -> str:
+    state = ("is niet behaald" if goal.status == GoalStatus.MISSED
+             else f"is over de datum ({goal.due:%d-%m-%Y}) zonder status")
+    return (f"Doorpakken: het doel ‘{goal.text}’ uit het gezinsplan {state}. Besluit over het "
+            f"vervolg: een nieuw doel of een nieuwe datum, een verzoek aan de Raad, een melding "
+            f"bij Veilig Thuis of een overdracht.")
+
+
+def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Task]:
+    """Give the coordinator of every current plan a task for each goal that needs a decision
+    as of ``day`` and has none on record yet. Idempotent (one task per goal and moment)."""
+    from kindzicht.rules.tasks import task_create
+
+    goals = (Goal.objects.filter(plan__replaced_on__isnull=True, on__lte=day)
+             .filter(Q(status=GoalStatus.MISSED, status_on__lte=day)
+                     | Q(status__in=[GoalStatus.OPEN, GoalStatus.POSTPONED], due__lt=day))
+             .select_related("plan", "plan__coordinator", "plan__regisseur"))
+    if children is not None:
+        from kindzicht.people.models import HouseholdMembership
+
+        scope = set(children)
+        homes = HouseholdMembership.objects.filter(person_id__in=scope).values("household_id")
+        goals = goals.filter(Q(plan__child_id__in=scope) | Q(plan__household_id__in=homes))
+    goals = list(goals)
+    known = set(Task.objects.filter(code=CODE, key__in=[
+        task_key(g.pk, m) for g in goals if (m := moment_of(g, day))]).values_list("key",
+                                                                                  flat=True))
+    made: list[Task] = []
+    for goal in goals:
+        moment = moment_of(goal, day)
+        if moment is None or task_key(goal.pk, moment) in known:
+            continue
+        if followed_up(goal, moment, day):
+            continue
+        plan = goal.plan
+        child = plan.child if plan.child_id else None
+        if child is None:  # a household plan: the task names its youngest child then
+            kids = children_of(plan, moment)
+            child = Person.objects.filter(pk__in=kids).order_by("-birth_date", "pk").first()
+        task = task_create(
+            organisation=plan.coordinator, code=CODE, key=task_key(goal.pk, moment),
+            child=child, text=_task_text(goal, moment), kind="task", raised_on=moment,
+            due_in_days=follow_up_days(),
+            facts=[f"doel: {goal.text}", f"eigenaar: {goal.owner.name}",
+                   f"datum: {goal.due:%d-%m-%Y}", f"stand: {goal.get_status_display()}"])
+        if task is None:
+            continue
+        if plan.regisseur_id and plan.regisseur.is_active:
+            Task.objects.filter(pk=task.pk).update(assignee=plan.regisseur)
+            task.assignee = plan.regisseur
+        made.append(task)
+    return made
+
+
+def close_followed_up(day: date, *, goals: Iterable[Goal] | None = None,
+                      answer: str = "") -> int:
+    """Close the open follow-up tasks whose goal now has a follow-up on record."""
+    tasks = Task.objects.filter(code=CODE, status=TaskStatus.OPEN)
+    if goals is not None:
+        ids = {g.pk for g in goals}
+        tasks = tasks.filter(Q(*[Q(key__startswith=f"goal:{i}:") for i in ids],
+                               _connector=Q.OR)) if ids else tasks.none()
+    parsed = {t.pk: parse_key(t.key) for t in tasks}
+    by_id = Goal.objects.select_related("plan").in_bulk(
+        [p[0] for p in parsed.values() if p])
+    done = []
+    for task_id, p in parsed.items():
+        if p is None or p[0] not in by_id:
+            continue
+        goal, moment = by_id[p[0]], p[1]
+        if followed_up(goal, moment, day):
+            done.append(task_id)
+    if done:
+        Task.objects.filter(pk__in=done).update(
+            status=TaskStatus.DONE, answered_on=day,
+            answer=answer or "Vervolg vastgelegd: er is doorgepakt.")
+    return len(done)
