@@ -37,7 +37,6 @@ from ..forms import (
     ResponsibilityTakeForm,
 )
 from ..labels import factor_label
-from ..refusals import refusal_text
 from ..selectors import child_continuity, handover_for, my_children, person_get
 
 
@@ -101,7 +100,7 @@ def involvement_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.involvement_end(act, person=person, **form.cleaned_data)
         except GuardRefused as exc:
-            refusal = refusal_text(exc, organisation=act.organisation, child=person)
+            refusal = exc.message  # the service's own words, in the user's language
             if exc.field == "aftercare":
                 form.add_error("aftercare", refusal)
         except KindzichtError as exc:
