@@ -73,4 +73,9 @@ def domain_of(code: str) -> str | None:
 
 def specialist_sector(code: str) -> str | None:
     entry = FACTORS.get(code)
-    return entry[1] if entry else None
+    if entry is None:  # a region's own code (RegionalFactor) may need a specialist sector too
+        from .models import RegionalFactor
+
+        return RegionalFactor.objects.filter(code=code).exclude(specialist_sector="") \
+            .values_list("specialist_sector", flat=True).first()
+    return entry[1]

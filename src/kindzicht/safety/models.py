@@ -70,3 +70,28 @@ class LifeEvent(Dated):
     derived = models.BooleanField(default=False)
     organisation = models.ForeignKey("people.Organisation", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+
+
+class RegionalFactor(models.Model):
+    """A risk factor code a region adds to the standard list (findings.md, Factor codes): an
+    assessment of a child living in that region may name it. ``specialist_sector`` is the
+    sector the factor needs (K5), if any."""
+
+    region = models.ForeignKey("people.Region", on_delete=models.CASCADE,
+                               related_name="factors")
+    code = models.CharField(max_length=60)
+    domain = models.CharField(max_length=10, choices=[
+        ("child", _("kind")), ("parent", _("ouder")), ("family", _("gezin")),
+        ("context", _("sociaal-economisch en cultureel"))])
+    label = models.CharField(_("omschrijving"), max_length=200,
+                             help_text="The Dutch label the screens show.")
+    specialist_sector = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["region", "domain", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="regional_factor_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.region})"
