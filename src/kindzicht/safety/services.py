@@ -14,7 +14,8 @@ from kindzicht.core.actions import Actor, record
 from kindzicht.core.errors import Forbidden, Refused, ValidationError
 from kindzicht.people.models import Household, Organisation, Person
 
-from .factors import DOMAINS, FACTORS
+from . import reassessment
+from .factors import DOMAINS
 from .models import Assessment, AssessmentFactor, FactorOwnership, LifeEvent, RiskLevel, Safety
 
 
@@ -39,12 +40,14 @@ def assessment_record(actor: Actor, *, child: Person, safety: str, risk: str,
     if risk not in RiskLevel.values:
         raise ValidationError(f"Unknown risk level {risk!r}.", field="risk")
     clean: list[tuple[str, str, Organisation]] = []
+    # The standard codes, and the codes of the region the child lives in (RegionalFactor).
+    known = _factor_list(child)
     for i, f in enumerate(factors or []):
         code, domain = f.get("code"), f.get("domain")
-        if code not in FACTORS:
+        if code not in known:
             raise ValidationError(f"Unknown factor code {code!r}.", field=f"factors[{i}].code")
-        if domain not in DOMAINS or FACTORS[code][0] != domain:
-            raise ValidationError(f"Factor {code} belongs to domain {FACTORS[code][0]}, not "
+        if domain not in DOMAINS or known[code] != domain:
+            raise ValidationError(f"Factor {code} belongs to domain {known[code]}, not "
                                   f"{domain!r}.", field=f"factors[{i}].domain")
         owner = f.get("owner") or org
         if not isinstance(owner, Organisation):
@@ -71,7 +74,16 @@ def assessment_record(actor: Actor, *, child: Person, safety: str, risk: str,
             open_risk.open_for(actor, [child.pk], opener=org, event_id=a.event_id)
         else:
             open_risk.reevaluate(actor, [child.pk], event_id=a.event_id)
+        # The child is re-assessed: its open re-assessment tasks (herbeoordeling) are done.
+        reassessment.close_for_assessment(a)
     return a
+
+
+def _factor_list(child: Person) -> dict[str, str]:
+    """{code: domain} an assessment of this child may name today (standard + regional)."""
+    from .regional import factors_for_child
+
+    return {code: f.domain for code, f in factors_for_child(child.pk, clock.today()).items()}
 
 
 def _own(child: Person, code: str, org: Organisation, via: str, event_id: int | None) -> None:
@@ -153,4 +165,6 @@ def life_event_record(actor: Actor, *, kind: str, person: Person | None = None,
         ev.event = record(actor, "life_event_recorded", subjects=subjects, obj=ev,
                           payload={"kind": kind, "derived": derived})
         ev.save(update_fields=["event"])
+        # A re-assessment task (herbeoordeling) for each child at open risk in the family.
+        reassessment.tasks_for_life_event(ev)
     return ev
