@@ -122,10 +122,15 @@ class Facts:
     # -- involvement (findings.md 'Involved') ---------------------------------------------------
     def involvement(self, person_ids: Iterable[int]) -> dict[int, dict[int, list[Interval]]]:
         """person -> organisation -> intervals during which it was involved."""
+        missing = [p for p in set(person_ids) if p not in self._involved]
+        for start in range(0, len(missing), 5000):  # bounded IN lists
+            self._load_involvement(missing[start:start + 5000])
+        return {p: self._involved[p] for p in person_ids}
+
+    def _load_involvement(self, missing: list[int]) -> None:
         from kindzicht.index.models import Signal
         from kindzicht.meldcode.models import Concern
 
-        missing = [p for p in set(person_ids) if p not in self._involved]
         if missing:
             got: dict[int, dict[int, list[Interval]]] = {p: defaultdict(list) for p in missing}
 
@@ -149,11 +154,13 @@ class Facts:
                     child_id__in=missing, organisation__isnull=False).values_list(
                     "child_id", "organisation_id", "on", "ended_on"):
                 add(p, o, s, e)
-            for h in Handover.objects.filter(child_id__in=missing, accepted_on__isnull=False):
-                end = h.confirmed_on or h.declined_on or h.withdrawn_on
-                add(h.child_id, h.receiver_id, h.accepted_on, end)
+            for child, receiver, accepted, confirmed, declined, withdrawn in \
+                    Handover.objects.filter(child_id__in=missing,
+                                            accepted_on__isnull=False).values_list(
+                        "child_id", "receiver_id", "accepted_on", "confirmed_on", "declined_on",
+                        "withdrawn_on"):
+                add(child, receiver, accepted, confirmed or declined or withdrawn)
             self._involved.update({p: dict(v) for p, v in got.items()})
-        return {p: self._involved[p] for p in person_ids}
 
     def involved_on(self, person_id: int, day: date) -> set[int]:
         return {o for o, ivs in self.involvement([person_id])[person_id].items()

@@ -219,6 +219,7 @@ class P4NoFamilyPlan(Rule):
     defaults = {"days": 30, "organisations": 2}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
+        ctx.facts.involvement(list(ctx.facts.risk))  # one batch for every child at risk
         for child, risk_ivs in ctx.facts.risk.items():
             n = self.days(ctx, child=child)
             needed = self.days(ctx, "organisations", child=child)

@@ -19,6 +19,16 @@ def _concerns(ctx: Context, **filters):
     return qs
 
 
+def _step_days(concern_ids: list[int], kinds: list[str]) -> dict[int, list]:
+    """concern id -> [(day, moment)] of its steps of these kinds, in one query."""
+    out: dict[int, list] = {}
+    for cid, on, at in MeldcodeStep.objects.filter(concern_id__in=concern_ids,
+                                                   step__in=kinds).values_list(
+            "concern_id", "on", "at"):
+        out.setdefault(cid, []).append((on, at))
+    return out
+
+
 @register
 class K1GutFeelingNotShared(Rule):
     code = "K1"
@@ -27,12 +37,14 @@ class K1GutFeelingNotShared(Rule):
     defaults = {"days": 7}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        for c in _concerns(ctx, kind="niet_pluis"):
+        concerns = list(_concerns(ctx, kind="niet_pluis"))
+        consults = _step_days([c.pk for c in concerns], ["consult"])
+        for c in concerns:
             n = self.days(ctx, child=c.child_id)
             if not ctx.facts.at_risk(c.child_id, c.on):
                 continue
             until = day_after(c.on, n)
-            if c.steps.filter(step="consult", on__lte=until).exists():
+            if any(day <= until for day, _at in consults.get(c.pk, ())):
                 continue
             yield Occurrence(
                 code=self.code, child_id=c.child_id, at=day_after(until, 1),
@@ -64,9 +76,11 @@ class K2ReportDropped(Rule):
                 evidence=[e for e in (r.event_id, r.handle_event_id) if e],
                 facts=[f"{r.on}: melding", f"{r.handled_on}: afgewezen (geen eigen waarneming)"],
             )
-        for c in _concerns(ctx, kind__in=["second_hand", "non_professional"],
-                           outcome="no_concern", decided_on__lte=ctx.as_of):
-            if c.steps.filter(step__in=["consult", "talk"], at__lte=c.decided_at).exists():
+        dropped = list(_concerns(ctx, kind__in=["second_hand", "non_professional"],
+                                 outcome="no_concern", decided_on__lte=ctx.as_of))
+        steps = _step_days([c.pk for c in dropped], ["consult", "talk"])
+        for c in dropped:
+            if any(at <= c.decided_at for _day, at in steps.get(c.pk, ())):
                 continue
             yield Occurrence(
                 code=self.code, child_id=c.child_id, at=c.decided_on, key=f"concern:{c.pk}",
