@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-
 from factories import OrganisationFactory, ProfessionalFactory
+
 from kindzicht.core.models import AuditEntry, DomainEvent
 from kindzicht.meldcode.models import PartnerKnowledge
 from kindzicht.people.sectors import SECTORS

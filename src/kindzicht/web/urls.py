@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
+from .meldcode_urls import urlpatterns as meldcode_urlpatterns
+from .safety_urls import urlpatterns as safety_urlpatterns
 from .views import continuity, home, people, tasks
 
 app_name = "web"
@@ -31,4 +33,5 @@ urlpatterns = [
     path("kinderen/", continuity.children, name="my_children"),
     path("taken/", tasks.tasks, name="tasks"),
     path("taken/<int:pk>/", tasks.task_answer, name="task_answer"),
-]
+] + meldcode_urlpatterns
+urlpatterns += safety_urlpatterns

@@ -58,6 +58,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         from .continuity import child_context
 
         context.update(child_context(request, profile.person))
+        from .meldcode import person_context
+
+        context.update(person_context(request, profile.person))
+    from .safety import safety_context
+
+    context.update(safety_context(request, profile.person))
     return render(request, "web/person_detail.html", context)
 
 
