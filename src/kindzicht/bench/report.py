@@ -1,0 +1,129 @@
+"""The bench's figures as text (the command prints them; docs/benchmarks.md quotes them) and
+as plain data (``--json``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime
+
+from .sweep import BenchReport, SweepRun, cpu_count
+
+TARGETS = {"full": 60.0, "incremental": 2.0}
+
+
+def _s(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x:,.3f}" if x < 10 else f"{x:,.1f}"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    if a is None or b is None or b <= 0:
+        return "—"
+    return f"×{a / b:,.0f}" if a / b >= 10 else f"×{a / b:,.1f}"
+
+
+def text(r: BenchReport) -> str:
+    out: list[str] = []
+    add = out.append
+    add(f"kindzicht bench sweep — {r.children:,} kinderen met een open risico, per {r.as_of} "
+        f"(seed {r.seed})")
+    add(f"database: {r.target}; machine: {cpu_count()} cores, load average "
+        f"{r.load_before} (start) / {r.load_after} (eind)")
+    add(f"code: {r.code}; één query-rondgang (SELECT 1, mediaan): {r.roundtrip_ms:.2f} ms")
+    if r.build:
+        b = r.build
+        add("")
+        add(f"Populatie: {b.families:,} gezinnen, {b.rows.get('people_person', 0):,} personen, "
+            f"{b.organisations:,} organisaties, {b.total_rows:,} rijen")
+        add(f"  opgebouwd in {_s(b.seconds_total)} s (COPY {_s(b.seconds_generate)} s, indexen en "
+            f"constraints {_s(b.seconds_constraints)} s, VACUUM ANALYZE {_s(b.seconds_analyze)} s)")
+        top = sorted(b.rows.items(), key=lambda kv: -kv[1])
+        add("  " + ", ".join(f"{k} {v:,}" for k, v in top if v))
+    elif r.reused:
+        add("Populatie: hergebruikt (--reuse); sweeps zijn dan niet koud.")
+    floor_full = sum(f.seconds for f in r.floor_full) if r.floor_full else None
+    floor_scoped = sum(f.seconds for f in r.floor_scoped) if r.floor_scoped else None
+    add("")
+    add("Tijden (wandklok)")
+    for s in r.sweeps:
+        target = TARGETS["incremental" if s.children is not None else "full"]
+        floor_s = floor_scoped if s.children is not None else floor_full
+        status = "" if s.finished else f"  GESTOPT na het budget (> {_s(s.seconds)} s)"
+        scope = f" ({s.children:,} kinderen)" if s.children is not None else ""
+        add(f"  {s.label + scope:<38} {_s(s.seconds):>10} s  doel < {target:.0f} s  "
+            f"{s.queries:,} queries, {s.raised:,} taken  vs vloer {_ratio(s.seconds, floor_s)}"
+            f"{status}")
+    if r.changes:
+        c = r.changes
+        add(f"  {c.made:,} wijzigingen via de services{'':<8} {_s(c.seconds):>10} s  "
+            f"({c.seconds / max(c.made, 1) * 1000:.1f} ms per wijziging; {c.refused} "
+            f"geweigerd en overgedaan)")
+    if floor_full is not None:
+        add(f"  {'vloer: alle regels als SQL (volledig)':<38} {_s(floor_full):>10} s")
+    if floor_scoped is not None:
+        add(f"  {'vloer: alle regels als SQL (gewijzigd)':<38} {_s(floor_scoped):>10} s")
+    add("")
+    add(_rule_table(r))
+    for s in r.sweeps:
+        if s.phases:
+            add("")
+            add(f"Watchdog-fasen, {s.label}:")
+            for name, f in sorted(s.phases.items(), key=lambda kv: -kv[1].seconds):
+                add(f"  {name:<22} {_s(f.seconds):>10} s {f.queries:>10,} queries")
+            rest = s.seconds - sum(f.seconds for f in s.rules.values()) - sum(
+                f.seconds for f in s.phases.values())
+            add(f"  {'(overig)':<22} {_s(rest):>10} s")
+    return "\n".join(out)
+
+
+def _rule_table(r: BenchReport) -> str:
+    sweep: SweepRun | None = r.sweeps[0] if r.sweeps else None
+    inc = next((s for s in r.sweeps if s.children is not None), None)
+    floors = {f.code: f for f in r.floor_full}
+    floors_scoped = {f.code: f for f in r.floor_scoped}
+    est = {e.code: e for e in r.estimates}
+    codes = list(dict.fromkeys([*(sweep.rules if sweep else {}), *floors, *est]))
+    lines = ["Per regel (volledige sweep koud | incrementeel | vloer volledig | vloer gewijzigd)",
+             f"  {'regel':<5} {'sweep s':>9} {'queries':>9} {'voork.':>7} {'inc s':>8} "
+             f"{'vloer s':>8} {'rijen':>7} {'ratio':>7} {'vl.inc s':>8}"
+             + ("  alleen-lezen schatting" if est else "")]
+    for code in sorted(codes, key=lambda c: -(sweep.rules[c].seconds if sweep and c in
+                                                sweep.rules else 0)):
+        f = sweep.rules.get(code) if sweep else None
+        i = inc.rules.get(code) if inc else None
+        fl = floors.get(code)
+        fs = floors_scoped.get(code)
+        line = (f"  {code:<5} {_s(f.seconds if f else None):>9} "
+                f"{(f.queries if f else 0):>9,} {max((f.steps if f else 1) - 1, 0):>7,} "
+                f"{_s(i.seconds if i else None):>8} {_s(fl.seconds if fl else None):>8} "
+                f"{(fl.rows if fl else 0):>7,} "
+                f"{_ratio(f.seconds if f else None, fl.seconds if fl else None):>7} "
+                f"{_s(fs.seconds if fs else None):>8}")
+        e = est.get(code)
+        if e:
+            done = "klaar" if e.finished else f"{e.produced:,}/{e.expected:,} voork."
+            line += (f"  {_s(e.seconds)} s, {e.queries:,} q, {done}"
+                     + ("" if e.finished else f" → ~{_s(e.estimate)} s"))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _plain(o):
+    """Dataclasses, dicts (also defaultdicts), sets and dates as JSON-ready values."""
+    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return {f.name: _plain(getattr(o, f.name)) for f in dataclasses.fields(o)}
+    if isinstance(o, dict):
+        return {str(k): _plain(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_plain(v) for v in o]
+    if isinstance(o, set):
+        return len(o)
+    if isinstance(o, (date, datetime)):
+        return o.isoformat()
+    return o
+
+
+def as_json(r: BenchReport) -> str:
+    return json.dumps(_plain(r), indent=2)

@@ -1,0 +1,264 @@
+"""``kindzicht bench sweep``: the watchdog at national scale, against the plain SQL floor.
+
+1. build the population (or reuse a kept one) in the bench's own database;
+2. the floor: every rule as one plain SQL query (psycopg), full and for the changed children;
+3. one full watchdog sweep (cold: it raises everything due), then a second (steady state:
+   nothing new, the nightly case);
+4. 1,000 changes through the services, then the incremental sweep of the changed children.
+
+Each sweep runs under a time budget: when it is spent the sweep is stopped (its transaction
+rolls back) and each rule is then evaluated on its own, read-only, for at most
+``rule_budget`` seconds, so the report can still say which rule costs what and estimate the
+whole from the floor's occurrence counts.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.test.utils import override_settings
+
+from kindzicht.core import clock
+
+from . import database, floor
+from .build import BuildResult, build_population
+from .changes import ChangesResult, make_changes
+from .measure import Figures, Meter
+
+
+class BudgetExceeded(Exception):
+    pass
+
+
+@dataclass
+class SweepRun:
+    label: str
+    seconds: float
+    finished: bool
+    queries: int = 0
+    raised: int = 0
+    rules: dict[str, Figures] = field(default_factory=dict)
+    phases: dict[str, Figures] = field(default_factory=dict)
+    children: int | None = None
+
+
+@dataclass
+class RuleEstimate:
+    code: str
+    seconds: float
+    queries: int
+    produced: int
+    finished: bool
+    expected: int = 0
+
+    @property
+    def estimate(self) -> float | None:
+        if self.finished:
+            return self.seconds
+        if self.produced <= 0 or self.expected <= 0:
+            return None
+        return self.seconds * self.expected / self.produced
+
+
+@dataclass
+class BenchReport:
+    children: int
+    seed: int
+    as_of: date
+    target: str
+    vendor: str
+    started: datetime = field(default_factory=datetime.now)
+    code: str = ""
+    roundtrip_ms: float = 0.0
+    load_before: str = ""
+    load_after: str = ""
+    build: BuildResult | None = None
+    reused: bool = False
+    sweeps: list[SweepRun] = field(default_factory=list)
+    changes: ChangesResult | None = None
+    floor_full: list[floor.FloorRun] = field(default_factory=list)
+    floor_scoped: list[floor.FloorRun] = field(default_factory=list)
+    estimates: list[RuleEstimate] = field(default_factory=list)
+
+
+def _load() -> str:
+    try:
+        return " ".join(open("/proc/loadavg").read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def roundtrip_ms(n: int = 300) -> float:
+    """Median time of ``SELECT 1`` through Django: what one query costs at the least on this
+    machine now (a loaded machine makes every per-row query loop slower)."""
+    from statistics import median
+
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cur:
+        for _ in range(n):
+            t = time.perf_counter()
+            cur.execute("SELECT 1")
+            cur.fetchone()
+            times.append(time.perf_counter() - t)
+    return median(times) * 1000
+
+
+def code_version() -> str:
+    """The commit measured, and whether the rules or the watchdog differ from it."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--",
+                                "src/kindzicht/rules", "src/kindzicht/continuity",
+                                "src/kindzicht/people/family.py"],
+                               capture_output=True, text=True, timeout=10).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    changed = [line[3:] for line in dirty if line.strip()]
+    return head + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
+
+
+def _budgeted(meter: Meter, deadline: float) -> None:
+    """Make the meter stop the sweep at ``deadline``: every label entered checks it."""
+    label = meter.label
+
+    def checked(name):
+        if time.perf_counter() > deadline:
+            raise BudgetExceeded(name)
+        return label(name)
+
+    meter.label = checked  # type: ignore[method-assign]
+
+
+def measured_sweep(label: str, day: date, budget: float,
+                   children: set[int] | None = None) -> SweepRun:
+    from kindzicht.rules import watchdog
+
+    meter = Meter()
+    _budgeted(meter, time.perf_counter() + budget)
+    started = time.perf_counter()
+    finished = True
+    raised: list = []
+    with meter.installed():
+        try:
+            with clock.frozen(day):
+                raised = list(watchdog.sweep(day, children=children))
+        except BudgetExceeded:
+            finished = False
+    seconds = time.perf_counter() - started
+    return SweepRun(label, seconds, finished, meter.total_queries, len(raised), meter.rules(),
+                    meter.phases(), None if children is None else len(children))
+
+
+def rule_estimates(day: date, rule_budget: float,
+                   expected: dict[str, int]) -> list[RuleEstimate]:
+    """Each rule alone, read-only, for at most ``rule_budget`` seconds."""
+    from kindzicht.rules import engine
+
+    engine._load()
+    out = []
+    for code, rule in engine.CATALOGUE.items():
+        ctx = engine.Context(as_of=day)
+        meter = Meter()
+        deadline = time.perf_counter() + rule_budget
+        produced, finished = 0, True
+        started = time.perf_counter()
+        with meter.installed(), clock.frozen(day):
+            steps = iter(rule.occurrences(ctx))
+            while True:
+                if time.perf_counter() > deadline:
+                    finished = False
+                    break
+                with meter.label(f"rule {code}"):
+                    occ = next(steps, None)
+                if occ is None:
+                    break
+                produced += 1
+        out.append(RuleEstimate(code, time.perf_counter() - started, meter.total_queries,
+                                produced, finished, expected.get(code, 0)))
+    return out
+
+
+def run(*, children: int, url: str | None, keep: bool, reuse: bool, seed: int,
+        as_of: date | None, changes: int, budget: float, rule_budget: float,
+        log=print) -> BenchReport:
+    target = database.Target(url or database.default_url())
+    database.check_scale(target, children)
+    day = as_of or clock.today()
+    report = BenchReport(children, seed, day, target.describe(), target.vendor,
+                         code=code_version(), load_before=_load())
+    reused = database.prepare(target, reuse=reuse, log=log)
+    # the outbox still writes every notification; only the e-mail leaves for nowhere
+    mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    mail.enable()
+    try:
+        if reused:
+            meta = database.read_stamp()
+            report.reused = True
+            report.children = int(meta.get("children", children))
+            day = report.as_of = date.fromisoformat(meta["as_of"])
+            log(f"Bestaande populatie hergebruikt: {report.children:,} kinderen per {day}.")
+        else:
+            log(f"Populatie opbouwen: {children:,} kinderen met een open risico …")
+            report.build = build_population(
+                children=children, seed=seed, as_of=day, fresh=not target.is_current,
+                conninfo=None if target.is_current else target.url, log=log)
+            if not target.is_current:
+                database.stamp({"state": "built", "children": str(children), "seed": str(seed),
+                                "as_of": day.isoformat(), "built_at": datetime.now().isoformat()})
+        _measure(report, day, target, changes=changes, seed=seed, budget=budget,
+                 rule_budget=rule_budget, log=log)
+    finally:
+        mail.disable()
+        report.load_after = _load()
+        if not keep and not target.is_current:
+            log("Benchmarkdatabase opruimen (--keep bewaart haar) …")
+            database.drop(target)
+    return report
+
+
+def _measure(report: BenchReport, day: date, target: database.Target, *, changes: int,
+             seed: int, budget: float, rule_budget: float, log) -> None:
+    pg = target.vendor == "postgresql"
+    report.roundtrip_ms = roundtrip_ms()
+    if pg:
+        log("Vloer: elke regel als één SQL-query …")
+        report.floor_full = floor.run(day)
+    log(f"Volledige sweep (koud; budget {budget:.0f} s) …")
+    cold = measured_sweep("full sweep (cold)", day, budget)
+    report.sweeps.append(cold)
+    log(f"  {cold.seconds:.1f} s{'' if cold.finished else ' — gestopt: budget op'}")
+    if cold.finished:
+        log("Volledige sweep (stabiel: nog eens) …")
+        steady = measured_sweep("full sweep (steady)", day, budget)
+        report.sweeps.append(steady)
+        log(f"  {steady.seconds:.1f} s{'' if steady.finished else ' — gestopt: budget op'}")
+    log(f"{changes:,} wijzigingen via de services …")
+    with clock.frozen(datetime(day.year, day.month, day.day, 12, 0)):
+        report.changes = make_changes(changes, seed=seed, log=log)
+    log(f"  {report.changes.made:,} wijzigingen op {len(report.changes.children):,} kinderen in "
+        f"{report.changes.seconds:.1f} s")
+    log("Incrementele sweep van de gewijzigde kinderen …")
+    inc = measured_sweep("incremental sweep", day, budget, children=report.changes.children)
+    report.sweeps.append(inc)
+    log(f"  {inc.seconds:.1f} s{'' if inc.finished else ' — gestopt: budget op'}")
+    if pg:
+        report.floor_scoped = floor.run(day, scope=report.changes.children)
+    if not all(s.finished for s in report.sweeps):
+        log(f"Een sweep haalde het budget niet: elke regel apart, lezend, max "
+            f"{rule_budget:.0f} s per regel …")
+        expected = {f.code: f.rows for f in report.floor_full}
+        report.estimates = rule_estimates(day, rule_budget, expected)
+
+
+def cpu_count() -> int:
+    return os.cpu_count() or 0
