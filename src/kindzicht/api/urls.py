@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import permissions
 
-from .views import continuity, families, organisations, persons, tasks
+from .views import continuity, families, meldcode, organisations, persons, tasks
 
 app_name = "api"
 
@@ -68,6 +68,25 @@ urlpatterns = [
          name="handover-withdraw"),
     path("requests", continuity.RequestCreateApi.as_view(), name="request-make"),
     path("decisions", continuity.DecisionCreateApi.as_view(), name="decision-record"),
+    # signalling and the Meldcode
+    path("concerns", meldcode.ConcernCollectionApi.as_view(), name="concerns"),
+    path("concerns/<int:concern_id>", meldcode.ConcernReadApi.as_view(), name="concern-read"),
+    path("concerns/<int:concern_id>/map", meldcode.ConcernMapApi.as_view(), name="concern-map"),
+    path("concerns/<int:concern_id>/consult", meldcode.ConcernConsultApi.as_view(),
+         name="concern-consult"),
+    path("concerns/<int:concern_id>/talk", meldcode.ConcernTalkApi.as_view(),
+         name="concern-talk"),
+    path("concerns/<int:concern_id>/weigh", meldcode.ConcernWeighApi.as_view(),
+         name="concern-weigh"),
+    path("concerns/<int:concern_id>/decide", meldcode.ConcernDecideApi.as_view(),
+         name="concern-decide"),
+    path("reports", meldcode.ReportCollectionApi.as_view(), name="reports"),
+    path("reports/<int:report_id>", meldcode.ReportReadApi.as_view(), name="report-read"),
+    path("reports/<int:report_id>/accept", meldcode.ReportAcceptApi.as_view(),
+         name="report-accept"),
+    path("reports/<int:report_id>/decline", meldcode.ReportDeclineApi.as_view(),
+         name="report-decline"),
+    path("chain-partners", meldcode.ChainPartnerListApi.as_view(), name="chain-partners"),
     # tasks and alerts
     path("tasks", tasks.TaskListApi.as_view(), name="tasks"),
     path("tasks/<int:task_id>/answer", tasks.TaskAnswerApi.as_view(), name="task-answer"),

@@ -176,6 +176,10 @@ SPECTACULAR_SETTINGS = {
         "TaskKindEnum": "kindzicht.rules.models.Task.KIND_CHOICES",
         "SectorEnum": "kindzicht.people.sectors.SECTOR_CHOICES",
         "FamilyRoleEnum": "kindzicht.api.views.persons.FAMILY_ROLES",
+        "ConcernKindEnum": "kindzicht.meldcode.models.ConcernKind",
+        "MeldcodeOutcomeEnum": "kindzicht.meldcode.models.Outcome",
+        "MeldcodeStepEnum": "kindzicht.meldcode.models.StepKind",
+        "ReportStatusEnum": "kindzicht.meldcode.models.ReportStatus",
     },
     "TAGS": [
         {"name": "organisations", "description": "The organisations of the chain."},
@@ -189,6 +193,12 @@ SPECTACULAR_SETTINGS = {
         {"name": "handovers", "description": "Warm handovers: offer, accept, confirm start."},
         {"name": "decisions", "description": "Requests to and decisions of the Raad and the "
          "kinderrechter."},
+        {"name": "concerns", "description": "Concerns about a child (a niet-pluis feeling, "
+         "second-hand or non-professional information …) and the five Meldcode steps."},
+        {"name": "reports", "description": "Reports to Veilig Thuis: its inbox, accept, "
+         "decline."},
+        {"name": "chain-partners", "description": "What each sector can and must do, whom it "
+         "reports to, known misconceptions."},
         {"name": "tasks", "description": "Tasks and alerts of my organisation."},
     ],
 }
