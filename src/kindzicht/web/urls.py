@@ -5,6 +5,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from .meldcode_urls import urlpatterns as meldcode_urlpatterns
+from .plan_urls import urlpatterns as plan_urlpatterns
 from .safety_urls import urlpatterns as safety_urlpatterns
 from .views import continuity, home, people, tasks
 
@@ -35,3 +36,4 @@ urlpatterns = [
     path("taken/<int:pk>/", tasks.task_answer, name="task_answer"),
 ] + meldcode_urlpatterns
 urlpatterns += safety_urlpatterns
+urlpatterns += plan_urlpatterns

@@ -64,6 +64,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from .safety import safety_context
 
     context.update(safety_context(request, profile.person))
+    from .plans import person_context as plans_context
+
+    context.update(plans_context(request, profile.person, profile.is_child))
     return render(request, "web/person_detail.html", context)
 
 
