@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 
 from kindzicht.safety.reads import RiskHistory
 
-from .band import PALETTE
-
 WIDTH = 1000
 LEFT = 230  # room for the lane labels
+RIGHT = 980  # the plot ends here: room for the last mark and its label
 LANE = 26
 SAFETY_COLOURS = {"safe": "#2e6b0a", "conditionally_safe": "#94710a", "unsafe": "#b3261e"}
-WHAT_COLOURS = {"involvement": "#007bc7", "responsibility": "#42145f", "signal": "#01689b",
+WHAT_COLOURS = {"involvement": "#007bc7", "responsibility": "#42145f", "signal": "#e17000",
                 "concern": "#a90061"}
+#: Municipalities: earthy colours, apart from the organisations' blues and purples (each at
+#: least 3:1 against white, WCAG 1.4.11).
+PLACE_COLOURS = ["#39870c", "#673327", "#777c00", "#94710a", "#275937", "#8b4a6a"]
 
 
 @dataclass
@@ -29,19 +31,23 @@ class Bar:
     width: float
     colour: str
     title: str
+    #: within the 20-pixel lane: involvement and concerns fill it; responsibility is a strip
+    #: along its foot and a signal one along its head, so that overlapping facts stay visible
+    dy: int = 0
+    height: int = 20
 
 
 @dataclass
 class Lane:
     label: str
-    y: float
+    y: int
     bars: list[Bar] = field(default_factory=list)
 
 
 @dataclass
 class Mark:
     x: float
-    y: float
+    y: int
     colour: str
     label: str
     title: str
@@ -49,7 +55,7 @@ class Mark:
 
 @dataclass
 class Timeline:
-    height: float
+    height: int
     start: date
     end: date
     lanes: list[Lane]
@@ -57,7 +63,7 @@ class Timeline:
     ticks: list[tuple[float, str]]
     events: list[Mark]
     description: str
-    legend: list[tuple[str, str]]
+    legend: list[tuple[str, list[tuple[str, str]]]]  # (group, [(name, colour)])
 
 
 def risk_timeline(history: RiskHistory) -> Timeline | None:
@@ -79,14 +85,16 @@ def risk_timeline(history: RiskHistory) -> Timeline | None:
 
     def x(day: date | None) -> float:
         day = day or end
-        return round(LEFT + (WIDTH - LEFT) * max(0, min(span, (day - start).days)) / span, 2)
+        return round(LEFT + (RIGHT - LEFT) * max(0, min(span, (day - start).days)) / span, 2)
 
     lanes: list[Lane] = []
-    y = 30.0
+    # Integer y coordinates: a localised float ("30,0") is no SVG number.
+    y = 10
     place = Lane(_("Woonplaats"), y)
     colours: dict[str, str] = {}
     for a in history.addresses:
-        colour = colours.setdefault(a.municipality_code, PALETTE[len(colours) % len(PALETTE)])
+        colour = colours.setdefault(a.municipality_code,
+                                    PLACE_COLOURS[len(colours) % len(PLACE_COLOURS)])
         left = x(a.valid_from or start)
         place.bars.append(Bar(left, max(2.0, x(a.valid_to) - left), colour,
                               f"{a.municipality or a.municipality_code} {a.postcode}"))
@@ -99,8 +107,10 @@ def risk_timeline(history: RiskHistory) -> Timeline | None:
             lane = by_org[o.organisation.pk] = Lane(o.organisation.name, y)
             lanes.append(lane)
         left = x(o.start)
+        dy, height = {"responsibility": (12, 8), "signal": (0, 6)}.get(o.what, (0, 20))
         lane.bars.append(Bar(left, max(3.0, x(o.end) - left), WHAT_COLOURS[o.what],
-                             f"{o.organisation.name}: {what_labels()[o.what]}"))
+                             f"{o.organisation.name}: {what_labels()[o.what]}", dy, height))
+        lane.bars.sort(key=lambda b: -b.height)  # strips drawn over the full bars
     y += LANE + 10
     marks: list[Mark] = []
     safety_names, risk_names = dict(Safety.choices), dict(RiskLevel.choices)
@@ -118,14 +128,16 @@ def risk_timeline(history: RiskHistory) -> Timeline | None:
     ticks = [(float(LEFT), f"{start:%d-%m-%Y}")]
     for year in range(start.year + 1, end.year + 1):
         tx = x(date(year, 1, 1))
-        if tx - ticks[-1][0] >= 90 and WIDTH - tx >= 90:
+        if tx - ticks[-1][0] >= 90 and RIGHT - tx >= 90:
             ticks.append((tx, str(year)))
-    ticks.append((float(WIDTH), f"{end:%d-%m-%Y}"))
+    ticks.append((float(RIGHT), f"{end:%d-%m-%Y}"))
     municipality_legend = [(a.municipality or a.municipality_code, colours[a.municipality_code])
                            for a in _unique(history.addresses)]
-    legend = municipality_legend + [(str(what_labels()[k]), c) for k, c in WHAT_COLOURS.items()]
+    legend = [(_("Woonplaats"), municipality_legend),
+              (_("Organisaties"), [(str(what_labels()[k]), c) for k, c in WHAT_COLOURS.items()])]
     if history.assessments is not None:
-        legend += [(str(safety_names[k]), c) for k, c in SAFETY_COLOURS.items()]
+        legend.append((_("Risicotaxaties"),
+                       [(str(safety_names[k]), c) for k, c in SAFETY_COLOURS.items()]))
     description = _("Van %(start)s tot vandaag: %(places)s; %(orgs)s organisaties; "
                     "%(n)s risicotaxaties; %(events)s gebeurtenissen in het gezin.") % {
         "start": f"{start:%d-%m-%Y}",
