@@ -70,11 +70,11 @@ class PlanForm(forms.Form):
                 max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"required": _("Een plan heeft minstens één doel.")})
             self.fields[f"goal{i}_owner"] = OwnerField(
-                label=_("Doel %(n)s: wie zorgt ervoor?") % {"n": i}, required=False,
-                choices=choices)
+                label=_("Doel %(n)s: wie zorgt ervoor?") % {"n": i}, required=first,
+                choices=choices, error_messages={"required": NEED_OWNER})
             self.fields[f"goal{i}_due"] = forms.DateField(
-                label=_("Doel %(n)s: uiterlijk op") % {"n": i}, required=False,
-                widget=DateInput())
+                label=_("Doel %(n)s: uiterlijk op") % {"n": i}, required=first,
+                widget=DateInput(), error_messages={"required": NEED_DUE})
         for i in range(1, AGREEMENT_ROWS + 1):
             self.fields[f"agreement{i}_text"] = forms.CharField(
                 label=_("Afspraak %(n)s met de ouders") % {"n": i}, required=False,
@@ -96,7 +96,7 @@ class PlanForm(forms.Form):
                 continue
             if not text and f"goal{i}_text" not in self.errors:
                 self.add_error(f"goal{i}_text", _("Beschrijf het doel."))
-            if owner is None:
+            if owner is None and f"goal{i}_owner" not in self.errors:
                 self.add_error(f"goal{i}_owner", NEED_OWNER)
             if due is None and f"goal{i}_due" not in self.errors:
                 self.add_error(f"goal{i}_due", NEED_DUE)
@@ -143,8 +143,9 @@ class PlanForm(forms.Form):
 class GoalForm(forms.Form):
     text = forms.CharField(label=_("Wat willen we bereiken?"), max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    owner = OwnerField(label=_("Wie zorgt ervoor?"), required=False)
-    due = forms.DateField(label=_("Uiterlijk op"), required=False, widget=DateInput())
+    owner = OwnerField(label=_("Wie zorgt ervoor?"), error_messages={"required": NEED_OWNER})
+    due = forms.DateField(label=_("Uiterlijk op"), widget=DateInput(),
+                          error_messages={"required": NEED_DUE})
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
