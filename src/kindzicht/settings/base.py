@@ -180,6 +180,10 @@ SPECTACULAR_SETTINGS = {
         "MeldcodeOutcomeEnum": "kindzicht.meldcode.models.Outcome",
         "MeldcodeStepEnum": "kindzicht.meldcode.models.StepKind",
         "ReportStatusEnum": "kindzicht.meldcode.models.ReportStatus",
+        "SafetyEnum": "kindzicht.safety.models.Safety",
+        "RiskLevelEnum": "kindzicht.safety.models.RiskLevel",
+        "FactorDomainEnum": "kindzicht.safety.factors.DOMAINS",
+        "LifeEventKindEnum": "kindzicht.safety.models.LifeEvent.KINDS",
     },
     "TAGS": [
         {"name": "organisations", "description": "The organisations of the chain."},
@@ -199,6 +203,10 @@ SPECTACULAR_SETTINGS = {
          "decline."},
         {"name": "chain-partners", "description": "What each sector can and must do, whom it "
          "reports to, known misconceptions."},
+        {"name": "assessments", "description": "Safety and risk assessments with owned "
+         "risk factors, accepting factors, and a child's risk history over time."},
+        {"name": "life-events", "description": "Changes in a family that ask for a new "
+         "assessment of its children at open risk."},
         {"name": "tasks", "description": "Tasks and alerts of my organisation."},
     ],
 }
