@@ -285,3 +285,31 @@ def test_a_municipality_answers_the_tasks_addressed_to_it(world):
                 answer="Wijkteam Oost neemt de regie")
     task.refresh_from_db()
     assert task.status == "done" and task.answer == "Wijkteam Oost neemt de regie"
+
+
+def test_the_systems_own_tasks_remind_then_alert_when_overdue(world):
+    from kindzicht.rules.watchdog import sweep
+
+    concern_record(world.actors["vt"], child=world.child, kind="observation")
+    continuity.request_make(world.actors["vt"], child=world.child, kind="investigation")
+    continuity.decision_record(world.actors["raad"], child=world.child,
+                               decision="investigation_declined", reasons="vrijwillig kader")
+    task = Task.objects.get(code="answer_rejection")
+    assert task.due_on == DAY + timedelta(days=14)
+    with clock.frozen(task.due_on - timedelta(days=1)):
+        raised = sweep(task.due_on - timedelta(days=1))
+    assert [(t.kind, t.key) for t in raised if t.code == "answer_rejection"] == [
+        ("reminder", f"task:{task.pk}")]
+    overdue_day = task.due_on + timedelta(days=1)
+    with clock.frozen(overdue_day):
+        raised = sweep(overdue_day)
+    alert = next(t for t in raised if t.code == "answer_rejection")
+    assert alert.kind == "alert" and alert.raised_on == overdue_day
+    from kindzicht.rules.tasks import task_answer
+
+    task_answer(world.actors["vt"], task=task, status="done",
+                answer="Veilig Thuis houdt de regie; afspraken vastgelegd")
+    with clock.frozen(overdue_day):
+        sweep(overdue_day)
+    alert.refresh_from_db()
+    assert alert.status == "done"

@@ -10,12 +10,26 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+#: The scenario format's time zone (scenario-format.md: dates are Europe/Amsterdam).
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def zone() -> ZoneInfo:
+    """The time zone of domain dates: ``KINDZICHT_TIME_ZONE`` (default Europe/Amsterdam)."""
+    from django.conf import settings
+
+    return _zone(settings.TIME_ZONE)
+
+
+@lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 _state = threading.local()
 _global_override: list[datetime] = []
@@ -34,17 +48,17 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """The current domain date in Europe/Amsterdam."""
-    return now().astimezone(AMSTERDAM).date()
+    """The current domain date in the domain time zone."""
+    return now().astimezone(zone()).date()
 
 
 def local_date(moment: datetime) -> date:
-    return moment.astimezone(AMSTERDAM).date()
+    return moment.astimezone(zone()).date()
 
 
 def start_of(day: date) -> datetime:
-    """Midnight at the start of ``day`` in Europe/Amsterdam."""
-    return datetime.combine(day, time(0, 0), tzinfo=AMSTERDAM)
+    """Midnight at the start of ``day`` in the domain time zone."""
+    return datetime.combine(day, time(0, 0), tzinfo=zone())
 
 
 def set_now(moment: datetime | date | None) -> None:
@@ -52,7 +66,7 @@ def set_now(moment: datetime | date | None) -> None:
     if isinstance(moment, date) and not isinstance(moment, datetime):
         moment = start_of(moment) + timedelta(hours=12)
     if moment is not None and timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=AMSTERDAM)
+        moment = moment.replace(tzinfo=zone())
     _state.now = moment
 
 

@@ -110,10 +110,11 @@ class R2OutOfSightByMoving(Rule):
                 what = "verhuisd" if kind == "moved" else "van school veranderd"
                 yield Occurrence(
                     code=self.code, child_id=child, at=ev.on, key=f"{kind}:{ev.pk}:{child}",
+                    recipients=sorted(ctx.facts.involved_on(child, ev.on)),
                     text=(f"Dit kind is binnen {months} maanden {len(window)} keer {what}. Zorg "
                           f"dat het dossier het kind volgt (school, huisarts, gemeente). Een "
                           f"vraag aan de professionals, geen oordeel over het gezin."),
-                    recipients=[], evidence=[e.event_id for e in window if e.event_id],
+                    evidence=[e.event_id for e in window if e.event_id],
                     facts=[f"{e.on}: {e.kind}" for e in window],
                 )
 

@@ -100,6 +100,45 @@ def _resolve(resolved: Iterable[Occurrence], day: date) -> None:
             answer="Opgelost door de vastgelegde feiten.")
 
 
+def task_deadlines(day: date) -> tuple[list[Task], set[tuple[str, str]], list[date]]:
+    """The system's own tasks (answer after a rejection, re-assessment, transition at 18 …)
+    keep their deadlines as the rules do: a reminder before, an alert when overdue (which then
+    escalates like any alert). Reminders and alerts of a task that was answered close with it.
+    Returns what was raised, the overdue occurrences, and the days something falls due."""
+    made: list[Task] = []
+    overdue: set[tuple[str, str]] = set()
+    days: list[date] = []
+    answered = Task.objects.filter(kind="task").exclude(status=TaskStatus.OPEN)
+    Task.objects.filter(kind__in=["reminder", "alert"], status=TaskStatus.OPEN,
+                        key__in=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]
+                        ).update(status=TaskStatus.DONE, answered_on=day,
+                                 answer="De taak is beantwoord.")
+    for t in Task.objects.filter(kind="task", status=TaskStatus.OPEN, due_on__isnull=False,
+                                 organisation__isnull=False).select_related("child",
+                                                                            "organisation"):
+        key = f"task:{t.pk}"
+        late = t.due_on + timedelta(days=1)
+        if late <= day:
+            alert = task_create(organisation=t.organisation, code=t.code, key=key,
+                                child=t.child, kind="alert", raised_on=late,
+                                text=f"Termijn verstreken ({t.due_on}) — {t.text}",
+                                facts=t.facts + [f"termijn: {t.due_on}"], evidence=t.evidence)
+            if alert:
+                made.append(alert)
+            overdue.add((t.code, key))
+        elif t.due_on - timedelta(days=REMINDER_DAYS) <= day:
+            reminder = task_create(organisation=t.organisation, code=t.code, key=key,
+                                   child=t.child, kind="reminder", raised_on=day,
+                                   text=f"Herinnering: uiterlijk {t.due_on} — {t.text}",
+                                   facts=t.facts, evidence=t.evidence)
+            if reminder:
+                made.append(reminder)
+            days.append(late)
+        else:
+            days += [t.due_on - timedelta(days=REMINDER_DAYS), late]
+    return made, overdue, days
+
+
 def close_adults(day: date) -> int:
     """Young people who turned 18: open risk and responsibility end that day."""
     from kindzicht.continuity import risk
@@ -193,10 +232,14 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
             else:
                 upcoming.append(occ.at - timedelta(days=REMINDER_DAYS))
         _resolve(resolved, day)
-        made += _escalate(day, ongoing)
         transition_tasks(day)
         goal_follow_up_tasks(day, children)
-        upcoming += _escalation_days(day) + _eighteenth_birthdays(day) + _goal_due_days(day)
+        deadlines, overdue, due_days = task_deadlines(day)
+        made += deadlines
+        ongoing |= overdue
+        made += _escalate(day, ongoing)
+        upcoming += (_escalation_days(day) + _eighteenth_birthdays(day) + _goal_due_days(day)
+                     + due_days)
         made.next_due = min((d for d in upcoming if d > day), default=None)
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
                                       seconds=time.monotonic() - started)

@@ -124,6 +124,9 @@ EMAIL_BACKEND = config(
 )
 EMAIL_HOST = config("KINDZICHT_EMAIL_HOST", "localhost", help="SMTP host.")
 EMAIL_PORT = config("KINDZICHT_EMAIL_PORT", 25, help="SMTP port.", cast=int)
+EMAIL_HOST_USER = config("KINDZICHT_EMAIL_USER", "", help="SMTP user name (empty: no login).")
+EMAIL_HOST_PASSWORD = config("KINDZICHT_EMAIL_PASSWORD", "", help="SMTP password.")
+EMAIL_USE_TLS = config("KINDZICHT_EMAIL_TLS", False, help="Use STARTTLS for SMTP.", cast=bool)
 DEFAULT_FROM_EMAIL = config(
     "KINDZICHT_EMAIL_FROM", "kindzicht@localhost", help="Sender of notifications and digests."
 )
@@ -132,6 +135,26 @@ SESSION_COOKIE_AGE = config(
     "KINDZICHT_SESSION_SECONDS", 8 * 3600, help="Session lifetime in seconds.", cast=int
 )
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+CSRF_TRUSTED_ORIGINS = config(
+    "KINDZICHT_CSRF_TRUSTED_ORIGINS", [],
+    help="Comma-separated origins (https://kindzicht.example.nl) allowed to post forms, needed "
+    "behind an HTTPS reverse proxy.", cast=list,
+)
+if config("KINDZICHT_BEHIND_HTTPS_PROXY", False, cast=bool,
+          help="Trust X-Forwarded-Proto from the reverse proxy (set only behind one)."):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": config(
+        "KINDZICHT_LOG_LEVEL", "WARNING", help="Log level of the server's stderr log.")},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR",
+                                   "propagate": False}},
+}
 
 AUDIT_CHAINS = config(
     "KINDZICHT_AUDIT_CHAINS", 16,
@@ -180,6 +203,9 @@ SPECTACULAR_SETTINGS = {
         "MeldcodeOutcomeEnum": "kindzicht.meldcode.models.Outcome",
         "MeldcodeStepEnum": "kindzicht.meldcode.models.StepKind",
         "ReportStatusEnum": "kindzicht.meldcode.models.ReportStatus",
+        "GoalStatusEnum": "kindzicht.plans.models.GoalStatus",
+        "ShareBasisEnum": "kindzicht.plans.models.ShareBasis",
+        "CooperationKindEnum": "kindzicht.plans.models.Cooperation.KINDS",
         "SafetyEnum": "kindzicht.safety.models.Safety",
         "RiskLevelEnum": "kindzicht.safety.models.RiskLevel",
         "FactorDomainEnum": "kindzicht.safety.factors.DOMAINS",
@@ -207,6 +233,10 @@ SPECTACULAR_SETTINGS = {
          "risk factors, accepting factors, and a child's risk history over time."},
         {"name": "life-events", "description": "Changes in a family that ask for a new "
          "assessment of its children at open risk."},
+        {"name": "family-plans", "description": "Family plans (1 gezin, 1 plan, 1 regisseur): "
+         "goals with an owner and a date, agreements with the parents, evaluations, history."},
+        {"name": "parents", "description": "Parents' cooperation on record, who works with a "
+         "parent's children, and sharing on a legal basis."},
         {"name": "tasks", "description": "Tasks and alerts of my organisation."},
     ],
 }

@@ -1,7 +1,7 @@
 """One documented wrapper around environment variables.
 
 Every setting that an operator may change is read through :func:`config`, so that
-``docs/operations.md`` can list them all (``kindzicht config-docs`` prints the table).
+``docs/operations.md`` can list them all (``kindzicht config_docs`` prints the table).
 """
 
 from __future__ import annotations

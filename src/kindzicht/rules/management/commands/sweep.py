@@ -38,6 +38,11 @@ class Command(BaseCommand):
         digests = send_digests(day)
         if digests:
             self.stdout.write(f"Dagelijkse samenvatting verstuurd aan {digests} professionals.")
+        from kindzicht.core.outbox import send_pending
+
+        resent = send_pending()
+        if resent:
+            self.stdout.write(f"Uitgestelde meldingen alsnog verstuurd: {resent}.")
         extra = self._retention(day)
         if extra:
             self.stdout.write(extra)
