@@ -235,3 +235,12 @@ def test_risk_history_content_needs_involvement(make_pro, make_org, at_risk):
     html = logged_in(make_pro(school)).get(url("risk_history", at_risk.pk)).content.decode()
     assert "Risicotaxaties in de tijd" in html and "huiselijk geweld" not in html
     assert "via een overdracht" in html
+
+
+def test_the_assessment_form_in_english(web, at_risk):
+    web.post(reverse("web:set_language"), {"language": "en", "next": "/"})
+    html = web.get(url("assessment_new", at_risk.pk)).content.decode()
+    for english in ("Assess the safety and risk of", "Previous assessment", "5. Your judgement",
+                    "domestic violence", "(your organisation)"):
+        assert english in html
+    assert "Vorige risicotaxatie" not in html
