@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import permissions
 
-from .views import continuity, families, meldcode, organisations, persons, safety, tasks
+from .views import continuity, families, meldcode, organisations, persons, plans, safety, tasks
 
 app_name = "api"
 
@@ -99,6 +99,31 @@ urlpatterns = [
          name="life-event-list"),
     path("persons/<int:person_id>/risk-history", safety.RiskHistoryApi.as_view(),
          name="risk-history"),
+    # the role of parents: family plans, cooperation, sharing (issue 7)
+    path("family-plans", plans.PlanCreateApi.as_view(), name="family-plan-make"),
+    path("family-plans/<int:plan_id>", plans.PlanReadApi.as_view(), name="family-plan-read"),
+    path("family-plans/<int:plan_id>/history", plans.PlanHistoryApi.as_view(),
+         name="family-plan-history"),
+    path("family-plans/<int:plan_id>/goals", plans.GoalAddApi.as_view(),
+         name="family-plan-goal-add"),
+    path("family-plans/<int:plan_id>/agreements", plans.AgreementAddApi.as_view(),
+         name="family-plan-agreement-add"),
+    path("family-plans/<int:plan_id>/evaluations", plans.EvaluationAddApi.as_view(),
+         name="family-plan-evaluation-plan"),
+    path("evaluations/<int:evaluation_id>/hold", plans.EvaluationHoldApi.as_view(),
+         name="evaluation-hold"),
+    path("goals/<int:goal_id>/progress", plans.GoalProgressApi.as_view(),
+         name="goal-progress"),
+    path("persons/<int:person_id>/family-plan", plans.PersonPlanApi.as_view(),
+         name="person-family-plan"),
+    path("cooperation-records", plans.CooperationCollectionApi.as_view(),
+         name="cooperation-record"),
+    path("persons/<int:person_id>/cooperation-records", plans.CooperationListApi.as_view(),
+         name="cooperation-list"),
+    path("persons/<int:person_id>/children-involvement",
+         plans.ChildrenInvolvementApi.as_view(), name="children-involvement"),
+    path("shares", plans.ShareCollectionApi.as_view(), name="share-make"),
+    path("persons/<int:person_id>/shares", plans.ShareListApi.as_view(), name="share-list"),
     # tasks and alerts
     path("tasks", tasks.TaskListApi.as_view(), name="tasks"),
     path("tasks/<int:task_id>/answer", tasks.TaskAnswerApi.as_view(), name="task-answer"),
