@@ -206,9 +206,6 @@ SPECTACULAR_SETTINGS = {
         "GoalStatusEnum": "kindzicht.plans.models.GoalStatus",
         "ShareBasisEnum": "kindzicht.plans.models.ShareBasis",
         "CooperationKindEnum": "kindzicht.plans.models.Cooperation.KINDS",
-        "GoalStatusEnum": "kindzicht.plans.models.GoalStatus",
-        "ShareBasisEnum": "kindzicht.plans.models.ShareBasis",
-        "CooperationKindEnum": "kindzicht.plans.models.Cooperation.KINDS",
         "SafetyEnum": "kindzicht.safety.models.Safety",
         "RiskLevelEnum": "kindzicht.safety.models.RiskLevel",
         "FactorDomainEnum": "kindzicht.safety.factors.DOMAINS",
@@ -236,10 +233,6 @@ SPECTACULAR_SETTINGS = {
          "risk factors, accepting factors, and a child's risk history over time."},
         {"name": "life-events", "description": "Changes in a family that ask for a new "
          "assessment of its children at open risk."},
-        {"name": "family-plans", "description": "Family plans (1 gezin, 1 plan, 1 regisseur): "
-         "goals with an owner and a date, agreements with the parents, evaluations, history."},
-        {"name": "parents", "description": "Parents' cooperation on record, who works with a "
-         "parent's children, and sharing on a legal basis."},
         {"name": "family-plans", "description": "Family plans (1 gezin, 1 plan, 1 regisseur): "
          "goals with an owner and a date, agreements with the parents, evaluations, history."},
         {"name": "parents", "description": "Parents' cooperation on record, who works with a "
