@@ -91,11 +91,14 @@ def install_flush_permit() -> None:
             for alias in self._databases_names(include_mirrors=False):
                 stack.enter_context(permit(alias))
             original(self)
-        # the flush also emptied what migrations load (the CBS municipalities): put it back,
-        # so no later test depends on running before a transactional one
+        # the flush also emptied what migrations load (the CBS municipalities, the chain-partner
+        # knowledge base): put it back, so no later test depends on running before a
+        # transactional one
+        from kindzicht.meldcode.knowledge_seed import load_partner_knowledge
         from kindzicht.people.data import load_municipalities
 
         load_municipalities()
+        load_partner_knowledge()
 
     _fixture_teardown.kindzicht_permit = True  # type: ignore[attr-defined]
     TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]

@@ -61,3 +61,13 @@ def test_professionals_cannot_edit_it(client):
     assert client.post(url, {"can_do": "x"}).status_code == 302  # to the admin login
     k.refresh_from_db()
     assert k.can_do != "x"
+
+
+def test_a_flushed_knowledge_base_is_loaded_again_without_overwriting_edits():
+    from kindzicht.meldcode.knowledge_seed import load_partner_knowledge
+
+    PartnerKnowledge.objects.filter(sector="gp").update(can_do="Eigen tekst")
+    PartnerKnowledge.objects.exclude(sector="gp").delete()
+    assert load_partner_knowledge() == len(SECTORS) - 1
+    assert PartnerKnowledge.objects.count() == len(SECTORS)
+    assert PartnerKnowledge.objects.get(sector="gp").can_do == "Eigen tekst"

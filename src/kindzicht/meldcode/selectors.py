@@ -83,10 +83,11 @@ def reports_of(actor: Actor, *, direction: str = "received", status: str = "",
 
 
 def knowledge(sectors: Iterable[str] | None = None) -> list[PartnerKnowledge]:
-    """Knowledge-base entries, in the order the sectors are asked for (all, by sector code,
-    when none are named)."""
+    """Knowledge-base entries, in the order the sectors are asked for (all, alphabetically by
+    the sector's name in the user's language, when none are named)."""
     if sectors is None:
-        return list(PartnerKnowledge.objects.order_by("sector"))
+        return sorted(PartnerKnowledge.objects.all(),
+                      key=lambda k: str(k.get_sector_display()).casefold())
     wanted = list(dict.fromkeys(sectors))
     found = {k.sector: k for k in PartnerKnowledge.objects.filter(sector__in=wanted)}
     return [found[s] for s in wanted if s in found]

@@ -61,3 +61,14 @@ def task_target(task) -> str:
 def task_target_label(task) -> str:
     return str(_("Naar de zorg") if (task.key or "").startswith("concern:")
                else _("Naar de melding"))
+
+
+@register.filter
+def weighing_label(answers: dict) -> str:
+    """Where one weighing's answers lead, in words."""
+    from kindzicht.meldcode.afwegingskader import QUESTIONS, outcome
+    from kindzicht.meldcode.models import Outcome
+
+    if not all(isinstance(answers.get(q), bool) for q in QUESTIONS):
+        return ""
+    return str(dict(Outcome.choices)[outcome(answers)])
