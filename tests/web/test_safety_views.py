@@ -244,3 +244,41 @@ def test_the_assessment_form_in_english(web, at_risk):
                     "domestic violence", "(your organisation)"):
         assert english in html
     assert "Vorige risicotaxatie" not in html
+
+
+def _queries(client, address: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(address).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_factors_awaiting_does_not_grow_with_the_list(pro, ggz, ggz_pro):
+    from kindzicht.safety.services import assessment_record
+
+    client = logged_in(ggz_pro)
+
+    def add(n):
+        for i in range(n):
+            child = people.person_create(SYSTEM, birth_date=years_ago(4 + i),
+                                         given_name=f"Kind{i}", family_name="Test")
+            assessment_record(Actor.of(pro), child=child, safety="unsafe", risk="high", factors=[
+                {"domain": "parent", "code": "parent_addiction", "owner": ggz},
+                {"domain": "context", "code": "debts", "owner": ggz}])
+
+    add(1)
+    one = _queries(client, url("factors_awaiting"))
+    add(4)
+    assert _queries(client, url("factors_awaiting")) == one
+
+
+def test_risk_history_does_not_grow_with_the_assessments(web, pro, at_risk):
+    from kindzicht.safety.services import assessment_record
+
+    one = _queries(web, url("risk_history", at_risk.pk))
+    for _i in range(4):
+        assessment_record(Actor.of(pro), child=at_risk, safety="unsafe", risk="high", factors=[
+            {"domain": "family", "code": "domestic_violence"}])
+    assert _queries(web, url("risk_history", at_risk.pk)) == one

@@ -19,7 +19,7 @@ from kindzicht.people.services import is_child
 from kindzicht.safety import reads
 from kindzicht.safety.life_events import life_event_label, life_event_record_on
 from kindzicht.safety.reassessment import open_tasks_of
-from kindzicht.safety.regional import factor_label, factors_for_child, region_of
+from kindzicht.safety.regional import factor_label, factors_for_child
 from kindzicht.safety.services import assessment_record, factors_accept
 
 from ..access import actor, case_access
@@ -109,9 +109,8 @@ def factors_awaiting(request: HttpRequest) -> HttpResponse:
                                                  "codes": []})
         entry["codes"].append(a.code)
     for entry in children.values():
-        region = region_of(entry["child"].pk, clock.today())
         entry["form"] = AcceptFactorsForm(
-            factor_choices=[(c, factor_label(c, region)) for c in entry["codes"]],
+            factor_choices=[(c, factor_label(c)) for c in entry["codes"]],
             prefix=f"c{entry['child'].pk}")
     return render(request, "web/safety/factors_awaiting.html", {
         "children": list(children.values()),
@@ -125,11 +124,10 @@ def factors_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     child = _person_or_404(request, pk, "accept_factors")
     act = actor(request, "accept_factors")
     codes = [a.code for a in reads.factors_awaiting(act, child=child)]
-    region = region_of(child.pk, clock.today())
     # The posted codes are checked by the service (a code not named to us is refused); the
     # choices therefore hold whatever was posted, so that the refusal, not the form, answers.
     posted = request.POST.getlist(f"c{child.pk}-factors")
-    choices = [(c, factor_label(c, region)) for c in dict.fromkeys(codes + posted)]
+    choices = [(c, factor_label(c)) for c in dict.fromkeys(codes + posted)]
     form = AcceptFactorsForm(request.POST, factor_choices=choices, prefix=f"c{child.pk}")
     status = 400
     if form.is_valid():
