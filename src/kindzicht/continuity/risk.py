@@ -69,6 +69,16 @@ def lock_child(child_id: int) -> None:
     list(Person.objects.select_for_update().filter(pk=child_id).values_list("pk", flat=True))
 
 
+def lock_children(child_ids: Iterable[int]) -> None:
+    """Lock several children at once, always in id order, so two writers touching the same
+    family wait for each other instead of deadlocking — and the second sees what the first
+    committed (two signals in one family make exactly one match)."""
+    ids = sorted(set(child_ids))
+    if ids:
+        list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+             .values_list("pk", flat=True))
+
+
 def _set_holder(actor: Actor, child_id: int, org: Organisation | None, *, basis: str, how: str,
                 event_id: int | None, end_reason: str) -> ResponsibilityPeriod:
     now = clock.now()

@@ -57,6 +57,8 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
         raise ValidationError(f"{person.name} is over 23 and not a member of a child's family.",
                               field="person")
     with transaction.atomic():
+        risk.lock_children(children_in_family_of([person.pk], day)
+                           | risk.children_concerned([person.pk], day))
         if Signal.objects.filter(organisation=org, person=person, ended_at__isnull=True).exists():
             raise Refused(f"{org.name} already has an active signal on {person.name}.",
                           field="person")
@@ -83,6 +85,7 @@ def signal_end(actor: Actor, *, organisation: Organisation, person: Person, reas
     from kindzicht.continuity import risk
 
     with transaction.atomic():
+        risk.lock_children(children_in_family_of([person.pk], clock.today()))
         sig = Signal.objects.filter(organisation=organisation, person=person,
                                     ended_at__isnull=True).first()
         if sig is None:
