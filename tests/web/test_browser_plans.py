@@ -28,13 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def clock_everywhere(day: date):
     """Move the domain clock for every thread — the live server's too — not only this one
     (clock.frozen is per thread): the browser then works on ``day``."""
-    moment = clock.start_of(day) + timedelta(hours=10)
-    clock._global_override.append(moment)
-    try:
-        with clock.frozen(moment):
-            yield
-    finally:
-        clock._global_override.remove(moment)
+    with clock.frozen_everywhere(clock.start_of(day) + timedelta(hours=10)):
+        yield
 
 
 @pytest.fixture

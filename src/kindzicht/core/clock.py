@@ -83,3 +83,17 @@ def frozen(moment: datetime | date) -> Iterator[None]:
 
 def add_days(day: date, n: int) -> date:
     return day + timedelta(days=n)
+
+
+@contextmanager
+def frozen_everywhere(moment: datetime | date) -> Iterator[None]:
+    """Fix the domain time for every thread — a live test server's too — not only this one
+    (``frozen`` is per thread)."""
+    if isinstance(moment, date) and not isinstance(moment, datetime):
+        moment = start_of(moment) + timedelta(hours=12)
+    _global_override.append(moment)
+    try:
+        with frozen(moment):
+            yield
+    finally:
+        _global_override.remove(moment)
