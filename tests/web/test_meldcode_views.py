@@ -340,3 +340,12 @@ def test_the_meldcode_deadline_in_the_task_list_links_to_the_concern(web_teacher
     html = web_teacher.get(reverse("web:tasks")).content.decode()
     assert "K1" in html and "Herinnering" in html
     assert f'href="{concern_url(concern)}"' in html and "Naar de zorg" in html
+
+
+def test_the_concern_page_in_english(web_teacher, concern):
+    web_teacher.post(reverse("web:set_language"), {"language": "en", "next": "/"})
+    html = web_teacher.get(concern_url(concern)).content.decode()
+    for english in ("The five steps of the Meldcode", "Deadlines", "still to do",
+                    "Record step 1", "Known misconceptions"):
+        assert english in html, english
+    assert "De vijf stappen van de Meldcode" not in html
