@@ -349,3 +349,16 @@ def test_the_concern_page_in_english(web_teacher, concern):
                     "Record step 1", "Known misconceptions"):
         assert english in html, english
     assert "De vijf stappen van de Meldcode" not in html
+
+
+@pytest.mark.parametrize("code, key, target", [
+    ("K1", "concern:7", "/zorgen/7/"), ("K3", "concern:7", "/zorgen/7/"),
+    ("K4", "concern:7", "/zorgen/7/"), ("K3", "concern:7#coordinators", "/zorgen/7/"),
+    ("K2", "report:9", "/meldingen/9/"), ("safety_assessment", "report:9", "/meldingen/9/"),
+    ("C1", "gap:3", ""), ("K5", "factor:3:debts", ""),
+])
+def test_meldcode_tasks_lead_to_their_concern_or_report(code, key, target, school):
+    from kindzicht.web.templatetags.meldcode_tags import task_target
+
+    assert task_target(Task(code=code, key=key, organisation=school)) == target
+    assert task_target(Task(code=code, key=key, organisation=None)) == ""  # a municipality
