@@ -362,3 +362,16 @@ def test_meldcode_tasks_lead_to_their_concern_or_report(code, key, target, schoo
 
     assert task_target(Task(code=code, key=key, organisation=school)) == target
     assert task_target(Task(code=code, key=key, organisation=None)) == ""  # a municipality
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("concerns", {}), ("concern", {"pk": 1}), ("concern_new", {"pk": 1}),
+    ("concern_step", {"pk": 1, "step": "weigh"}), ("reports", {}), ("report", {"pk": 1}),
+    ("knowledge", {}),
+])
+def test_meldcode_pages_are_for_caseworkers_only(client, make_org, make_pro, name, kwargs):
+    url = reverse(f"web:{name}", kwargs=kwargs)
+    assert client.get(url).status_code == 302  # to the login page
+    officer = make_pro(make_org("Gemeente Utrecht", sector="municipality"),
+                       role="municipality_officer")
+    assert logged_in(officer).get(url).status_code == 403
