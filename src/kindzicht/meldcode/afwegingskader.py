@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 QUESTIONS = {
-    "q1": "Is er een vermoeden van huiselijk geweld of kindermishandeling?",
-    "q2": "Is er sprake van acute of structurele onveiligheid?",
-    "q3": "Kan ik effectieve hulp bieden of organiseren?",
-    "q4": "Aanvaarden de betrokkenen de hulp?",
-    "q5": "Leidt de hulp binnen de gewenste termijn tot duurzame veiligheid?",
+    "q1": _("Is er een vermoeden van huiselijk geweld of kindermishandeling?"),
+    "q2": _("Is er sprake van acute of structurele onveiligheid?"),
+    "q3": _("Kan ik effectieve hulp bieden of organiseren?"),
+    "q4": _("Aanvaarden de betrokkenen de hulp?"),
+    "q5": _("Leidt de hulp binnen de gewenste termijn tot duurzame veiligheid?"),
 }
 
 
