@@ -3,34 +3,49 @@
 Per child: the child-level match (two or more organisations with active signals on the child)
 and the family-level match (active signals on two or more people among the child and its
 family, by two or more organisations). A match is stored each time it arises or grows, and
-closed when it falls apart; every organisation in it is notified of who else is involved.
+closed when it falls apart; every organisation in it is notified of who else is involved and
+how to reach them — organisations and contacts, never content, never a shielded observer.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, notify
 from kindzicht.people.family import children_in_family_of, families_of
-from kindzicht.people.models import Organisation
+from kindzicht.people.models import Organisation, Person
 
 from .models import Match, Signal
-
-#: Sector priority for the proposed match coordinator (a region may configure its own).
-COORDINATOR_PRIORITY = ["youth_protection", "safe_at_home", "district_team", "youth_care",
-                        "youth_mental_health", "youth_health", "school", "social_work"]
+from .policy import policy_for_region, region_of_person
 
 
-def _state(child_ids: Iterable[int], day) -> dict[tuple[int, str], tuple[set[int], set[int]]]:
+@dataclass
+class _Signals:
+    """The active signals around some children: who signalled whom, and their contacts."""
+
+    by_person: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    contacts: dict[tuple[int, int], str] = field(default_factory=dict)  # (org, person) -> contact
+
+    def contacts_of(self, org_id: int, people: Iterable[int]) -> list[str]:
+        return sorted({c for p in people if (c := self.contacts.get((org_id, p)))})
+
+
+def _state(child_ids: Iterable[int], day: date) -> tuple[
+        dict[tuple[int, str], tuple[set[int], set[int]]], _Signals]:
     child_ids = list(child_ids)
     fams = families_of(child_ids, day)
     everyone = set(child_ids) | {m for f in fams.values() for m in f}
-    by_person: dict[int, set[int]] = defaultdict(set)
-    for pid, oid in Signal.objects.filter(person_id__in=everyone, ended_at__isnull=True) \
-            .values_list("person_id", "organisation_id"):
-        by_person[pid].add(oid)
+    signals = _Signals()
+    for pid, oid, contact in Signal.objects.filter(
+            person_id__in=everyone, ended_at__isnull=True).values_list(
+            "person_id", "organisation_id", "contact"):
+        signals.by_person[pid].add(oid)
+        signals.contacts[(oid, pid)] = contact
+    by_person = signals.by_person
     out = {}
     for c in child_ids:
         child_orgs = by_person.get(c, set())
@@ -39,13 +54,15 @@ def _state(child_ids: Iterable[int], day) -> dict[tuple[int, str], tuple[set[int
         orgs = {o for p in people for o in by_person[p]}
         out[(c, "family")] = (people, orgs) if len(people) >= 2 and len(orgs) >= 2 else (
             set(), set())
-    return out
+    return out, signals
 
 
-def _proposed(org_ids: set[int]) -> Organisation | None:
-    orgs = list(Organisation.objects.filter(pk__in=org_ids))
-    orgs.sort(key=lambda o: (COORDINATOR_PRIORITY.index(o.sector)
-                             if o.sector in COORDINATOR_PRIORITY else 99, o.pk))
+def propose(org_ids: Iterable[int], region_id: int | None) -> Organisation | None:
+    """The proposed match coordinator: the first organisation by the region's sector
+    priority (then the one that registered longest ago, by id)."""
+    priority = policy_for_region(region_id).coordinator_priority
+    orgs = list(Organisation.objects.filter(pk__in=list(org_ids)))
+    orgs.sort(key=lambda o: (priority.index(o.sector) if o.sector in priority else 99, o.pk))
     return orgs[0] if orgs else None
 
 
@@ -55,12 +72,13 @@ def rematch(actor: Actor, person_ids: Iterable[int]) -> list[Match]:
     children = children_in_family_of(person_ids, day)
     if not children:
         return []
-    state = _state(children, day)
+    state, signals = _state(children, day)
     current = {(m.child_id, m.level): m for m in Match.objects.filter(
-        child_id__in=children, ended_on__isnull=True)}
+        child_id__in=children, ended_on__isnull=True).select_related("proposed_coordinator")}
     new: list[Match] = []
+    reproposed: list[Match] = []
     now = clock.now()
-    for (child, level), (people, orgs) in state.items():
+    for (child, level), (people, orgs) in sorted(state.items()):
         existing = current.get((child, level))
         if not orgs:
             if existing is not None:
@@ -73,22 +91,68 @@ def rematch(actor: Actor, person_ids: Iterable[int]) -> list[Match]:
                 # shrank but still a match: keep it open with what it now covers
                 existing.person_ids = sorted(people)
                 existing.organisation_ids = sorted(orgs)
-                existing.save(update_fields=["person_ids", "organisation_ids"])
+                fields = ["person_ids", "organisation_ids"]
+                if existing.proposed_coordinator_id not in orgs:
+                    # the proposed coordinator withdrew: the next one by priority
+                    existing.proposed_coordinator = propose(orgs, region_of_person(child, day))
+                    fields.append("proposed_coordinator")
+                    reproposed.append(existing)
+                existing.save(update_fields=fields)
             continue
         if existing is not None:
             existing.ended_on = day
             existing.save(update_fields=["ended_on"])
-        proposed = _proposed(orgs)
+        proposed = propose(orgs, region_of_person(child, day))
         m = Match.objects.create(child_id=child, level=level, person_ids=sorted(people),
                                  organisation_ids=sorted(orgs), proposed_coordinator=proposed,
                                  at=now, on=day)
         new.append(m)
-        others = Organisation.objects.filter(pk__in=orgs)
-        listing = "\n".join(f"- {o.name} ({o.get_sector_display()}): {o.phone or o.email}"
-                            for o in others)
-        for org in others:
-            notify(org, "match", "Match in de verwijsindex",
-                   f"Ook betrokken bij dit {'kind' if level == 'child' else 'gezin'}:\n"
-                   f"{listing}\nVoorgestelde matchregisseur: "
-                   f"{proposed.name if proposed else '-'}", person_id=child)
+    _notify(new, signals, reproposed=False)
+    _notify(reproposed, signals, reproposed=True)
     return new
+
+
+def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool) -> None:
+    """One notification per organisation per group of organisations: a family's children
+    each have their own match rows, but the organisations need to hear it once. Each hears who
+    *else* is involved and how to reach them, and whom its own signal is on — nothing more."""
+    groups: dict[tuple[int, ...], list[Match]] = defaultdict(list)
+    for m in matches:
+        groups[tuple(m.organisation_ids)].append(m)
+    if not groups:
+        return
+    org_ids = {o for key in groups for o in key}
+    orgs = Organisation.objects.in_bulk(list(org_ids))
+    own_people = {p for ms in groups.values() for m in ms for p in m.person_ids}
+    names = {p.pk: p.name for p in Person.objects.filter(pk__in=own_people)}
+    for key, ms in groups.items():
+        people = {p for m in ms for p in m.person_ids}
+        level = "family" if any(m.level == "family" for m in ms) else "child"
+        proposed = ms[0].proposed_coordinator
+        for oid in key:
+            org = orgs.get(oid)
+            if org is None:
+                continue
+            mine = sorted(p for p in people if oid in signals.by_person.get(p, ()))
+            lines = []
+            for other in key:
+                if other == oid or other not in orgs:
+                    continue
+                o = orgs[other]
+                reach = "; ".join(signals.contacts_of(other, people)) or "-"
+                general = ", ".join(x for x in (o.phone, o.email) if x)
+                lines.append(f"- {o.name} ({o.get_sector_display()}): {reach}"
+                             + (f" (algemeen: {general})" if general else ""))
+            whom = ", ".join(names.get(p, f"#{p}") for p in mine)
+            where = "dit gezin" if level == "family" else "dit kind"
+            if reproposed:
+                subject = "Nieuwe voorgestelde matchregisseur"
+                intro = (f"De voorgestelde matchregisseur heeft het signaal ingetrokken. "
+                         f"Uw signaal op {whom}.")
+            else:
+                subject = "Match in de verwijsindex"
+                intro = (f"Uw signaal op {whom} heeft een match op "
+                         f"{'gezinsniveau' if level == 'family' else 'kindniveau'}.")
+            body = (f"{intro}\nOok betrokken bij {where}:\n" + "\n".join(lines)
+                    + f"\nVoorgestelde matchregisseur: {proposed.name if proposed else '-'}")
+            notify(org, "match", subject, body, person_id=mine[0] if mine else None)

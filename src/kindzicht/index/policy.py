@@ -1,0 +1,97 @@
+"""The index's regional configuration (product.md 2.2): who may register, who is proposed to
+coordinate a match, how long a signal lasts, how soon the family is informed, how long an ended
+signal stays in the archive.
+
+The region of a registration is the region of the registering organisation's municipality
+(the circle says which organisations may register); the region of a match is the region the
+child lives in. A region without its own row follows the national row, and without that the
+defaults below (product.md, the Jeugdwet, NEN 7513).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kindzicht.people.models import Municipality, Organisation
+from kindzicht.people.sectors import NOT_AUTHORISED_TO_SIGNAL, SECTORS
+
+from .models import IndexPolicy
+
+#: product.md: every sector may register, except the municipality as overseer and the court.
+DEFAULT_AUTHORISED = tuple(s for s in SECTORS if s not in NOT_AUTHORISED_TO_SIGNAL)
+#: Sector priority for the proposed match coordinator.
+DEFAULT_COORDINATOR_PRIORITY = ("youth_protection", "safe_at_home", "district_team",
+                                "youth_care", "youth_mental_health", "youth_health", "school",
+                                "social_work")
+DEFAULT_SIGNAL_MONTHS = 24  # Jeugdwet: a signal lasts at most two years
+DEFAULT_INFORM_DAYS = 28  # inform the young person and the parents within four weeks
+DEFAULT_ARCHIVE_YEARS = 5  # NEN 7513 keeps access logs five years
+
+
+@dataclass(frozen=True)
+class Policy:
+    region_id: int | None
+    authorised_sectors: frozenset[str]
+    coordinator_priority: tuple[str, ...]
+    signal_months: int
+    inform_days: int
+    archive_years: int
+    #: True when a row configured it (else the defaults)
+    configured: bool = False
+
+
+DEFAULT = Policy(None, frozenset(DEFAULT_AUTHORISED), DEFAULT_COORDINATOR_PRIORITY,
+                 DEFAULT_SIGNAL_MONTHS, DEFAULT_INFORM_DAYS, DEFAULT_ARCHIVE_YEARS)
+
+
+def _from_row(row: IndexPolicy) -> Policy:
+    return Policy(row.region_id,
+                  frozenset(row.authorised_sectors) if row.authorised_sectors
+                  else DEFAULT.authorised_sectors,
+                  tuple(row.coordinator_priority) or DEFAULT.coordinator_priority,
+                  row.signal_months or DEFAULT_SIGNAL_MONTHS,
+                  row.inform_days or DEFAULT_INFORM_DAYS,
+                  row.archive_years or DEFAULT_ARCHIVE_YEARS, configured=True)
+
+
+def policy_for_region(region_id: int | None) -> Policy:
+    rows = {r.region_id: r for r in IndexPolicy.objects.filter(
+        region_id__in=[region_id] if region_id else []) | IndexPolicy.objects.filter(
+        region__isnull=True)}
+    row = rows.get(region_id) if region_id else None
+    row = row or rows.get(None)
+    return _from_row(row) if row is not None else DEFAULT
+
+
+def region_of_code(municipality_code: str) -> int | None:
+    if not municipality_code:
+        return None
+    return Municipality.objects.filter(code=municipality_code).values_list(
+        "region_id", flat=True).first()
+
+
+def policy_for_organisation(org: Organisation) -> Policy:
+    return policy_for_region(region_of_code(org.municipality_code))
+
+
+def region_of_person(person_id: int, day: date) -> int | None:
+    """The region of the municipality where the person lives on ``day`` (their household's
+    address then), if known."""
+    from kindzicht.people.family import _member_on, _valid_on
+    from kindzicht.people.models import HouseholdAddress, HouseholdMembership
+
+    homes = HouseholdMembership.objects.filter(_member_on(day), person_id=person_id).values(
+        "household_id")
+    code = HouseholdAddress.objects.filter(_valid_on(day), household_id__in=homes).order_by(
+        "-id").values_list("municipality_code", flat=True).first()
+    return region_of_code(code or "")
+
+
+def months_later(day: date, months: int) -> date:
+    """The same day ``months`` later (the last day of the month when it has fewer days)."""
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,256 @@
+"""Signals in the reference index (issue 4): registration with family-level matching, on
+behalf with the observer shielded, who may register, renewal, withdrawal and the proposed
+coordinator, informing the family — and bad input refused with a specific error, nothing
+written."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from kindzicht.core import clock
+from kindzicht.core.errors import Forbidden, Refused, ValidationError
+from kindzicht.core.models import AuditEntry, DomainEvent, Notification
+from kindzicht.index import services
+from kindzicht.index.models import IndexPolicy, Informing, Match, Signal
+from kindzicht.index.services import INFORM_TASK, person_for_bsn, signal_register
+from kindzicht.people.models import Municipality, Region
+from kindzicht.rules.models import Task
+
+
+def counts():
+    return (Signal.objects.count(), Match.objects.count(), DomainEvent.objects.count(),
+            AuditEntry.objects.filter(kind="write").count(), Notification.objects.count(),
+            Task.objects.count())
+
+
+def test_a_stepfathers_signal_meets_his_stepdaughters_at_family_level(orgs, fam):
+    signal_register(orgs.pro["probation"], person=fam.stepfather)
+    assert not Match.objects.exists()
+    signal_register(orgs.pro["school"], person=fam.girl)
+    m = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
+    assert set(m.person_ids) == {fam.girl.pk, fam.stepfather.pk}
+    assert set(m.organisation_ids) == {orgs.org["probation"].pk, orgs.org["school"].pk}
+    # a child-level index would have missed it: one organisation on the child only
+    assert not Match.objects.filter(level="child").exists()
+    assert m.proposed_coordinator == orgs.org["school"]  # school before probation by priority
+
+
+def test_the_notification_names_the_others_and_how_to_reach_them_nothing_more(orgs, fam):
+    signal_register(orgs.pro["ggz"], person=fam.father, contact="K. de Boer, 030-1234567")
+    signal_register(orgs.coord["school"], person=fam.girl, on_behalf_of="Juf Marieke (groep 6)")
+    # the girl's and her half-brother's family matches: one notification per organisation
+    assert Match.objects.filter(level="family", ended_on__isnull=True).count() == 2
+    to_ggz = Notification.objects.get(organisation=orgs.org["ggz"], kind="match")
+    to_school = Notification.objects.get(organisation=orgs.org["school"], kind="match")
+    assert "Org school" in to_ggz.body and "Coord school" in to_ggz.body
+    assert "Juf Marieke" not in to_ggz.body  # the observer is shielded
+    assert "Lotte" not in to_ggz.body and to_ggz.person_id == fam.father.pk
+    assert "Uw signaal op Ruben Visser" in to_ggz.body
+    assert "K. de Boer, 030-1234567" in to_school.body and "Org ggz" in to_school.body
+    assert "Ruben" not in to_school.body and to_school.person_id == fam.girl.pk
+    assert "Org school" not in to_school.body.split("Ook betrokken")[1].split("Voorgestelde")[0]
+    sig = Signal.objects.get(organisation=orgs.org["school"])
+    assert sig.observer == "Juf Marieke (groep 6)" and "Coord school" in sig.contact
+    assert DomainEvent.objects.get(type="signal_registered", object_id=sig.pk).payload == {
+        "on_behalf": True}
+
+
+def test_a_partner_who_joins_brings_his_signals_and_takes_them_when_he_leaves(orgs, fam):
+    from factories import PersonFactory
+    from kindzicht.people import services as people
+
+    from .conftest import SYSTEM
+
+    newcomer = PersonFactory(birth_date=date(2002, 7, 7))  # 21: in scope on his own
+    signal_register(orgs.pro["probation"], person=newcomer)
+    signal_register(orgs.pro["school"], person=fam.girl)
+    assert not Match.objects.exists()
+    home = fam.girl.memberships.get().household
+    people.household_join(SYSTEM, household=home, person=newcomer)
+    m = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
+    assert newcomer.pk in m.person_ids
+    people.household_leave(SYSTEM, household=home, person=newcomer)
+    assert not Match.objects.filter(ended_on__isnull=True).exists()
+
+
+@pytest.mark.parametrize("key", ["gemeente", "court"])
+def test_the_municipality_and_the_court_are_refused_with_the_reason(orgs, fam, key):
+    before = counts()
+    with pytest.raises(Forbidden) as exc:
+        signal_register(orgs.pro[key], person=fam.girl)
+    assert exc.value.field == "organisation" and "niet meldingsbevoegd" in exc.value.message
+    assert counts() == before
+
+
+def test_a_region_sets_its_own_circle(orgs, fam):
+    region = Region.objects.create(name="Utrecht stad")
+    Municipality.objects.filter(code="0344").update(region=region)
+    IndexPolicy.objects.create(region=region, authorised_sectors=["school", "youth_health"])
+    before = counts()
+    with pytest.raises(Forbidden) as exc:
+        signal_register(orgs.pro["gp"], person=fam.girl)  # GPs sit outside this region's circle
+    assert "in deze regio niet meldingsbevoegd" in exc.value.message
+    assert counts() == before
+    signal_register(orgs.pro["school"], person=fam.girl)
+    # a national row applies to every region without its own
+    IndexPolicy.objects.create(region=None, authorised_sectors=["gp"], signal_months=12)
+    Municipality.objects.filter(code="0344").update(region=None)
+    sig = signal_register(orgs.pro["gp"], person=fam.half_brother)
+    assert sig.expires_on == date(2025, 3, 4)
+
+
+def test_on_behalf_by_someone_who_is_not_a_coordinator_is_refused(orgs, fam):
+    before = counts()
+    with pytest.raises(Forbidden) as exc:
+        signal_register(orgs.pro["school"], person=fam.girl, on_behalf_of="Juf Marieke")
+    assert exc.value.field == "on_behalf_of"
+    assert counts() == before
+
+
+def test_a_duplicate_active_signal_is_refused(orgs, fam):
+    signal_register(orgs.pro["school"], person=fam.girl)
+    before = counts()
+    with pytest.raises(Refused) as exc:
+        signal_register(orgs.coord["school"], person=fam.girl)
+    assert exc.value.field == "person" and "al een actief signaal" in exc.value.message
+    assert counts() == before
+
+
+def test_an_adult_outside_any_childs_family_is_refused(orgs, fam):
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        signal_register(orgs.pro["ggz"], person=fam.grandmother)
+    assert exc.value.field == "person" and "ouder dan 23" in exc.value.message
+    assert counts() == before
+    # a young adult of 22 is in scope on their own
+    from factories import PersonFactory
+
+    signal_register(orgs.pro["ggz"], person=PersonFactory(birth_date=date(2001, 9, 9)))
+
+
+def test_bsn_failing_the_11_proef_or_unknown(orgs, fam):
+    with pytest.raises(ValidationError) as exc:
+        person_for_bsn("123456789")
+    assert exc.value.field == "bsn" and "elfproef" in exc.value.message
+    with pytest.raises(ValidationError) as exc:
+        person_for_bsn("111222333")  # valid, but nobody has it
+    assert exc.value.code == "unknown_bsn"
+    assert person_for_bsn(fam.girl.bsn) == fam.girl
+
+
+def test_contact_too_long_is_refused(orgs, fam):
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        signal_register(orgs.pro["school"], person=fam.girl, contact="x" * 201)
+    assert exc.value.field == "contact"
+    assert counts() == before
+
+
+def test_expiry_two_years_or_at_23(orgs, fam):
+    from factories import PersonFactory
+
+    sig = signal_register(orgs.pro["school"], person=fam.girl)
+    assert sig.expires_on == date(2026, 3, 4)
+    almost = PersonFactory(birth_date=date(2001, 10, 10))
+    assert signal_register(orgs.pro["ggz"], person=almost).expires_on == date(2024, 10, 10)
+
+
+def test_renew_runs_another_period_but_never_past_23(orgs, fam):
+    from factories import PersonFactory
+
+    sig = signal_register(orgs.pro["school"], person=fam.girl)
+    with clock.frozen(date(2025, 1, 1)):
+        services.signal_renew(orgs.pro["school"], signal=sig)
+    sig.refresh_from_db()
+    assert sig.expires_on == date(2027, 1, 1)
+    assert DomainEvent.objects.filter(type="signal_renewed", object_id=sig.pk).exists()
+    young = signal_register(orgs.pro["ggz"], person=PersonFactory(birth_date=date(2001, 10, 10)))
+    with pytest.raises(Refused):
+        services.signal_renew(orgs.pro["ggz"], signal=young)
+    with pytest.raises(Forbidden):
+        services.signal_renew(orgs.pro["ggz"], signal=sig)  # another organisation's
+
+
+def test_the_proposed_coordinator_withdrawing_passes_it_on(orgs, fam):
+    signal_register(orgs.pro["ggz"], person=fam.father)
+    signal_register(orgs.pro["wt"], person=fam.girl)
+    signal_register(orgs.pro["school"], person=fam.girl)
+    m = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
+    assert m.proposed_coordinator == orgs.org["wt"]
+    Notification.objects.all().delete()
+    services.signal_withdraw(orgs.pro["wt"], person=fam.girl)
+    m = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
+    assert m.proposed_coordinator == orgs.org["school"]
+    notes = Notification.objects.filter(kind="match", subject__contains="matchregisseur")
+    assert {n.organisation for n in notes} == {orgs.org["ggz"], orgs.org["school"]}
+    assert all("Org wt" not in n.body for n in notes)
+
+
+def test_informing_duties_by_age(orgs, fam, day):
+    from factories import PersonFactory
+
+    assert services.inform_duties(fam.girl, day) == ["parents"]  # 10
+    assert services.inform_duties(PersonFactory(birth_date=date(2010, 1, 1)), day) == [
+        "person", "parents"]  # 14
+    assert services.inform_duties(PersonFactory(birth_date=date(2006, 1, 1)), day) == [
+        "person"]  # 18
+    assert services.inform_duties(fam.father, day) == ["person"]
+
+
+def test_informing_closes_the_task_and_postponing_needs_a_reason(orgs, fam):
+    from factories import PersonFactory
+
+    teen = PersonFactory(birth_date=date(2010, 1, 1))
+    sig = signal_register(orgs.pro["school"], person=teen)
+    task = Task.objects.get(code=INFORM_TASK, key=f"signal:{sig.pk}")
+    assert task.due_on == date(2024, 4, 1) and task.organisation == orgs.org["school"]
+    assert task.assignee == orgs.pro["school"].professional
+    before = (Informing.objects.count(), DomainEvent.objects.count())
+    with pytest.raises(ValidationError) as exc:
+        services.signal_inform(orgs.pro["school"], signal=sig, whom="parents",
+                               outcome="postponed")
+    assert exc.value.field == "reason"
+    with pytest.raises(Forbidden):
+        services.signal_inform(orgs.pro["ggz"], signal=sig, whom="parents", outcome="informed")
+    assert (Informing.objects.count(), DomainEvent.objects.count()) == before
+    services.signal_inform(orgs.pro["school"], signal=sig, whom="person", outcome="informed")
+    task.refresh_from_db()
+    assert task.status == "open"  # the parents are still to be informed
+    services.signal_inform(orgs.pro["school"], signal=sig, whom="parents", outcome="postponed",
+                           reason="Vader is gewelddadig; eerst veiligheidsplan.",
+                           review_on=date(2024, 4, 15))
+    task.refresh_from_db()
+    assert task.status == "done"
+    review = Task.objects.get(code=INFORM_TASK, status="open")
+    assert review.due_on == date(2024, 4, 15) and "opnieuw af" in review.text
+    services.signal_inform(orgs.pro["school"], signal=sig, whom="parents", outcome="informed")
+    review.refresh_from_db()
+    assert review.status == "done"
+
+
+def test_informing_a_party_without_a_duty_is_refused(orgs, fam):
+    sig = signal_register(orgs.pro["school"], person=fam.girl)  # 10: the parents only
+    with pytest.raises(ValidationError) as exc:
+        services.signal_inform(orgs.pro["school"], signal=sig, whom="person", outcome="informed")
+    assert exc.value.field == "whom"
+
+
+def test_an_overdue_informing_task_becomes_an_alert(orgs, fam):
+    from kindzicht.rules.watchdog import sweep
+
+    sig = signal_register(orgs.pro["school"], person=fam.girl)
+    sweep(clock.today() + timedelta(days=29))
+    alert = Task.objects.get(code=INFORM_TASK, kind="alert")
+    assert alert.key == f"task:{Task.objects.get(key=f'signal:{sig.pk}').pk}"
+
+
+def test_withdrawing_leaves_the_index_and_closes_the_informing_task(orgs, fam):
+    sig = signal_register(orgs.pro["school"], person=fam.girl)
+    services.signal_withdraw(orgs.pro["school"], person=fam.girl)
+    sig.refresh_from_db()
+    assert sig.ended_at is not None and sig.end_reason == "withdrawn"
+    assert Task.objects.get(key=f"signal:{sig.pk}").status == "not_applicable"
+    with pytest.raises(Refused):
+        services.signal_withdraw(orgs.pro["school"], person=fam.girl)
