@@ -113,3 +113,13 @@ def test_an_adult_household_without_children_gives_no_task(world):
     world.assess("wt")
     life_event_record(world.actors["wt"], kind="eviction", household=other)
     assert tasks(world.child) == []
+
+
+def test_the_task_text_is_dutch_whatever_the_active_language(world):
+    from django.utils import translation
+
+    world.assess("wt")
+    with translation.override("en"):
+        life_event_record(world.actors["wt"], kind="job_loss", person=world.mother)
+    [task] = tasks(world.child)
+    assert "baanverlies" in task.text

@@ -43,6 +43,7 @@ def test_new_partner_reassessment_task_closes_after_assessment(page, pro, family
 
     login(page, pro, PASSWORD)
     page.get_by_role("link", name="Taken en signalen").first.click()
+    page.wait_for_url("**/taken/")
     # Lotte and her brother Daan live in the household: each gets a task.
     assert page.locator(".task", has_text="Herbeoordeling").count() == 2
     task = page.locator(".task", has_text="Herbeoordeling").filter(has_text="Lotte Visser")
@@ -87,6 +88,7 @@ def test_new_partner_reassessment_task_closes_after_assessment(page, pro, family
     screenshot(page, "safety-05-child-page-reassessed")
 
     page.get_by_role("link", name="Taken en signalen").first.click()
+    page.wait_for_url("**/taken/")
     answered = page.locator("section", has_text="Beantwoord").locator(
         ".task", has_text="Herbeoordeling").filter(has_text="Lotte Visser")
     assert f"herbeoordeeld op {clock.today():%d-%m-%Y}" in answered.inner_text()
@@ -114,6 +116,7 @@ def test_accept_factor_life_event_and_risk_history(page, chromium, live_server, 
     other = another_page(chromium, live_server)
     login(other, ggz_pro, PASSWORD)
     other.get_by_role("link", name="Risicofactoren").first.click()
+    other.wait_for_url("**/risicofactoren/")
     card = other.locator(".card", has_text="Lotte Visser")
     assert "psychische problemen ouder" in card.inner_text()
     assert_accessible(other)
@@ -126,6 +129,7 @@ def test_accept_factor_life_event_and_risk_history(page, chromium, live_server, 
     login(page, pro, PASSWORD)
     page.goto(f"/personen/{family.mother.pk}/")
     page.get_by_role("link", name="Gebeurtenis vastleggen").click()
+    page.wait_for_url(f"**/personen/{family.mother.pk}/gebeurtenis/")
     page.get_by_label("Wat is er veranderd?").select_option(label="baanverlies")
     page.get_by_label("Wanneer?").fill((clock.today() + timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Gebeurtenis vastleggen").click()

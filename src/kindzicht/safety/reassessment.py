@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import translation
+
 from kindzicht.core import clock
 from kindzicht.people.models import Person
 from kindzicht.rules.models import Task, TaskStatus
@@ -65,7 +67,8 @@ def tasks_for_life_event(ev: LifeEvent) -> list[Task]:
         if period is None or period.organisation is None:
             continue  # nobody holds it: C1 reports that gap, and its alert goes out
         days = due_days(child_id, ev.on)
-        label = life_event_label(ev.kind)
+        with translation.override("nl"):  # stored text is in the source language, Dutch
+            label = life_event_label(ev.kind)
         task = task_create(
             organisation=period.organisation, code=TASK_CODE, key=f"life_event:{ev.pk}:{child_id}",
             child=Person(pk=child_id), kind="task", raised_on=ev.on, due_in_days=days,
