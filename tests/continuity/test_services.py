@@ -313,3 +313,19 @@ def test_the_systems_own_tasks_remind_then_alert_when_overdue(world):
         sweep(overdue_day)
     alert.refresh_from_db()
     assert alert.status == "done"
+
+
+def test_veilig_thuis_safety_assessment_task_closes_with_its_assessment(world):
+    from kindzicht.meldcode.services import report_accept, report_make
+
+    report = report_make(world.actors["school"], child=world.child,
+                         safe_at_home=world.orgs["vt"])
+    report_accept(world.actors["vt"], report=report)
+    task = Task.objects.get(code="safety_assessment", organisation=world.orgs["vt"])
+    assert task.status == "open"
+    assessment_record(world.actors["school"], child=world.child, safety="unsafe", risk="high")
+    task.refresh_from_db()
+    assert task.status == "open"  # another organisation's assessment does not answer it
+    assessment_record(world.actors["vt"], child=world.child, safety="unsafe", risk="high")
+    task.refresh_from_db()
+    assert task.status == "done"

@@ -82,11 +82,18 @@ def tasks_for_life_event(ev: LifeEvent) -> list[Task]:
 
 
 def close_for_assessment(assessment: Assessment) -> int:
-    """An assessment of the child answers every open re-assessment task about the child."""
-    return Task.objects.filter(code=TASK_CODE, child_id=assessment.child_id,
-                               status=TaskStatus.OPEN, raised_on__lte=assessment.on).update(
-        status=TaskStatus.DONE, answered_on=clock.today(),
-        answer=f"herbeoordeeld op {assessment.on:%d-%m-%Y}")
+    """An assessment of the child answers every open re-assessment task about the child, and
+    the assessing Veilig Thuis's own safety-assessment task after accepting a report."""
+    done = {"status": TaskStatus.DONE, "answered_on": clock.today(),
+            "answer": f"herbeoordeeld op {assessment.on:%d-%m-%Y}"}
+    closed = Task.objects.filter(code=TASK_CODE, child_id=assessment.child_id,
+                                 status=TaskStatus.OPEN, raised_on__lte=assessment.on
+                                 ).update(**done)
+    closed += Task.objects.filter(code="safety_assessment", child_id=assessment.child_id,
+                                  organisation_id=assessment.organisation_id,
+                                  status=TaskStatus.OPEN, raised_on__lte=assessment.on
+                                  ).update(**done)
+    return closed
 
 
 def open_tasks_of(child_id: int) -> list[Task]:
