@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import permissions
 
 from .views import continuity, families, meldcode, organisations, persons, plans, safety, tasks
+from .views import index as refindex
 
 app_name = "api"
 
@@ -124,6 +125,17 @@ urlpatterns = [
          plans.ChildrenInvolvementApi.as_view(), name="children-involvement"),
     path("shares", plans.ShareCollectionApi.as_view(), name="share-make"),
     path("persons/<int:person_id>/shares", plans.ShareListApi.as_view(), name="share-list"),
+    # the reference index at family level (issue 4)
+    path("signals", refindex.SignalCollectionApi.as_view(), name="signals"),
+    path("signals/<int:signal_id>/withdraw", refindex.SignalWithdrawApi.as_view(),
+         name="signal-withdraw"),
+    path("signals/<int:signal_id>/renew", refindex.SignalRenewApi.as_view(),
+         name="signal-renew"),
+    path("signals/<int:signal_id>/informing", refindex.SignalInformApi.as_view(),
+         name="signal-inform"),
+    path("matches", refindex.MatchListApi.as_view(), name="matches"),
+    path("persons/<int:person_id>/involved-organisations", refindex.PersonInvolvedApi.as_view(),
+         name="person-involved-organisations"),
     # tasks and alerts
     path("tasks", tasks.TaskListApi.as_view(), name="tasks"),
     path("tasks/<int:task_id>/answer", tasks.TaskAnswerApi.as_view(), name="task-answer"),

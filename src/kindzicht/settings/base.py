@@ -210,6 +210,8 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "kindzicht.safety.models.RiskLevel",
         "FactorDomainEnum": "kindzicht.safety.factors.DOMAINS",
         "LifeEventKindEnum": "kindzicht.safety.models.LifeEvent.KINDS",
+        "InformingOutcomeEnum": "kindzicht.index.models.Informing.OUTCOMES",
+        "InformingWhomEnum": "kindzicht.index.models.Informing.WHOM",
     },
     "TAGS": [
         {"name": "organisations", "description": "The organisations of the chain."},
@@ -237,6 +239,8 @@ SPECTACULAR_SETTINGS = {
          "goals with an owner and a date, agreements with the parents, evaluations, history."},
         {"name": "parents", "description": "Parents' cooperation on record, who works with a "
          "parent's children, and sharing on a legal basis."},
+        {"name": "reference-index", "description": "The reference index at family level "
+         "(verwijsindex): signals, matches, who else is involved — never content."},
         {"name": "tasks", "description": "Tasks and alerts of my organisation."},
     ],
 }
