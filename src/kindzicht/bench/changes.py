@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError
+
 from kindzicht.core.actions import Actor
 from kindzicht.core.errors import Forbidden, GuardRefused, NotFound, Refused, ValidationError
 from kindzicht.people.models import Organisation, Person, Professional
@@ -28,6 +30,7 @@ class ChangesResult:
     seconds: float = 0.0
     children: set[int] = field(default_factory=set)
     per_kind: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
     seconds_per_kind: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
 
@@ -52,6 +55,19 @@ class _Orgs:
                                                   organisation=org, password="!")
             self._pros[org.pk] = pro
         return Actor.of(pro, purpose="bench", mode=mode)
+
+
+def _offerable(child_id: int, sender_id: int) -> list[str]:
+    """Factors of the child's latest assessment that the sender owns or assessed."""
+    from kindzicht.safety.models import Assessment
+    from kindzicht.safety.selectors import owned_factors
+
+    latest = Assessment.objects.filter(child_id=child_id).order_by("-at", "-id").first()
+    if latest is None:
+        return []
+    owned = owned_factors(child_id, sender_id)
+    return [f.code for f in latest.factors.all()
+            if f.code in owned or latest.organisation_id == sender_id]
 
 
 def make_changes(n: int, *, seed: int, log: Callable[[str], None] = print) -> ChangesResult:
@@ -105,7 +121,11 @@ def make_changes(n: int, *, seed: int, log: Callable[[str], None] = print) -> Ch
             if sender is None:
                 raise Refused("no holder")
             receiver = orgs.one(rng.choice(("youth_care", "youth_protection")), not_id=sender.pk)
-            continuity.handover_offer(orgs.actor(sender), child=child, receiver=receiver)
+            # the factors named explicitly: without them the service carries every owned
+            # factor and, for one not on the latest assessment, writes its 'via' as the
+            # domain (a DataError on PostgreSQL; see docs/benchmarks.md)
+            continuity.handover_offer(orgs.actor(sender), child=child, receiver=receiver,
+                                      factors=_offerable(child.pk, sender.pk))
         elif kind == "responsibility_take":
             org = orgs.one(rng.choice(("youth_protection", "district_team")))
             continuity.responsibility_take(orgs.actor(org), child=child,
@@ -143,6 +163,9 @@ def make_changes(n: int, *, seed: int, log: Callable[[str], None] = print) -> Ch
                 touched = one(kind)
             except (Refused, GuardRefused, ValidationError, Forbidden, NotFound):
                 result.refused += 1
+                continue
+            except DatabaseError as exc:   # a service bug at scale: on record, not fatal
+                result.errors[f"{kind}: {type(exc).__name__}: {str(exc).splitlines()[0]}"] += 1
                 continue
             result.seconds_per_kind[kind] += time.perf_counter() - t
             result.per_kind[kind] += 1

@@ -19,7 +19,8 @@ from django.db import connection
 
 #: watchdog helpers timed as phases of a sweep
 PHASES = ("close_adults", "_raise", "_resolve", "_escalate", "transition_tasks",
-          "_escalation_days", "_eighteenth_birthdays")
+          "goal_follow_up_tasks", "task_deadlines", "_escalation_days",
+          "_eighteenth_birthdays", "_goal_due_days")
 
 
 @dataclass

@@ -50,7 +50,8 @@ def text(r: BenchReport) -> str:
     for s in r.sweeps:
         target = TARGETS["incremental" if s.children is not None else "full"]
         floor_s = floor_scoped if s.children is not None else floor_full
-        status = "" if s.finished else f"  GESTOPT na het budget (> {_s(s.seconds)} s)"
+        status = "" if s.finished else (f"  FOUT: {s.error}" if s.error else
+                                        f"  GESTOPT na het budget (> {_s(s.seconds)} s)")
         scope = f" ({s.children:,} kinderen)" if s.children is not None else ""
         add(f"  {s.label + scope:<38} {_s(s.seconds):>10} s  doel < {target:.0f} s  "
             f"{s.queries:,} queries, {s.raised:,} taken  vs vloer {_ratio(s.seconds, floor_s)}"
@@ -60,6 +61,8 @@ def text(r: BenchReport) -> str:
         add(f"  {c.made:,} wijzigingen via de services{'':<8} {_s(c.seconds):>10} s  "
             f"({c.seconds / max(c.made, 1) * 1000:.1f} ms per wijziging; {c.refused} "
             f"geweigerd en overgedaan)")
+        for what, n in c.errors.items():
+            add(f"    FOUT in de service ({n}×, overgeslagen): {what}")
     if floor_full is not None:
         add(f"  {'vloer: alle regels als SQL (volledig)':<38} {_s(floor_full):>10} s")
     if floor_scoped is not None:

@@ -43,6 +43,7 @@ class SweepRun:
     rules: dict[str, Figures] = field(default_factory=dict)
     phases: dict[str, Figures] = field(default_factory=dict)
     children: int | None = None
+    error: str = ""
 
 
 @dataclass
@@ -147,6 +148,7 @@ def measured_sweep(label: str, day: date, budget: float,
     _budgeted(meter, time.perf_counter() + budget)
     started = time.perf_counter()
     finished = True
+    error = ""
     raised: list = []
     with meter.installed():
         try:
@@ -154,9 +156,12 @@ def measured_sweep(label: str, day: date, budget: float,
                 raised = list(watchdog.sweep(day, children=children))
         except BudgetExceeded:
             finished = False
+        except Exception as exc:  # noqa: BLE001 - a failure at scale is a finding, not a crash
+            finished = False
+            error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     seconds = time.perf_counter() - started
     return SweepRun(label, seconds, finished, meter.total_queries, len(raised), meter.rules(),
-                    meter.phases(), None if children is None else len(children))
+                    meter.phases(), None if children is None else len(children), error)
 
 
 def rule_estimates(day: date, rule_budget: float,
@@ -236,7 +241,8 @@ def _measure(report: BenchReport, day: date, target: database.Target, *, changes
     log(f"Volledige sweep (koud; budget {budget:.0f} s) …")
     cold = measured_sweep("full sweep (cold)", day, budget)
     report.sweeps.append(cold)
-    log(f"  {cold.seconds:.1f} s{'' if cold.finished else ' — gestopt: budget op'}")
+    log(f"  {cold.seconds:.1f} s" + ("" if cold.finished else
+                                     f" — gestopt: {cold.error or 'budget op'}"))
     if cold.finished:
         log("Volledige sweep (stabiel: nog eens) …")
         steady = measured_sweep("full sweep (steady)", day, budget)
