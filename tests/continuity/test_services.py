@@ -329,3 +329,19 @@ def test_veilig_thuis_safety_assessment_task_closes_with_its_assessment(world):
     assessment_record(world.actors["vt"], child=world.child, safety="unsafe", risk="high")
     task.refresh_from_db()
     assert task.status == "done"
+
+
+def test_transfer_organisation_command(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    concern_record(world.actors["gi"], child=world.child, kind="observation")
+    with pytest.raises(CommandError, match="no organisation"):
+        call_command("transfer_organisation", 999999, world.orgs["jh"].pk, reason="x")
+    out = StringIO()
+    call_command("transfer_organisation", world.orgs["gi"].pk, world.orgs["jh"].pk,
+                 reason="BJZ wordt GI", stdout=out)
+    assert "1 verantwoordelijkheden" in out.getvalue()
+    assert risk.holder_of(world.child.pk) == world.orgs["jh"]
+    assert DomainEvent.objects.filter(type="organisation_transferred").exists()
