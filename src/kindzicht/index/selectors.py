@@ -265,3 +265,12 @@ def match_notifications(actor: Actor, limit: int = 20):
         return []
     return list(Notification.objects.filter(organisation=actor.organisation, kind="match")
                 .order_by("-created_at", "-id")[:limit])
+
+
+def person_get(actor: Actor, person_id: int, *, purpose: str = "index_person_viewed"
+               ) -> Person | None:
+    """One person, for a page of the index that names whom it is about (audited)."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is not None:
+        audit_read(actor, purpose, person_ids=[person.pk], obj=person)
+    return person

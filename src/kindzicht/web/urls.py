@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
+from .index_urls import urlpatterns as index_urlpatterns
 from .meldcode_urls import urlpatterns as meldcode_urlpatterns
 from .plan_urls import urlpatterns as plan_urlpatterns
 from .safety_urls import urlpatterns as safety_urlpatterns
@@ -37,3 +38,4 @@ urlpatterns = [
 ] + meldcode_urlpatterns
 urlpatterns += safety_urlpatterns
 urlpatterns += plan_urlpatterns
+urlpatterns += index_urlpatterns
