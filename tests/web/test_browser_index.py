@@ -1,0 +1,149 @@
+"""Issue 4 in a real browser: a GGZ professional registers a signal on a father; the intern
+begeleider of his step-daughter's school registers one on her, on behalf of her teacher; the
+two signals make a family-level match (a child-level index would miss it). Both organisations
+see the match with each other's contact and nothing else — not the teacher, not the other
+person's name, never why. Every page checked with axe-core; screenshots in
+test-results/screenshots/index-*.png."""
+
+from __future__ import annotations
+
+import pytest
+
+from kindzicht.index.models import Match, Signal
+from kindzicht.people import services as people
+
+from .browser import another_page, assert_accessible, login, screenshot
+from .conftest import INVALID_BSN, PASSWORD, SYSTEM, VALID_BSN, years_ago
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEACHER = "meester Joost (groep 6)"
+
+
+@pytest.fixture
+def household(db):
+    """Ruben lives with his partner Anouk and her daughter Lotte (his step-daughter)."""
+    father = people.person_create(SYSTEM, birth_date=years_ago(41), given_name="Ruben",
+                                  family_name="Visser", bsn="123456782")
+    partner = people.person_create(SYSTEM, birth_date=years_ago(36), given_name="Anouk",
+                                   family_name="Bakker")
+    girl = people.person_create(SYSTEM, birth_date=years_ago(9), given_name="Lotte",
+                                family_name="Bakker", bsn=VALID_BSN)
+    people.relation_add(SYSTEM, person=partner, kind="parent_of", other=girl)
+    people.relation_add(SYSTEM, person=father, kind="partner_of", other=partner)
+    people.household_create(SYSTEM, members=[father, partner, girl], municipality_code="0344",
+                            postcode="3511AB")
+    return {"father": father, "girl": girl}
+
+
+@pytest.fixture
+def ggz_pro(make_org):
+    org = make_org("GGZ Centraal", sector="adult_mental_health")
+    return people.professional_create(SYSTEM, organisation=org, username="kees", role="professional",
+                                      first_name="Kees", last_name="de Boer",
+                                      phone="030-1234567", password=PASSWORD)
+
+
+@pytest.fixture
+def intern_begeleider(make_org):
+    org = make_org("Basisschool De Regenboog", sector="school")
+    return people.professional_create(SYSTEM, organisation=org, username="ilse",
+                                      role="coordinator", first_name="Ilse",
+                                      last_name="Jansen", phone="030-7654321",
+                                      password=PASSWORD)
+
+
+def test_a_fathers_and_his_step_daughters_signals_make_a_family_match(
+        page, chromium, live_server, household, ggz_pro, intern_begeleider):
+    father, girl = household["father"], household["girl"]
+
+    # GGZ registers a signal on the father, from his page
+    login(page, ggz_pro, PASSWORD)
+    page.goto(f"/personen/{father.pk}/")
+    section = page.locator(".index-section")
+    assert "Wie is er nog betrokken bij dit gezin" in section.inner_text()
+    section.get_by_role("link", name="Signaal registreren in de verwijsindex").click()
+    page.wait_for_url(f"**/personen/{father.pk}/signaal/")
+    assert page.get_by_label("Namens (waarnemend professional)").count() == 0
+    page.get_by_role("button", name="Signaal registreren").click()
+    assert "drempel van de verwijsindex" in page.get_by_role("alert").inner_text()
+    page.get_by_label("redelijk vermoeden").check()
+    assert_accessible(page)
+    screenshot(page, "index-01-register-on-father")
+    page.get_by_role("button", name="Signaal registreren").click()
+    page.wait_for_url(f"**/personen/{father.pk}/")
+    assert "staat in de verwijsindex" in page.get_by_role("status").inner_text()
+    section = page.locator(".index-section")
+    assert "Uw organisatie heeft een signaal op deze persoon" in section.inner_text()
+    assert "Geen andere organisatie" in section.inner_text()
+    assert_accessible(page)
+    screenshot(page, "index-02-father-page")
+    assert not Match.objects.exists()
+
+    # the school's intern begeleider registers on Lotte by BSN, on behalf of her teacher
+    school = another_page(chromium, live_server)
+    login(school, intern_begeleider, PASSWORD)
+    school.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Verwijsindex").click()
+    school.get_by_role("link", name="Signaal registreren op BSN").click()
+    school.get_by_label("BSN").fill(INVALID_BSN)
+    school.get_by_label("Namens (waarnemend professional)").fill(TEACHER)
+    school.get_by_label("redelijk vermoeden").check()
+    school.get_by_role("button", name="Signaal registreren").click()
+    assert "elfproef" in school.get_by_role("alert").inner_text()
+    assert_accessible(school)
+    screenshot(school, "index-03-bsn-error")
+    school.get_by_label("BSN").fill(VALID_BSN)
+    school.get_by_label("redelijk vermoeden").check()
+    school.get_by_role("button", name="Signaal registreren").click()
+    school.wait_for_url(f"**/personen/{girl.pk}/")
+    section = school.locator(".index-section")
+    assert "GGZ Centraal" in section.inner_text()
+    assert "Kees de Boer, 030-1234567" in section.inner_text()
+    assert_accessible(school)
+    screenshot(school, "index-04-step-daughter-page")
+    match = Match.objects.get(child=girl, level="family", ended_on__isnull=True)
+    assert set(match.person_ids) == {father.pk, girl.pk}
+    assert Signal.objects.get(person=girl).observer == TEACHER
+
+    # the school's match inbox: GGZ and how to reach Kees — not the father, not why
+    school.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Verwijsindex").click()
+    school.get_by_role("link", name="Matches", exact=True).click()
+    card = school.locator(".match").first
+    text = card.inner_text()
+    assert "Match op gezinsniveau" in text and "GGZ Centraal" in text
+    assert "Kees de Boer, 030-1234567" in text
+    assert "Ruben" not in school.get_by_role("main").inner_text()
+    notification = school.locator(".match-notification").first.inner_text()
+    assert "Kees de Boer, 030-1234567" in notification and "Ruben" not in notification
+    assert_accessible(school)
+    screenshot(school, "index-05-school-matches")
+
+    # GGZ's match inbox: the school and how to reach the intern begeleider — not the teacher
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Verwijsindex").click()
+    page.get_by_role("link", name="Matches", exact=True).click()
+    main = page.get_by_role("main").inner_text()
+    assert "Basisschool De Regenboog" in main and "Ilse Jansen, 030-7654321" in main
+    assert TEACHER not in main and "Lotte" not in main
+    assert "Voorgestelde matchregisseur: Basisschool De Regenboog" in main
+    assert_accessible(page)
+    screenshot(page, "index-06-ggz-matches")
+
+    # the school's own list shows the teacher (only to the school) and the informing duty
+    school.get_by_role("link", name="Signalen van uw organisatie").click()
+    row = school.locator(".signal-row", has_text="Lotte Bakker")
+    assert TEACHER in row.inner_text() and "nog doen" in row.inner_text()
+    row.get_by_role("link", name="Informeren vastleggen").click()
+    school.get_by_label("Uitgesteld").check()
+    school.get_by_role("button", name="Vastleggen").click()
+    assert "gevaar zou" in school.get_by_role("alert").inner_text()
+    assert_accessible(school)
+    screenshot(school, "index-07-inform-error")
+    school.get_by_label("Geïnformeerd").check()
+    school.get_by_role("button", name="Vastleggen").click()
+    school.wait_for_url("**/verwijsindex/")
+    assert "geïnformeerd" in school.locator(".signal-row", has_text="Lotte Bakker").inner_text()
+    assert_accessible(school)
+    screenshot(school, "index-08-school-signals")
