@@ -30,7 +30,7 @@ def form(region, sectors, priority="youth_care, school", months=12):
 
 
 def test_an_administrator_sets_a_regions_circle(client, beheerder):
-    region = Region.objects.create(name="Holland Rijnland")
+    region = Region.objects.create(name="Testregio Rijnland")
     response = client.post(ADD, form(region, ["school", "gp", "police"]))
     assert response.status_code == 302, response.content.decode()[:2000]
     row = IndexPolicy.objects.get(region=region)

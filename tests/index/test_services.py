@@ -85,7 +85,7 @@ def test_the_municipality_and_the_court_are_refused_with_the_reason(orgs, fam, k
 
 
 def test_a_region_sets_its_own_circle(orgs, fam):
-    region = Region.objects.create(name="Utrecht stad")
+    region = Region.objects.create(name="Testregio Utrecht")
     Municipality.objects.filter(code="0344").update(region=region)
     IndexPolicy.objects.create(region=region, authorised_sectors=["school", "youth_health"])
     before = counts()

@@ -112,7 +112,20 @@ def rematch(actor: Actor, person_ids: Iterable[int]) -> list[Match]:
     return new
 
 
-def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool) -> None:
+def notify_reproposed(matches: list[Match], *, why: str) -> None:
+    """Tell every organisation in these matches who is now the proposed coordinator."""
+    people = {p for m in matches for p in m.person_ids}
+    signals = _Signals()
+    for pid, oid, contact in Signal.objects.filter(
+            person_id__in=people, ended_at__isnull=True).values_list(
+            "person_id", "organisation_id", "contact"):
+        signals.by_person[pid].add(oid)
+        signals.contacts[(oid, pid)] = contact
+    _notify(matches, signals, reproposed=True, why=why)
+
+
+def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
+            why: str = "De voorgestelde matchregisseur heeft het signaal ingetrokken") -> None:
     """One notification per organisation per group of organisations: a family's children
     each have their own match rows, but the organisations need to hear it once. Each hears who
     *else* is involved and how to reach them, and whom its own signal is on — nothing more."""
@@ -147,8 +160,7 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool) -> Non
             where = "dit gezin" if level == "family" else "dit kind"
             if reproposed:
                 subject = "Nieuwe voorgestelde matchregisseur"
-                intro = (f"De voorgestelde matchregisseur heeft het signaal ingetrokken. "
-                         f"Uw signaal op {whom}.")
+                intro = f"{why}. Uw signaal op {whom}."
             else:
                 subject = "Match in de verwijsindex"
                 intro = (f"Uw signaal op {whom} heeft een match op "

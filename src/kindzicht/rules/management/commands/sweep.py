@@ -59,17 +59,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _retention(day: date) -> str:
-        """Signals past their expiry leave the index (the full retention sweep comes with the
-        reference index)."""
-        from kindzicht.core.actions import Actor
-        from kindzicht.index.models import Signal
-        from kindzicht.index.services import signal_end
+        """The reference index: expired signals leave it, moves are followed, and its archive
+        is purged past the retention period (kindzicht.index.sweep)."""
+        from kindzicht.index.sweep import run
 
-        actor = Actor.system("retention sweep")
-        expired = Signal.objects.filter(ended_at__isnull=True, expires_on__lt=day).select_related(
-            "organisation", "person")
-        n = 0
-        for sig in expired:
-            signal_end(actor, organisation=sig.organisation, person=sig.person, reason="expired")
-            n += 1
-        return f"Verlopen signalen beëindigd: {n}." if n else ""
+        return "\n".join(run(day))

@@ -1,0 +1,102 @@
+"""Retention of the index (issue 4): signals expire — after the region's period (default two
+years), when the young person turns 23, at death — and withdrawn and expired signals leave
+the index at once. Their history stays in the archive for the region's archive period (default
+five years, as NEN 7513 keeps access logs) and is then purged: the signals, their informing
+records and tasks, the matches that ended, the outbox's match messages. The domain events and
+the audit chain name people only by id and stay, so the chain still verifies; the purge itself
+is an audited action. ``kindzicht sweep`` runs both (:mod:`kindzicht.index.sweep`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+
+from kindzicht.core import clock
+from kindzicht.core.actions import Actor, record
+
+from .models import IndexPolicy, Match, Signal, SignalMove
+from .policy import (
+    DEFAULT_ARCHIVE_YEARS,
+    months_later,
+    policy_for_organisation,
+    policy_for_region,
+)
+from .services import INFORM_TASK, signal_end
+
+
+def expire_signals(actor: Actor, day: date) -> int:
+    """End every signal past its expiry date (the expiry date is its last day)."""
+    n = 0
+    for sig in Signal.objects.filter(ended_at__isnull=True, expires_on__lt=day).select_related(
+            "organisation", "person").order_by("id"):
+        signal_end(actor, organisation=sig.organisation, person=sig.person, reason="expired")
+        n += 1
+    return n
+
+
+@dataclass
+class Purged:
+    signals: int = 0
+    matches: int = 0
+    tasks: int = 0
+    notifications: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.signals or self.matches or self.tasks or self.notifications)
+
+
+def _years_back(day: date, years: int) -> date:
+    return months_later(day, -12 * years)
+
+
+def purge_archive(actor: Actor, day: date) -> Purged:
+    """Purge the history of signals that ended more than the archive period ago (per the
+    registering organisation's region), and of matches ended as long ago (national period)."""
+    shortest = min([DEFAULT_ARCHIVE_YEARS, *IndexPolicy.objects.values_list("archive_years",
+                                                                            flat=True)])
+    candidates = Signal.objects.filter(ended_on__lt=_years_back(day, shortest)).select_related(
+        "organisation")
+    cutoffs: dict[int, date] = {}
+    ids, people = [], set()
+    for sig in candidates.only("pk", "person_id", "ended_on", "organisation"):
+        org = sig.organisation
+        if org.pk not in cutoffs:
+            cutoffs[org.pk] = _years_back(day, policy_for_organisation(org).archive_years)
+        if sig.ended_on < cutoffs[org.pk]:
+            ids.append(sig.pk)
+            people.add(sig.person_id)
+    national = _years_back(day, policy_for_region(None).archive_years)
+    matches = Match.objects.filter(ended_on__lt=national)
+    out = Purged()
+    before = clock.start_of(national)
+    with transaction.atomic():
+        from kindzicht.core.models import Notification
+        from kindzicht.rules.models import Task
+
+        for start in range(0, len(ids), 500):
+            batch = ids[start:start + 500]
+            keys = Q()
+            for pk in batch:
+                keys |= Q(key=f"signal:{pk}") | Q(key__startswith=f"signal:{pk}:")
+            task_ids = list(Task.objects.filter(keys, code=INFORM_TASK).values_list("pk",
+                                                                                    flat=True))
+            out.tasks += Task.objects.filter(
+                Q(pk__in=task_ids) | Q(code=INFORM_TASK,
+                                       key__in=[f"task:{t}" for t in task_ids])).delete()[0]
+            out.signals += Signal.objects.filter(pk__in=batch).delete()[1].get(
+                Signal._meta.label, 0)
+        SignalMove.objects.filter(at__lt=before).delete()
+        people |= {p for m in matches.only("person_ids") for p in m.person_ids}
+        out.matches = matches.delete()[0]
+        out.notifications = Notification.objects.filter(
+            kind__in=["match", "index_move"], created_at__lt=before).delete()[0]
+        if out:
+            record(actor, "index_archive_purged", subjects=sorted(people),
+                   payload={"as_of": day.isoformat(), "signals": out.signals,
+                            "matches": out.matches, "tasks": out.tasks,
+                            "notifications": out.notifications})
+    return out
