@@ -5,14 +5,17 @@ configuration, changed here like any action: recorded and audited (RecordedAdmin
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from kindzicht.core.admin import RecordedAdmin, register_read_only
+from kindzicht.core.actions import Actor
+from kindzicht.core.admin import RecordedAdmin, ServiceCreateMixin, register_read_only
 from kindzicht.people.sectors import SECTOR_CHOICES, SECTORS
 
-from .models import IndexPolicy
+from .models import IndexPolicy, PersonMerge
 from .policy import DEFAULT_AUTHORISED, DEFAULT_COORDINATOR_PRIORITY
 
 
@@ -75,6 +78,35 @@ class IndexPolicyForm(forms.ModelForm):
 class IndexPolicyAdmin(RecordedAdmin):
     form = IndexPolicyForm
     list_display = ["__str__", "signal_months", "inform_days", "archive_years"]
+
+
+class PersonMergeForm(forms.ModelForm):
+    class Meta:
+        model = PersonMerge
+        fields = ["kept", "merged", "reason"]
+        labels = {"kept": _("bewaren"), "merged": _("samenvoegen in het bewaarde record"),
+                  "reason": _("reden")}
+        help_texts = {"reason": _("Waarom is dit dezelfde persoon? (bijvoorbeeld: zelfde naam, "
+                                  "geboortedatum en adres; bevestigd door de school)")}
+
+
+@admin.register(PersonMerge)
+class PersonMergeAdmin(ServiceCreateMixin, RecordedAdmin):
+    """Two records of one person merged by an administrator, through ``person_merge``: both
+    histories kept, the matches re-evaluated. A merge is history: it is never edited."""
+
+    form = PersonMergeForm
+    raw_id_fields = ["kept", "merged"]
+    list_display = ["on", "kept", "merged", "reason"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def create_via_service(self, actor: Actor, data: dict[str, Any]) -> PersonMerge:
+        from .merge import person_merge
+
+        return person_merge(actor, keep=data["kept"], merge=data["merged"],
+                            reason=data.get("reason") or "")
 
 
 register_read_only("refindex")
