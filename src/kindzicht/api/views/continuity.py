@@ -12,7 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kindzicht.continuity import services
+from kindzicht.continuity import selectors, services
 from kindzicht.continuity.models import Basis, DecisionKind, HandoverStatus, RequestKind
 from kindzicht.people.models import Person
 
@@ -140,8 +140,8 @@ class ResponsibilityReadApi(ApiView):
                    responses={200: ResponsibilityOutput})
     def get(self, request: Request, person_id: int) -> Response:
         child = get_or_404(Person, person_id, what="person")
-        return Response(ResponsibilityOutput(reads.responsibility_history(self.actor(),
-                                                                          child)).data)
+        return Response(ResponsibilityOutput(selectors.responsibility_of(self.actor(),
+                                                                         child)).data)
 
 
 class ResponsibilityTakeInput(serializers.Serializer):
@@ -159,7 +159,7 @@ class ResponsibilityTakeApi(ApiView):
         child = get_or_404(Person, person_id, what="person")
         actor = self.actor()
         services.responsibility_take(actor, child=child, **self.input(ResponsibilityTakeInput))
-        return Response(ResponsibilityOutput(reads.responsibility_history(actor, child)).data,
+        return Response(ResponsibilityOutput(selectors.responsibility_of(actor, child)).data,
                         status=status.HTTP_201_CREATED)
 
 
@@ -190,7 +190,7 @@ class ChildrenApi(ApiView):
                    "offered; those at open risk without anyone responsible come first.",
                    responses={200: ChildOutput(many=True)})
     def get(self, request: Request) -> Response:
-        return Response(ChildOutput(reads.children_of_organisation(self.actor()),
+        return Response(ChildOutput(selectors.children_of_organisation(self.actor()),
                                     many=True).data)
 
 
@@ -255,8 +255,8 @@ class HandoverListApi(ApiView):
                    responses={200: HandoverOutput(many=True)})
     def get(self, request: Request) -> Response:
         query = self.query()
-        found = reads.handover_list(self.actor(), direction=query.get("direction", ""),
-                                    open_only=query["open"])
+        found = selectors.handovers_of(self.actor(), direction=query.get("direction", ""),
+                                       open_only=query["open"])
         return Response(HandoverOutput(found, many=True).data)
 
 

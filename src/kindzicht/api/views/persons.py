@@ -14,6 +14,7 @@ from kindzicht.core.errors import ValidationError
 from kindzicht.people import services
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
 from kindzicht.people.models import Person
+from kindzicht.people.selectors import family_on, person_search
 from kindzicht.people.services import age_on
 
 from .. import reads
@@ -66,7 +67,7 @@ class PersonSearchApi(ApiView):
                    "the words given. To find someone by BSN use `POST /persons/_lookup`.",
                    responses={200: PersonSummary(many=True)})
     def get(self, request: Request) -> Response:
-        found = reads.person_search(self.actor(), **self.query())
+        found = person_search(self.actor(), **self.query())
         return Response(PersonSummary(found, many=True).data)
 
 
@@ -140,7 +141,7 @@ class PersonFamilyApi(ApiView):
         if age_on(person, day) >= services.ADULT_AGE:
             raise ValidationError(f"{person.name} is not a child (under 18) on {day}.",
                                   field="date")
-        members = reads.person_family(actor, person, day)
+        members = family_on(actor, person, day)
         return Response(FamilyOutput({"child": person, "date": day, "members": [
             {"role": m.role, "person": m.person} for m in members]}).data)
 

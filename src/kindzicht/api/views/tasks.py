@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kindzicht.rules.models import Task, TaskStatus
+from kindzicht.rules.selectors import tasks_of
 from kindzicht.rules.tasks import task_answer
 
 from .. import reads
@@ -56,6 +57,10 @@ class TaskListQuery(serializers.Serializer):
                                     help_text="Only tasks assigned to me.")
 
 
+#: A task list answers at most this many tasks.
+TASK_LIST_LIMIT = 500
+
+
 class TaskListApi(ApiView):
     query_serializer = TaskListQuery
 
@@ -65,7 +70,8 @@ class TaskListApi(ApiView):
                    responses={200: TaskOutput(many=True)})
     def get(self, request: Request) -> Response:
         query = self.query()
-        found = reads.task_list(self.actor(), status=query.get("status", ""), mine=query["mine"])
+        found = tasks_of(self.actor(), status=query.get("status", ""), mine=query["mine"],
+                         limit=TASK_LIST_LIMIT)
         return Response(TaskOutput(found, many=True).data)
 
 

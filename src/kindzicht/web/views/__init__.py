@@ -1,1 +1,2 @@
-"""HTML views: thin — they read through web.selectors and write through the domain services."""
+"""HTML views: thin — they read through the domain selectors (shaped for the pages by
+web.selectors) and write through the domain services."""

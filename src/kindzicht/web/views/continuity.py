@@ -20,8 +20,10 @@ from kindzicht.continuity.models import (
     HandoverStatus,
     RequestKind,
 )
+from kindzicht.continuity.selectors import handover_get
 from kindzicht.core.errors import GuardRefused, KindzichtError
 from kindzicht.people.models import Person
+from kindzicht.people.selectors import person_get
 from kindzicht.people.services import is_child
 
 from ..access import actor, case_access
@@ -37,7 +39,7 @@ from ..forms import (
     ResponsibilityTakeForm,
 )
 from ..labels import factor_label
-from ..selectors import child_continuity, handover_for, my_children, person_get
+from ..selectors import child_continuity, my_children
 
 
 def child_context(request: HttpRequest, child: Person) -> dict:
@@ -173,7 +175,7 @@ def handover_detail(request: HttpRequest, pk: int, action: str | None = None) ->
     """One handover with the steps open to the viewer: the receiver accepts (all or some
     factors), confirms the start or declines; the sender withdraws."""
     act = actor(request, "handover")
-    h = handover_for(act, pk)
+    h = handover_get(act, pk)
     if h is None:
         raise Http404
     org = act.organisation

@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kindzicht.rules.models import TaskStatus
+from kindzicht.rules.selectors import tasks_of
+
 from ..access import actor, may_see_cases
 from ..labels import role_label, sector_label
-from ..selectors import tasks_of
 
 HOME_TASKS = 10
 
@@ -17,7 +19,7 @@ HOME_TASKS = 10
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     org = user.organisation
-    tasks = tasks_of(actor(request, "home_tasks"), open_only=True) if org else []
+    tasks = tasks_of(actor(request, "home_tasks"), status=TaskStatus.OPEN) if org else []
     return render(request, "web/home.html", {
         "organisation": org,
         "sector": sector_label(org.sector) if org else "",

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindzicht.core.errors import KindzichtError
+from kindzicht.people import selectors
 from kindzicht.people.services import person_record_death
 
 from ..access import actor, case_access
 from ..errors import add_service_error
 from ..forms import BsnSearchForm, DeathForm, PersonSearchForm
-from ..selectors import person_find, person_find_by_bsn, person_get, person_profile
+from ..selectors import person_profile
 
 
 @case_access
@@ -22,8 +23,9 @@ def person_search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
     results = None
     if form.is_bound and form.is_valid():
-        results = person_find(actor(request, "find_person"), name=form.cleaned_data["name"],
-                              birth_date=form.cleaned_data["birth_date"])
+        results = selectors.person_search(actor(request, "find_person"),
+                                          name=form.cleaned_data["name"],
+                                          birth_date=form.cleaned_data["birth_date"])
     return render(request, "web/person_search.html", {
         "form": form, "bsn_form": BsnSearchForm(), "results": results,
     })
@@ -36,7 +38,8 @@ def person_search_bsn(request: HttpRequest) -> HttpResponse:
     person's internal id, never the BSN."""
     bsn_form = BsnSearchForm(request.POST)
     if bsn_form.is_valid():
-        person = person_find_by_bsn(actor(request, "find_person"), bsn=bsn_form.cleaned_data["bsn"])
+        person = selectors.person_find_by_bsn(actor(request, "find_person"),
+                                              bsn=bsn_form.cleaned_data["bsn"])
         if person is not None:
             return redirect("web:person", pk=person.pk)
         bsn_form.add_error("bsn", _("Er is geen persoon met dit BSN bekend."))
@@ -72,7 +75,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_access
 def person_death(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_get(actor(request, "record_death"), pk)
+    person = selectors.person_get(actor(request, "record_death"), pk)
     if person is None:
         raise Http404
     form = DeathForm(request.POST or None, person=person)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from kindzicht.core.errors import KindzichtError
 from kindzicht.rules.models import TaskStatus
+from kindzicht.rules.selectors import task_get, tasks_of
 from kindzicht.rules.tasks import task_answer as task_answer_service
 
 from ..access import actor
 from ..errors import add_service_error
 from ..forms import TaskAnswerForm
-from ..selectors import task_of, tasks_of
 
 
 @login_required
@@ -34,7 +34,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
 @login_required
 def task_answer(request: HttpRequest, pk: int) -> HttpResponse:
     act = actor(request, "answer_task")
-    task = task_of(act, pk)
+    task = task_get(act, pk)
     if task is None:
         raise Http404
     form = TaskAnswerForm(request.POST or None)
