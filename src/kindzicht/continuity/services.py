@@ -14,6 +14,7 @@ from kindzicht.core import clock
 from kindzicht.core.actions import Actor, notify, record
 from kindzicht.core.errors import Forbidden, GuardRefused, NotFound, Refused, ValidationError
 from kindzicht.people.models import Organisation, Person
+from kindzicht.people.sectors import SECTORS
 
 from . import risk
 from .involvement import is_involved
@@ -31,13 +32,14 @@ from .models import (
     Involvement,
     InvolvementEnd,
     Request,
+    RequestKind,
     ResponsibilityTaking,
 )
 
 
 def _org(actor: Actor) -> Organisation:
     if actor.organisation is None:
-        raise Forbidden("Only a professional of an organisation can do this.")
+        raise Forbidden(_("Alleen een professional van een organisatie kan dit doen."))
     return actor.organisation
 
 
@@ -50,20 +52,26 @@ def _require_child(person: Person, field: str = "child") -> None:
     from kindzicht.people.services import is_child
 
     if not is_child(person, clock.today()):
-        raise ValidationError(f"{person.name} is not a child (under 18) on this date.",
-                              field=field)
+        raise ValidationError(_("%(name)s is op deze datum geen kind (jonger dan 18).")
+                              % {"name": person.name}, field=field)
+
+
+def _sectors(codes) -> str:
+    """Sector codes as the user reads them: their labels, in alphabetical order."""
+    return ", ".join(sorted(str(SECTORS.get(c, c)) for c in codes))
 
 
 def involvement_start(actor: Actor, *, person: Person, service: str,
                       intensive: bool = False) -> Involvement:
     org = _org(actor)
     if not (service or "").strip():
-        raise ValidationError("Describe the service (what the organisation does).",
+        raise ValidationError(_("Beschrijf de dienst: wat doet de organisatie?"),
                               field="service")
     with transaction.atomic():
         if Involvement.objects.filter(organisation=org, person=person,
                                       ended_at__isnull=True).exists():
-            raise Refused(f"{org.name} is already involved with {person.name}.", field="person")
+            raise Refused(_("%(org)s is al betrokken bij %(name)s.")
+                          % {"org": org.name, "name": person.name}, field="person")
         inv = Involvement.objects.create(organisation=org, person=person, service=service.strip(),
                                          intensive=bool(intensive),
                                          professional=actor.professional, **_stamp())
@@ -111,7 +119,8 @@ def involvement_end(actor: Actor, *, person: Person, reason: str = "",
     with transaction.atomic():
         risk.lock_child(person.pk)
         if not is_involved(org.pk, person.pk):
-            raise Refused(f"{org.name} is not involved with {person.name}.", field="person")
+            raise Refused(_("%(org)s is niet betrokken bij %(name)s.")
+                          % {"org": org.name, "name": person.name}, field="person")
         at_risk = risk.is_at_open_risk(person.pk)
         current = risk.current_period(person.pk)
         holds = at_risk and current is not None and current.organisation_id == org.pk
@@ -158,7 +167,8 @@ def responsibility_take(actor: Actor, *, child: Person, basis: str) -> Responsib
     notified. Taken before risk opens, it holds as soon as risk opens."""
     org = _org(actor)
     if basis not in Basis.values:
-        raise ValidationError(f"Unknown basis {basis!r}; use one of {', '.join(Basis.values)}.",
+        raise ValidationError(_("Onbekende grondslag '%(basis)s'; kies uit: %(choices)s.")
+                              % {"basis": basis, "choices": ", ".join(Basis.values)},
                               field="basis")
     _require_child(child)
     with transaction.atomic():
@@ -186,7 +196,8 @@ def handover_offer(actor: Actor, *, child: Person, receiver: Organisation,
 
     org = _org(actor)
     if receiver.pk == org.pk:
-        raise ValidationError("A handover must go to another organisation.", field="receiver")
+        raise ValidationError(_("Een overdracht gaat naar een andere organisatie."),
+                              field="receiver")
     _require_child(child)
     latest = _latest_assessment(child)
     latest_factors = {f.code: f for f in latest.factors.all()} if latest else {}
@@ -200,8 +211,9 @@ def handover_offer(actor: Actor, *, child: Person, receiver: Organisation,
             f = latest_factors.get(code)
             if f is None or not (code in owned or latest.organisation_id == org.pk):
                 raise ValidationError(
-                    f"Factor {code!r} is not a factor of {child.name}'s latest assessment that "
-                    f"{org.name} owns or assessed.", field="factors")
+                    _("'%(code)s' is geen factor uit de laatste risicotaxatie van %(child)s "
+                      "waarvan %(org)s eigenaar is of die %(org)s zelf vastlegde.")
+                    % {"code": code, "child": child.name, "org": org.name}, field="factors")
             carried.append((f.domain, code))
     with transaction.atomic():
         h = Handover.objects.create(child=child, sender=org, receiver=receiver, note=note,
@@ -220,7 +232,8 @@ def handover_offer(actor: Actor, *, child: Person, receiver: Organisation,
 def _as_receiver(actor: Actor, handover: Handover) -> Organisation:
     org = _org(actor)
     if handover.receiver_id != org.pk:
-        raise Forbidden("This handover is addressed to another organisation.", field="handover")
+        raise Forbidden(_("Deze overdracht is aan een andere organisatie gericht."),
+                        field="handover")
     return org
 
 
@@ -232,14 +245,15 @@ def handover_accept(actor: Actor, *, handover: Handover,
 
     _as_receiver(actor, handover)
     if handover.status != HandoverStatus.OFFERED:
-        raise Refused(f"This handover is {handover.get_status_display()}; only an offered "
-                      f"handover can be accepted.", field="handover")
+        raise Refused(_("Deze overdracht is %(status)s; alleen een aangeboden overdracht kan "
+                        "worden geaccepteerd.") % {"status": handover.get_status_display()},
+                      field="handover")
     offered = {f.code: f for f in handover.factors.all()}
     chosen = list(offered) if factors is None else list(factors)
     not_offered = [c for c in chosen if c not in offered]
     if not_offered:
-        raise Refused(f"These factors were not offered: {', '.join(not_offered)}.",
-                      field="factors")
+        raise Refused(_("Deze factoren zijn niet aangeboden: %(codes)s.")
+                      % {"codes": ", ".join(not_offered)}, field="factors")
     with transaction.atomic():
         stamp = _stamp()
         handover.status = HandoverStatus.ACCEPTED
@@ -263,8 +277,9 @@ def handover_confirm_start(actor: Actor, *, handover: Handover) -> Handover:
     (when the sender holds it)."""
     _as_receiver(actor, handover)
     if handover.status != HandoverStatus.ACCEPTED:
-        raise Refused("Only an accepted handover can be confirmed as started; this one is "
-                      f"{handover.get_status_display()}.", field="handover")
+        raise Refused(_("Alleen van een geaccepteerde overdracht kunt u de start bevestigen; "
+                        "deze is %(status)s.") % {"status": handover.get_status_display()},
+                      field="handover")
     with transaction.atomic():
         stamp = _stamp()
         handover.status = HandoverStatus.CONFIRMED
@@ -287,10 +302,10 @@ def handover_confirm_start(actor: Actor, *, handover: Handover) -> Handover:
 def _close_handover(actor: Actor, handover: Handover, status: str, reason: str,
                     event_type: str) -> Handover:
     if not (reason or "").strip():
-        raise ValidationError("A reason is required.", field="reason")
+        raise ValidationError(_("Geef een reden."), field="reason")
     if handover.status not in (HandoverStatus.OFFERED, HandoverStatus.ACCEPTED):
-        raise Refused(f"This handover is already {handover.get_status_display()}.",
-                      field="handover")
+        raise Refused(_("Deze overdracht is al %(status)s.")
+                      % {"status": handover.get_status_display()}, field="handover")
     with transaction.atomic():
         stamp = _stamp()
         handover.status = status
@@ -320,8 +335,8 @@ def handover_decline(actor: Actor, *, handover: Handover, reason: str) -> Handov
 def handover_withdraw(actor: Actor, *, handover: Handover, reason: str) -> Handover:
     org = _org(actor)
     if handover.sender_id != org.pk:
-        raise Forbidden("Only the sending organisation can withdraw a handover.",
-                        field="handover")
+        raise Forbidden(_("Alleen de organisatie die de overdracht aanbood, kan haar "
+                          "intrekken."), field="handover")
     return _close_handover(actor, handover, HandoverStatus.WITHDRAWN, reason,
                            "handover_withdrawn")
 
@@ -329,11 +344,16 @@ def handover_withdraw(actor: Actor, *, handover: Handover, reason: str) -> Hando
 def request_make(actor: Actor, *, child: Person, kind: str, reasons: str = "") -> Request:
     org = _org(actor)
     if kind not in REQUESTING_SECTORS:
-        raise ValidationError(f"Unknown request kind {kind!r}.", field="kind")
+        raise ValidationError(_("Onbekend soort verzoek '%(kind)s'; kies uit: %(choices)s.")
+                              % {"kind": kind, "choices": ", ".join(REQUESTING_SECTORS)},
+                              field="kind")
     allowed, addressee = REQUESTING_SECTORS[kind]
     if org.sector not in allowed:
-        raise Refused(f"A request of kind {kind} is made by {', '.join(sorted(allowed))}, not "
-                      f"by {org.get_sector_display()}.", field="kind")
+        raise Refused(_("Een verzoek '%(kind)s' kan alleen komen van: %(allowed)s — niet van "
+                        "%(sector)s.")
+                      % {"kind": RequestKind(kind).label,
+                         "allowed": _sectors(allowed), "sector": org.get_sector_display()},
+                      field="kind")
     _require_child(child)
     with transaction.atomic():
         req = Request.objects.create(child=child, kind=kind, requester=org,
@@ -352,12 +372,17 @@ def decision_record(actor: Actor, *, child: Person, decision: str, reasons: str)
 
     org = _org(actor)
     if decision not in DecisionKind.values:
-        raise ValidationError(f"Unknown decision {decision!r}.", field="decision")
+        raise ValidationError(_("Onbekend besluit '%(decision)s'; kies uit: %(choices)s.")
+                              % {"decision": decision,
+                                 "choices": ", ".join(DecisionKind.values)}, field="decision")
     if org.sector != DECIDING_SECTOR[decision]:
-        raise Refused(f"Only the {DECIDING_SECTOR[decision].replace('_', ' ')} decides "
-                      f"{decision}; {org.name} cannot.", field="decision")
+        raise Refused(_("Het besluit '%(decision)s' neemt alleen een organisatie uit de "
+                        "sector %(sector)s; %(org)s kan dat niet.")
+                      % {"decision": DecisionKind(decision).label,
+                         "sector": _sectors([DECIDING_SECTOR[decision]]), "org": org.name},
+                      field="decision")
     if not (reasons or "").strip():
-        raise ValidationError("A decision needs its reasons.", field="reasons")
+        raise ValidationError(_("Een besluit heeft een motivering nodig."), field="reasons")
     _require_child(child)
     with transaction.atomic():
         request = Request.objects.filter(child=child, decisions__isnull=True).order_by(
@@ -391,11 +416,13 @@ def organisation_transfer(actor: Actor, *, source: Organisation,
     from kindzicht.index.models import Signal
 
     if actor.role != "admin" and actor.professional is not None:
-        raise Forbidden("Only an administrator can transfer an organisation's cases.")
+        raise Forbidden(_("Alleen een beheerder kan de zaken van een organisatie "
+                          "overdragen."))
     if source.pk == target.pk:
-        raise ValidationError("Choose another organisation to transfer to.", field="target")
+        raise ValidationError(_("Kies een andere organisatie om de zaken naar over te "
+                                "dragen."), field="target")
     if not (reason or "").strip():
-        raise ValidationError("A reason is required.", field="reason")
+        raise ValidationError(_("Geef een reden."), field="reason")
     with transaction.atomic():
         event = record(actor, "organisation_transferred", obj=source,
                        payload={"target": target.pk, "reason": reason})
@@ -414,7 +441,7 @@ def get_handover(pk: int) -> Handover:
     try:
         return Handover.objects.select_related("sender", "receiver", "child").get(pk=pk)
     except Handover.DoesNotExist as exc:
-        raise NotFound("No such handover.", field="handover") from exc
+        raise NotFound(_("Deze overdracht bestaat niet."), field="handover") from exc
 
 
 def entry_correct(actor: Actor, *, obj, reason: str) -> Correction:
@@ -425,22 +452,22 @@ def entry_correct(actor: Actor, *, obj, reason: str) -> Correction:
 
     org = _org(actor)
     if not (reason or "").strip():
-        raise ValidationError("A correction needs its reason.", field="reason")
+        raise ValidationError(_("Een correctie heeft een reden nodig."), field="reason")
     owner = getattr(obj, "organisation_id", None) or getattr(obj, "sender_id", None)
     if owner != org.pk:
-        raise Forbidden("Only the organisation that recorded it can correct an entry.",
-                        field="object")
+        raise Forbidden(_("Alleen de organisatie die het gegeven vastlegde, kan het "
+                          "corrigeren."), field="object")
     with transaction.atomic():
         stamp = _stamp()
         if isinstance(obj, Involvement):
             if obj.ended_at is not None:
-                raise Refused("This involvement has already ended.", field="object")
+                raise Refused(_("Deze betrokkenheid is al beëindigd."), field="object")
             obj.ended_at, obj.ended_on = stamp["at"], stamp["on"]
             obj.end_reason = f"correction: {reason.strip()}"
             obj.save(update_fields=["ended_at", "ended_on", "end_reason"])
         elif isinstance(obj, Signal):
             if obj.ended_at is not None:
-                raise Refused("This signal has already ended.", field="object")
+                raise Refused(_("Dit signaal is al beëindigd."), field="object")
             from kindzicht.index.services import signal_end
 
             signal_end(actor, organisation=org, person=obj.person, reason="corrected")
@@ -448,8 +475,8 @@ def entry_correct(actor: Actor, *, obj, reason: str) -> Correction:
             _close_handover(actor, obj, HandoverStatus.WITHDRAWN,
                             f"correction: {reason.strip()}", "handover_withdrawn")
         else:
-            raise ValidationError("This kind of entry cannot be corrected this way.",
-                                  field="object")
+            raise ValidationError(_("Dit soort gegeven kan niet op deze manier worden "
+                                    "gecorrigeerd."), field="object")
         c = Correction.objects.create(object_type=obj._meta.label_lower, object_id=obj.pk,
                                       reason=reason.strip(), organisation=org, **stamp)
         person = getattr(obj, "person_id", None) or getattr(obj, "child_id", None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
@@ -42,25 +43,27 @@ def is_child(person: Person, day: date | None = None) -> bool:
 def _check_municipality_code(code: str, field: str = "municipality_code") -> str:
     code = (code or "").strip()
     if not (len(code) == 4 and code.isdigit()):
-        raise ValidationError(f"Municipality code must be four digits (CBS code), got {code!r}.",
-                              field=field)
+        raise ValidationError(_("Een gemeentecode bestaat uit vier cijfers (de CBS-code), "
+                                "niet '%(code)s'.") % {"code": code}, field=field)
     return code
 
 
 def _check_postcode(postcode: str) -> str:
     pc = (postcode or "").replace(" ", "").upper()
     if not (len(pc) == 6 and pc[:4].isdigit() and pc[0] != "0" and pc[4:].isalpha()):
-        raise ValidationError(f"Postcode must look like 1234AB, got {postcode!r}.", field="postcode")
+        raise ValidationError(_("Een postcode ziet eruit als 1234AB, niet '%(postcode)s'.")
+                              % {"postcode": postcode}, field="postcode")
     return pc
 
 
 def organisation_create(actor: Actor, *, name: str, sector: str, municipality_code: str = "",
                         email: str = "", phone: str = "", address: str = "") -> Organisation:
     if sector not in SECTORS:
-        raise ValidationError(f"Unknown sector {sector!r}; use one of: {', '.join(SECTORS)}.",
+        raise ValidationError(_("Onbekende sector '%(sector)s'; kies uit: %(choices)s.")
+                              % {"sector": sector, "choices": ", ".join(SECTORS)},
                               field="sector")
     if not name.strip():
-        raise ValidationError("An organisation needs a name.", field="name")
+        raise ValidationError(_("Een organisatie heeft een naam nodig."), field="name")
     if municipality_code:
         _check_municipality_code(municipality_code)
     with transaction.atomic():
@@ -78,10 +81,12 @@ def professional_create(actor: Actor, *, organisation: Organisation | None, user
     from .models import Role
 
     if role not in Role.values:
-        raise ValidationError(f"Unknown role {role!r}.", field="role")
+        raise ValidationError(_("Onbekende rol '%(role)s'; kies uit: %(choices)s.")
+                              % {"role": role, "choices": ", ".join(Role.values)}, field="role")
     with transaction.atomic():
         if Professional.objects.filter(username=username).exists():
-            raise ValidationError(f"User name {username!r} is taken.", field="username")
+            raise ValidationError(_("De gebruikersnaam '%(username)s' is al in gebruik.")
+                                  % {"username": username}, field="username")
         pro = Professional(organisation=organisation, username=username, role=role,
                            first_name=first_name, last_name=last_name, email=email, phone=phone,
                            function=function,
@@ -101,14 +106,16 @@ def person_create(actor: Actor, *, birth_date: date, given_name: str = "", famil
     if bsn:
         bsn = normalise_bsn(bsn)
         if not is_valid_bsn(bsn):
-            raise ValidationError("This BSN is not valid (it fails the 11-proef).", field="bsn")
+            raise ValidationError(_("Dit BSN is niet geldig (het voldoet niet aan de "
+                                    "elfproef)."), field="bsn")
     if birth_date > clock.today():
-        raise ValidationError("The birth date lies in the future.", field="birth_date")
+        raise ValidationError(_("De geboortedatum ligt in de toekomst."), field="birth_date")
     if birth_date < date(1900, 1, 1):
-        raise ValidationError("The birth date lies before 1900.", field="birth_date")
+        raise ValidationError(_("De geboortedatum ligt vóór 1900."), field="birth_date")
     for field, value in (("given_name", given_name), ("family_name", family_name)):
         if len(value) > 120 or any(ord(c) < 32 for c in value):
-            raise ValidationError("Names are at most 120 printable characters.", field=field)
+            raise ValidationError(_("Een naam is ten hoogste 120 leesbare tekens lang."),
+                                  field=field)
     try:
         with transaction.atomic():
             person = Person.objects.create(bsn=bsn or None, given_name=given_name.strip(),
@@ -116,21 +123,26 @@ def person_create(actor: Actor, *, birth_date: date, given_name: str = "", famil
                                            birth_date=birth_date, place=place)
             record(actor, "person_created", subjects=[person.pk], obj=person)
     except IntegrityError as exc:
-        raise ValidationError("A person with this BSN is already registered.", field="bsn") from exc
+        raise ValidationError(_("Er is al een persoon met dit BSN vastgelegd."),
+                              field="bsn") from exc
     return person
 
 
 def relation_add(actor: Actor, *, person: Person, kind: str, other: Person,
                  valid_from: date | None = None, valid_to: date | None = None) -> Relation:
     if kind not in RelationKind.values:
-        raise ValidationError(f"Unknown relation {kind!r}.", field="kind")
+        raise ValidationError(_("Onbekende relatie '%(kind)s'; kies uit: %(choices)s.")
+                              % {"kind": kind, "choices": ", ".join(RelationKind.values)},
+                              field="kind")
     if person.pk == other.pk:
-        raise ValidationError("A person cannot be related to themselves.", field="other")
+        raise ValidationError(_("Een persoon kan geen relatie met zichzelf hebben."),
+                              field="other")
     if valid_from and valid_to and valid_to < valid_from:
-        raise ValidationError("The relation ends before it starts.", field="valid_to")
+        raise ValidationError(_("De relatie eindigt voordat ze begint."), field="valid_to")
     if kind in (RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF) and (
             other.birth_date <= person.birth_date):
-        raise ValidationError("A parent or guardian must be older than the child.", field="person")
+        raise ValidationError(_("Een ouder of voogd moet ouder zijn dan het kind."),
+                              field="person")
     with transaction.atomic():
         rel = Relation.objects.create(person=person, kind=kind, other=other,
                                       valid_from=valid_from, valid_to=valid_to)
@@ -142,7 +154,7 @@ def relation_add(actor: Actor, *, person: Person, kind: str, other: Person,
 
 def relation_end(actor: Actor, *, relation: Relation, on: date) -> Relation:
     if relation.valid_from and on < relation.valid_from:
-        raise ValidationError("The relation ends before it starts.", field="valid_to")
+        raise ValidationError(_("De relatie eindigt voordat ze begint."), field="valid_to")
     with transaction.atomic():
         relation.valid_to = on
         relation.save(update_fields=["valid_to"])
@@ -186,9 +198,10 @@ def household_join(actor: Actor, *, household: Household, person: Person) -> Hou
     partner (a life event that asks for re-assessment, findings.md R1)."""
     today = clock.today()
     if person.birth_date > today:
-        raise ValidationError("The person is not born yet on this date.", field="person")
+        raise ValidationError(_("Deze persoon is op deze datum nog niet geboren."),
+                              field="person")
     if _current_membership(household, person):
-        raise Refused("This person already lives in this household.", field="person")
+        raise Refused(_("Deze persoon woont al in dit huishouden."), field="person")
     with transaction.atomic():
         m = HouseholdMembership.objects.create(household=household, person=person,
                                                joined_on=today)
@@ -204,9 +217,10 @@ def household_leave(actor: Actor, *, household: Household, person: Person) -> Ho
     today = clock.today()
     m = _current_membership(household, person)
     if m is None:
-        raise Refused("This person does not live in this household.", field="person")
+        raise Refused(_("Deze persoon woont niet in dit huishouden."), field="person")
     if m.joined_on and today < m.joined_on:
-        raise ValidationError("A membership cannot end before it starts.", field="left_on")
+        raise ValidationError(_("Een lidmaatschap kan niet eindigen voordat het begint."),
+                              field="left_on")
     with transaction.atomic():
         m.left_on = today
         m.save(update_fields=["left_on"])
@@ -244,11 +258,12 @@ def household_move(actor: Actor, *, household: Household, municipality_code: str
 def person_record_death(actor: Actor, *, person: Person, on: date) -> Person:
     """Record a death; it ends the person's signals in the index."""
     if on > clock.today():
-        raise ValidationError("The date of death lies in the future.", field="on")
+        raise ValidationError(_("De datum van overlijden ligt in de toekomst."), field="on")
     if on < person.birth_date:
-        raise ValidationError("The date of death lies before the birth date.", field="on")
+        raise ValidationError(_("De datum van overlijden ligt vóór de geboortedatum."),
+                              field="on")
     if person.death_date:
-        raise Refused("The death of this person is already recorded.", field="person")
+        raise Refused(_("Het overlijden van deze persoon is al vastgelegd."), field="person")
     with transaction.atomic():
         person.death_date = on
         person.save(update_fields=["death_date"])

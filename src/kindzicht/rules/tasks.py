@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
@@ -51,13 +52,14 @@ def task_create(*, organisation: Organisation | None, code: str, key: str,
 def task_answer(actor: Actor, *, task: Task, status: str, answer: str = "") -> Task:
     """Answer a task: done, or not applicable with a reason — kept beside the finding."""
     if not _may_answer(actor, task):
-        raise Forbidden("This task belongs to another organisation.", field="task")
+        raise Forbidden(_("Deze taak is van een andere organisatie."), field="task")
     if status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE):
-        raise ValidationError("Answer done or not_applicable.", field="status")
+        raise ValidationError(_("Antwoord met done (afgehandeld) of not_applicable (niet van "
+                                "toepassing)."), field="status")
     if status == TaskStatus.NOT_APPLICABLE and not answer.strip():
-        raise ValidationError("Say why this does not apply.", field="answer")
+        raise ValidationError(_("Zeg waarom dit niet van toepassing is."), field="answer")
     if task.status != TaskStatus.OPEN:
-        raise Refused("This task is already answered.", field="task")
+        raise Refused(_("Deze taak is al beantwoord."), field="task")
     with transaction.atomic():
         task.status = status
         task.answer = answer.strip()
@@ -83,7 +85,8 @@ def task_reassign(actor: Actor, *, task: Task, to: Professional) -> Task:
     """Cover during absence, or a leaver's cases."""
     if actor.organisation is None or task.organisation_id != actor.organisation.pk or \
             to.organisation_id != task.organisation_id:
-        raise Forbidden("Tasks are reassigned within the organisation.", field="assignee")
+        raise Forbidden(_("Een taak gaat alleen naar een collega van dezelfde organisatie."),
+                        field="assignee")
     with transaction.atomic():
         task.assignee = to
         task.save(update_fields=["assignee"])
