@@ -1,0 +1,383 @@
+"""Bulk intake (issue 4): registrations imported from an existing regional index (CSV) — one
+service like any other, not a side door.
+
+The rows are staged in a temporary table (COPY on PostgreSQL, a batched insert on SQLite) and
+looked up set-based (persons by BSN, else by name and birth date; active signals of the same
+organisation); every row is validated and the rejected ones are reported with their line and
+reasons. Then, in one transaction, the signals are written set-based with a domain event and an
+audit entry per registration, the informing (recorded, or a task) likewise, and open risk and
+the matches are evaluated once for everyone — the same facts ``signal_register`` writes one by
+one. Nothing is half-imported: by default one rejected row imports nothing (fix the file and
+run it again); ``partial=True`` imports the valid rows and reports the rest.
+
+CSV columns (a header row; ``;`` or ``,``): ``organisation`` (id), ``bsn``, ``given_name``,
+``family_name``, ``birth_date`` (YYYY-MM-DD), ``contact``, ``registered_on`` (default today),
+``informed_on`` (the family was informed; empty: an informing task is made).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TextIO
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kindzicht.core import audit, clock
+from kindzicht.core.actions import Actor
+from kindzicht.core.errors import Forbidden, ValidationError
+from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject
+from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
+from kindzicht.people.family import _years_before, children_in_family_of, families_of
+from kindzicht.people.models import Organisation, Person
+from kindzicht.people.services import age_on
+
+from .models import Informing, Signal
+from .policy import Policy, policy_for_organisation
+from .services import INFORM_TASK, MAX_AGE, WHOM_LABELS, _expiry, inform_duties
+
+COLUMNS = ["organisation", "bsn", "given_name", "family_name", "birth_date", "contact",
+           "registered_on", "informed_on"]
+REQUIRED = {"organisation", "birth_date"}
+STAGE = "index_import_stage"
+BATCH = 2000
+
+
+@dataclass
+class Row:
+    line: int
+    raw: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    organisation: Organisation | None = None
+    person_id: int | None = None
+    registered_on: date | None = None
+    informed_on: date | None = None
+    birth_date: date | None = None
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    rejected: list[tuple[int, list[str]]] = field(default_factory=list)
+    written: bool = False
+    signal_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def _date(value: str, what: str, row: Row) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        row.errors.append(f"{what}: geen datum (JJJJ-MM-DD): {value!r}")
+        return None
+
+
+def _read(source: TextIO | str) -> list[Row]:
+    text = source if isinstance(source, str) else source.read()
+    sample = text[:2000]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = REQUIRED - set(header)
+    unknown = set(header) - set(COLUMNS)
+    if missing or unknown:
+        raise ValidationError(
+            f"Kolommen: verwacht {', '.join(COLUMNS)}; ontbreekt: {', '.join(sorted(missing)) or '-'}"
+            f"; onbekend: {', '.join(sorted(unknown)) or '-'}.", field="file")
+    rows = []
+    for i, raw in enumerate(reader, start=2):
+        clean = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        rows.append(Row(line=i, raw={c: clean.get(c, "") for c in COLUMNS}))
+    if not rows:
+        raise ValidationError("Het bestand bevat geen registraties.", field="file")
+    return rows
+
+
+# --- staging and set-based lookups ----------------------------------------------------------
+
+
+def _stage(rows: list[Row]) -> None:
+    """The rows in a temporary table: COPY on PostgreSQL, batched inserts elsewhere."""
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cur.execute(f"CREATE TEMPORARY TABLE {STAGE} (line integer, bsn varchar(9), "
+                    "given_name varchar(120), family_name varchar(120), birth_date date)")
+        data = [(r.line, r.raw["bsn"] or None, r.raw["given_name"].lower(),
+                 r.raw["family_name"].lower(), r.birth_date) for r in rows]
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(
+                    f"COPY {STAGE} (line, bsn, given_name, family_name, birth_date) "
+                    "FROM STDIN") as copy:
+                for item in data:
+                    copy.write_row(item)
+        else:
+            for start in range(0, len(data), BATCH):
+                cur.executemany(f"INSERT INTO {STAGE} VALUES (%s, %s, %s, %s, %s)",
+                                data[start:start + BATCH])
+
+
+def _lookups() -> tuple[dict[int, int], dict[int, list[int]]]:
+    """line -> person id by BSN; line -> person ids by name and birth date (rows without a
+    BSN)."""
+    person = Person._meta.db_table
+    by_bsn: dict[int, int] = {}
+    by_name: dict[int, list[int]] = defaultdict(list)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT s.line, p.id FROM {STAGE} s JOIN {person} p ON p.bsn = s.bsn")
+        by_bsn.update(cur.fetchall())
+        cur.execute(f"SELECT s.line, p.id FROM {STAGE} s JOIN {person} p "
+                    "ON p.birth_date = s.birth_date AND LOWER(p.given_name) = s.given_name "
+                    "AND LOWER(p.family_name) = s.family_name WHERE s.bsn IS NULL")
+        for line, pid in cur.fetchall():
+            by_name[line].append(pid)
+        cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    return by_bsn, by_name
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
+    org_ids = {int(r.raw["organisation"]) for r in rows if r.raw["organisation"].isdigit()}
+    orgs = Organisation.objects.in_bulk(list(org_ids))
+    policies = {pk: policy_for_organisation(o) for pk, o in orgs.items()}
+    for r in rows:
+        raw = r.raw
+        if not raw["organisation"].isdigit() or int(raw["organisation"]) not in orgs:
+            r.errors.append(f"organisation: onbekende organisatie {raw['organisation']!r}")
+        else:
+            r.organisation = orgs[int(raw["organisation"])]
+            if r.organisation.sector not in policies[r.organisation.pk].authorised_sectors:
+                r.errors.append(f"organisation: {r.organisation.name} "
+                                f"({r.organisation.get_sector_display()}) is niet "
+                                f"meldingsbevoegd")
+        if raw["bsn"]:
+            raw["bsn"] = normalise_bsn(raw["bsn"])
+            if not is_valid_bsn(raw["bsn"]):
+                r.errors.append("bsn: voldoet niet aan de elfproef")
+                raw["bsn"] = ""
+        r.birth_date = _date(raw["birth_date"], "birth_date", r)
+        if r.birth_date is None and not any(e.startswith("birth_date") for e in r.errors):
+            r.errors.append("birth_date: verplicht")
+        r.registered_on = _date(raw["registered_on"], "registered_on", r) or today
+        r.informed_on = _date(raw["informed_on"], "informed_on", r)
+        if r.registered_on > today:
+            r.errors.append("registered_on: ligt in de toekomst")
+        if r.informed_on and not (r.registered_on <= r.informed_on <= today):
+            r.errors.append("informed_on: ligt niet tussen de registratie en vandaag")
+        if len(raw["contact"]) > 200 or any(ord(c) < 32 for c in raw["contact"]):
+            r.errors.append("contact: ten hoogste 200 leesbare tekens")
+    _stage(rows)
+    by_bsn, by_name = _lookups()
+    for r in rows:
+        if r.raw["bsn"]:
+            r.person_id = by_bsn.get(r.line)
+            if r.person_id is None:
+                r.errors.append("bsn: er is geen persoon met dit BSN bekend")
+        elif r.birth_date is not None:
+            found = by_name.get(r.line, [])
+            if len(found) == 1:
+                r.person_id = found[0]
+            elif not found:
+                r.errors.append("persoon: geen persoon met deze naam en geboortedatum bekend")
+            else:
+                r.errors.append("persoon: meerdere personen met deze naam en geboortedatum; "
+                                "geef het BSN")
+    return policies
+
+
+def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]) -> None:
+    persons = Person.objects.in_bulk([r.person_id for r in rows if r.person_id])
+    adults = {pid for pid, p in persons.items() if p.birth_date <= _years_before(today, MAX_AGE)}
+    in_family: set[int] = set()
+    if adults:
+        kids = children_in_family_of(adults, today)
+        fams = families_of(kids, today) if kids else {}
+        in_family = adults & {m for f in fams.values() for m in f}
+    pairs = {(r.organisation.pk, r.person_id) for r in rows if r.organisation and r.person_id}
+    active = set(Signal.objects.filter(
+        ended_at__isnull=True, person_id__in={p for _o, p in pairs},
+        organisation_id__in={o for o, _p in pairs}).values_list("organisation_id", "person_id"))
+    seen: dict[tuple[int, int], int] = {}
+    for r in rows:
+        if r.person_id is None:
+            continue
+        p = persons[r.person_id]
+        if r.birth_date and p.birth_date != r.birth_date:
+            r.errors.append(f"birth_date: wijkt af van de bekende geboortedatum "
+                            f"({p.birth_date:%Y-%m-%d})")
+        if p.death_date:
+            r.errors.append("persoon: is overleden")
+        if p.pk in adults and p.pk not in in_family:
+            r.errors.append("persoon: ouder dan 23 en geen gezinslid van een kind")
+        if r.organisation is None:
+            continue
+        key = (r.organisation.pk, p.pk)
+        if key in active:
+            r.errors.append("dubbel: de organisatie heeft al een actief signaal op deze persoon")
+        elif key in seen:
+            r.errors.append(f"dubbel: zelfde organisatie en persoon als regel {seen[key]}")
+        else:
+            seen[key] = r.line
+        if r.registered_on and _expiry(p, r.registered_on,
+                                        policies[r.organisation.pk].signal_months) < today:
+            r.errors.append("registered_on: het signaal zou al verlopen zijn")
+
+
+# --- set-based writing ----------------------------------------------------------------------
+
+
+def _moment(day: date, today: date):
+    return clock.now() if day == today else clock.start_of(day) + timedelta(hours=12)
+
+
+def _audit_many(actor: Actor, items: list[tuple[DomainEvent, list[int], Signal | Informing]]
+                ) -> None:
+    """One audit entry per event, appended to this writer's chain in one go (the chain's
+    hashes are computed in order; the head moves once)."""
+    chain = audit.chain_for_this_writer()
+    with transaction.atomic(savepoint=False):
+        head = audit._lock_head(chain)
+        entries = []
+        seq, prev = head.last_seq, head.last_hash
+        for event, subjects, obj in items:
+            seq += 1
+            entry = AuditEntry(
+                chain=chain, seq=seq, recorded_at=timezone.now(), domain_at=event.occurred_at,
+                actor_id=actor.professional.pk if actor.professional else None,
+                organisation_id=actor.organisation_id, role=actor.role, action=event.type,
+                kind="write" if actor.professional is not None else "system",
+                person_ids=subjects, object_type=obj._meta.label_lower, object_id=obj.pk,
+                event_id=event.pk, purpose=actor.purpose[:300], prev_hash=prev)
+            entry.hash = audit.compute_hash(entry)
+            prev = entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+        head.last_seq, head.last_hash = seq, prev
+        head.save(update_fields=["last_seq", "last_hash"])
+
+
+def _events(actor: Actor, kind: str, objs: list, payload) -> list[DomainEvent]:
+    events = [DomainEvent(type=kind, occurred_at=o.at, occurred_on=o.on, actor=actor.professional,
+                          organisation=actor.organisation, role=actor.role,
+                          object_type=o._meta.label_lower, object_id=o.pk, payload=payload(o))
+              for o in objs]
+    events = DomainEvent.objects.bulk_create(events, batch_size=BATCH)
+    return events
+
+
+def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Policy]
+           ) -> list[Signal]:
+    from kindzicht.continuity import risk
+    from kindzicht.rules.models import Task
+
+    from .matching import rematch
+
+    persons = Person.objects.in_bulk([r.person_id for r in good])
+    signals = [Signal(person_id=r.person_id, organisation=r.organisation,
+                      contact=r.raw["contact"] or ", ".join(
+                          x for x in (r.organisation.phone, r.organisation.email) if x),
+                      at=_moment(r.registered_on, today), on=r.registered_on,
+                      expires_on=_expiry(persons[r.person_id], r.registered_on,
+                                         policies[r.organisation.pk].signal_months))
+               for r in good]
+    signals = Signal.objects.bulk_create(signals, batch_size=BATCH)
+    events = _events(actor, "signal_registered", signals,
+                     lambda s: {"on_behalf": False, "imported": True})
+    EventSubject.objects.bulk_create([EventSubject(event=e, person_id=s.person_id)
+                                      for e, s in zip(events, signals, strict=True)],
+                                     batch_size=BATCH)
+    for s, e in zip(signals, events, strict=True):
+        s.event = e
+    Signal.objects.bulk_update(signals, ["event"], batch_size=BATCH)
+    audited: list = [(e, [s.person_id], s) for e, s in zip(events, signals, strict=True)]
+
+    informings, tasks = [], []
+    for r, s in zip(good, signals, strict=True):
+        person = persons[r.person_id]
+        duties = inform_duties(person, r.registered_on)
+        if r.informed_on:
+            informings += [Informing(signal=s, whom=w, outcome="informed",
+                                     at=_moment(r.informed_on, today), on=r.informed_on)
+                           for w in duties]
+        else:
+            whom = " en ".join(WHOM_LABELS[w] for w in duties)
+            tasks.append(Task(
+                kind="task", code=INFORM_TASK, key=f"signal:{s.pk}", organisation=r.organisation,
+                child=person, raised_on=today,
+                due_on=today + timedelta(days=policies[r.organisation.pk].inform_days),
+                text=(f"Informeer {whom} over het signaal in de verwijsindex op {person.name} "
+                      f"(overgenomen uit de regionale verwijsindex, geregistreerd "
+                      f"{r.registered_on:%d-%m-%Y}), of leg vast waarom u dat uitstelt."),
+                facts=[f"{r.registered_on}: signaal geregistreerd (import)"],
+                evidence=[s.event_id]))
+    if informings:
+        informings = Informing.objects.bulk_create(informings, batch_size=BATCH)
+        inf_events = _events(actor, "signal_informing_recorded", informings,
+                             lambda i: {"signal": i.signal_id, "whom": i.whom,
+                                        "outcome": "informed", "imported": True})
+        EventSubject.objects.bulk_create(
+            [EventSubject(event=e, person_id=i.signal.person_id)
+             for e, i in zip(inf_events, informings, strict=True)], batch_size=BATCH)
+        for i, e in zip(informings, inf_events, strict=True):
+            i.event = e
+        Informing.objects.bulk_update(informings, ["event"], batch_size=BATCH)
+        audited += [(e, [i.signal.person_id], i)
+                    for e, i in zip(inf_events, informings, strict=True)]
+    Task.objects.bulk_create(tasks, batch_size=BATCH, ignore_conflicts=True)
+    _audit_many(actor, audited)
+
+    by_org: dict[int, list[int]] = defaultdict(list)
+    orgs = {r.organisation.pk: r.organisation for r in good}
+    for s in signals:
+        by_org[s.organisation_id].append(s.person_id)
+    everyone = sorted({s.person_id for s in signals})
+    risk.lock_children(children_in_family_of(everyone, today)
+                       | risk.children_concerned(everyone, today))
+    for org_id, person_ids in by_org.items():
+        risk.open_for(actor, person_ids, opener=orgs[org_id], event_id=None)
+    rematch(actor, everyone)
+    return signals
+
+
+def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
+                   dry_run: bool = False) -> ImportReport:
+    """Import registrations from a CSV (see the module docstring); administrators only."""
+    if actor.professional is not None and actor.role != "admin":
+        raise Forbidden("Alleen een beheerder kan registraties importeren.", field="file")
+    today = clock.today()
+    rows = _read(source)
+    report = ImportReport()
+    with transaction.atomic():
+        policies = _validate(rows, today)
+        _validate_people(rows, today, policies)
+        report.rejected = [(r.line, r.errors) for r in rows if r.errors]
+        good = [r for r in rows if not r.errors]
+        if dry_run or not good or (report.rejected and not partial):
+            return report
+        signals = _write(actor, good, today, policies)
+        report.imported = len(signals)
+        report.signal_ids = [s.pk for s in signals]
+        report.written = True
+    return report
+
+
+def rows_of(records: Iterable[dict[str, str]]) -> str:
+    """A CSV text from dicts (tests, and callers that hold rows already)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for rec in records:
+        writer.writerow({c: rec.get(c, "") for c in COLUMNS})
+    return out.getvalue()

@@ -1,0 +1,142 @@
+"""Bulk intake (issue 4): registrations from a regional index's CSV, validated row by row with
+a report of the rejected rows, nothing half-imported; written set-based with an event and an
+audit entry per registration, informing recorded or tasked, and matched."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from factories import PersonFactory
+from kindzicht.core import audit
+from kindzicht.core.errors import Forbidden, ValidationError
+from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject
+from kindzicht.index.bulk import rows_of, signals_import
+from kindzicht.index.models import Informing, Match, Signal
+from kindzicht.index.services import INFORM_TASK, signal_register
+from kindzicht.rules.models import Task
+
+from .conftest import SYSTEM
+
+
+def snapshot():
+    return (Signal.objects.count(), Informing.objects.count(), Match.objects.count(),
+            DomainEvent.objects.count(), AuditEntry.objects.count(),
+            Task.objects.filter(code=INFORM_TASK).count())
+
+
+@pytest.fixture
+def csv_rows(orgs, fam):
+    school, ggz, gemeente = orgs.org["school"], orgs.org["ggz"], orgs.org["gemeente"]
+    signal_register(orgs.pro["jgz"], person=fam.half_brother)
+    return [
+        # 2: the girl by BSN, registered last year, family not yet informed
+        {"organisation": school.pk, "bsn": fam.girl.bsn, "birth_date": "2013-06-01",
+         "contact": "IB, 030-1", "registered_on": "2023-09-01"},
+        # 3: the father by name and birth date (no BSN), informed
+        {"organisation": ggz.pk, "given_name": "ruben", "family_name": "VISSER",
+         "birth_date": "1982-03-03", "registered_on": "2024-01-10", "informed_on": "2024-01-20"},
+        # 4 … rejected
+        {"organisation": school.pk, "bsn": "123456789", "birth_date": "2013-06-01"},
+        {"organisation": school.pk, "bsn": "111222333", "birth_date": "2013-06-01"},
+        {"organisation": 999999, "bsn": fam.mother.bsn, "birth_date": "1986-01-01"},
+        {"organisation": gemeente.pk, "bsn": fam.stepfather.bsn, "birth_date": "1983-02-02"},
+        {"organisation": ggz.pk, "bsn": fam.grandmother.bsn, "birth_date": "1954-05-05"},
+        {"organisation": school.pk, "bsn": fam.girl.bsn, "birth_date": "2013-06-01"},
+        {"organisation": orgs.org["jgz"].pk, "bsn": fam.half_brother.bsn,
+         "birth_date": "2019-04-04"},
+        {"organisation": ggz.pk, "bsn": fam.mother.bsn, "birth_date": "1986-01-01",
+         "registered_on": "2025-01-01"},
+        {"organisation": ggz.pk, "bsn": fam.stepfather.bsn, "birth_date": "1983-02-02",
+         "registered_on": "2021-01-01"},
+        {"organisation": ggz.pk, "bsn": fam.mother.bsn, "birth_date": "1999-09-09"},
+    ]
+
+
+EXPECTED = {
+    4: "elfproef", 5: "geen persoon met dit BSN", 6: "onbekende organisatie",
+    7: "niet meldingsbevoegd", 8: "geen gezinslid", 9: "zelfde organisatie en persoon als regel 2",
+    10: "al een actief signaal", 11: "in de toekomst", 12: "al verlopen",
+    13: "wijkt af van de bekende geboortedatum",
+}
+
+
+def test_one_rejected_row_imports_nothing_and_every_row_is_reported(csv_rows):
+    before = snapshot()
+    report = signals_import(SYSTEM, source=rows_of(csv_rows))
+    assert not report.written and report.imported == 0
+    assert [line for line, _e in report.rejected] == sorted(EXPECTED)
+    for line, errors in report.rejected:
+        assert any(EXPECTED[line] in e for e in errors), (line, errors)
+    assert snapshot() == before
+
+
+def test_the_valid_rows_are_written_with_an_event_and_audit_entry_each(orgs, fam, csv_rows):
+    before_events = DomainEvent.objects.filter(type="signal_registered").count()
+    report = signals_import(SYSTEM, source=rows_of(csv_rows), partial=True)
+    assert report.written and report.imported == 2 and len(report.rejected) == len(EXPECTED)
+    girl = Signal.objects.get(person=fam.girl)
+    father = Signal.objects.get(person=fam.father)
+    assert girl.on == date(2023, 9, 1) and girl.expires_on == date(2025, 9, 1)
+    assert girl.contact == "IB, 030-1" and girl.organisation == orgs.org["school"]
+    events = DomainEvent.objects.filter(type="signal_registered").order_by("id")
+    assert events.count() == before_events + 2
+    assert {e.object_id for e in events} >= {girl.pk, father.pk}
+    assert girl.event.occurred_on == date(2023, 9, 1)
+    assert set(EventSubject.objects.filter(event=girl.event).values_list("person_id",
+                                                                          flat=True)) == {
+        fam.girl.pk}
+    assert AuditEntry.objects.filter(event_id=girl.event_id, action="signal_registered").exists()
+    assert Task.objects.get(code=INFORM_TASK, key=f"signal:{girl.pk}").status == "open"
+    assert father.informings.get().on == date(2024, 1, 20)
+    assert not Task.objects.filter(key=f"signal:{father.pk}").exists()
+    family = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
+    assert set(family.organisation_ids) >= {orgs.org["school"].pk, orgs.org["ggz"].pk}
+    assert audit.verify() == []
+
+
+def test_dry_run_and_bad_files(orgs, fam):
+    good = [{"organisation": orgs.org["school"].pk, "bsn": fam.girl.bsn,
+             "birth_date": "2013-06-01"}]
+    before = snapshot()
+    report = signals_import(SYSTEM, source=rows_of(good), dry_run=True)
+    assert report.ok and not report.written and snapshot() == before
+    with pytest.raises(ValidationError) as exc:
+        signals_import(SYSTEM, source="organisatie;bsn\n1;2\n")
+    assert "ontbreekt: birth_date, organisation" in exc.value.message
+    with pytest.raises(ValidationError):
+        signals_import(SYSTEM, source=rows_of([]))
+    with pytest.raises(Forbidden):
+        signals_import(orgs.pro["school"], source=rows_of(good))
+
+
+def test_the_command(orgs, fam, tmp_path):
+    path = tmp_path / "vir.csv"
+    path.write_text(rows_of([
+        {"organisation": orgs.org["school"].pk, "bsn": fam.girl.bsn, "birth_date": "2013-06-01"},
+        {"organisation": orgs.org["school"].pk, "bsn": "123456789", "birth_date": "2013-06-01"},
+    ]).replace(",", ";"))
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("index_import", str(path), stdout=StringIO(), stderr=err)
+    assert "vir.csv:3: bsn: voldoet niet aan de elfproef" in err.getvalue()
+    out = StringIO()
+    call_command("index_import", str(path), "--skip-rejected", stdout=out, stderr=StringIO())
+    assert "Geïmporteerd: 1 signalen; afgewezen: 1 regels." in out.getvalue()
+    assert Signal.objects.filter(person=fam.girl, organisation=orgs.org["school"]).exists()
+
+
+def test_a_row_for_an_unknown_person_by_name_is_rejected_and_an_ambiguous_one_too(orgs, fam):
+    PersonFactory(birth_date=date(2013, 6, 1), given_name="Lotte", family_name="Visser",
+                  bsn=None)  # a second Lotte Visser born the same day
+    report = signals_import(SYSTEM, source=rows_of([
+        {"organisation": orgs.org["school"].pk, "given_name": "Lotte", "family_name": "Visser",
+         "birth_date": "2013-06-01"},
+        {"organisation": orgs.org["school"].pk, "given_name": "Niemand", "family_name": "X",
+         "birth_date": "2013-06-01"},
+    ]), dry_run=True)
+    assert "meerdere personen" in report.rejected[0][1][0]
+    assert "geen persoon met deze naam" in report.rejected[1][1][0]
