@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-
 from factories import OrganisationFactory, PersonFactory, ProfessionalFactory, actor_of
+
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor
 from kindzicht.people import services as people

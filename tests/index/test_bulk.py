@@ -9,8 +9,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-
 from factories import PersonFactory
+
 from kindzicht.core import audit
 from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-
 from factories import OrganisationFactory, PersonFactory, ProfessionalFactory, actor_of
+
 from kindzicht.core import audit
 from kindzicht.core.errors import Forbidden, Refused, ValidationError
 from kindzicht.core.models import DomainEvent, EventSubject, Notification

@@ -9,8 +9,8 @@ from datetime import date
 from io import StringIO
 
 from django.core.management import call_command
-
 from factories import OrganisationFactory
+
 from kindzicht.core import audit, clock
 from kindzicht.core.models import DomainEvent, Notification
 from kindzicht.index import services

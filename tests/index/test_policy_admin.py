@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-
 from factories import OrganisationFactory, ProfessionalFactory
+
 from kindzicht.core.models import DomainEvent
 from kindzicht.index.models import IndexPolicy
 from kindzicht.index.policy import DEFAULT, policy_for_region

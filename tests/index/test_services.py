@@ -59,6 +59,7 @@ def test_the_notification_names_the_others_and_how_to_reach_them_nothing_more(or
 
 def test_a_partner_who_joins_brings_his_signals_and_takes_them_when_he_leaves(orgs, fam):
     from factories import PersonFactory
+
     from kindzicht.people import services as people
 
     from .conftest import SYSTEM

@@ -39,8 +39,8 @@ def household(db):
 @pytest.fixture
 def ggz_pro(make_org):
     org = make_org("GGZ Centraal", sector="adult_mental_health")
-    return people.professional_create(SYSTEM, organisation=org, username="kees", role="professional",
-                                      first_name="Kees", last_name="de Boer",
+    return people.professional_create(SYSTEM, organisation=org, username="kees",
+                                      role="professional", first_name="Kees", last_name="de Boer",
                                       phone="030-1234567", password=PASSWORD)
 
 

@@ -35,7 +35,6 @@ from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
 from kindzicht.people.family import _years_before, children_in_family_of, families_of
 from kindzicht.people.models import Organisation, Person
-from kindzicht.people.services import age_on
 
 from .models import Informing, Signal
 from .policy import Policy, policy_for_organisation
@@ -93,8 +92,9 @@ def _read(source: TextIO | str) -> list[Row]:
     unknown = set(header) - set(COLUMNS)
     if missing or unknown:
         raise ValidationError(
-            f"Kolommen: verwacht {', '.join(COLUMNS)}; ontbreekt: {', '.join(sorted(missing)) or '-'}"
-            f"; onbekend: {', '.join(sorted(unknown)) or '-'}.", field="file")
+            f"Kolommen: verwacht {', '.join(COLUMNS)}; "
+            f"ontbreekt: {', '.join(sorted(missing)) or '-'}; "
+            f"onbekend: {', '.join(sorted(unknown)) or '-'}.", field="file")
     rows = []
     for i, raw in enumerate(reader, start=2):
         clean = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}

@@ -117,6 +117,9 @@ class SignalMove(models.Model):
     notified = models.JSONField(default=list, blank=True,
                                 help_text="Organisation ids notified.")
 
+    def __str__(self) -> str:
+        return f"{self.from_code} → {self.to_code}"
+
 
 class PersonMerge(Dated):
     """Two records of one person merged by an administrator: everything of ``merged_id`` now

@@ -22,7 +22,6 @@ from kindzicht.people.models import Organisation, Person
 from .models import Match, Signal
 from .services import informing_state
 
-
 # --- my organisation's signals --------------------------------------------------------------
 
 
