@@ -80,3 +80,23 @@ def test_bad_municipality_code_and_postcode(actor, snapshot):
                                               postcode="3511AB"), "municipality_code", snapshot)
     refused(lambda: services.household_create(actor, members=[p], municipality_code="0344",
                                               postcode="AB3511"), "postcode", snapshot)
+
+
+@pytest.mark.django_db
+def test_a_newborn_given_its_parents_records_a_birth_once():
+    from datetime import date
+
+    from factories import SYSTEM, PersonFactory
+    from kindzicht.core import clock
+    from kindzicht.people import services
+    from kindzicht.safety.models import LifeEvent
+
+    with clock.frozen(date(2025, 3, 10)):
+        mother = PersonFactory(birth_date=date(1990, 1, 1))
+        father = PersonFactory(birth_date=date(1989, 1, 1))
+        baby = PersonFactory(birth_date=date(2025, 3, 1))
+        older = PersonFactory(birth_date=date(2020, 3, 1))
+        for parent in (mother, father):
+            services.relation_add(SYSTEM, person=parent, kind="parent_of", other=baby)
+        services.relation_add(SYSTEM, person=mother, kind="parent_of", other=older)
+    assert list(LifeEvent.objects.values_list("person_id", "kind")) == [(baby.pk, "birth")]

@@ -148,6 +148,10 @@ def relation_add(actor: Actor, *, person: Person, kind: str, other: Person,
                                       valid_from=valid_from, valid_to=valid_to)
         record(actor, "relation_added", subjects=[person.pk, other.pk], obj=rel,
                payload={"kind": kind})
+        if kind == RelationKind.PARENT_OF and 0 <= (clock.today() - other.birth_date).days <= 28:
+            # a child born in the last four weeks: a birth in the family (asks for
+            # re-assessment of its siblings at open risk, rule R1); once per day and child
+            _derive_life_event(actor, person=other, kind="birth")
         _family_changed(actor, [person.pk, other.pk])
     return rel
 
