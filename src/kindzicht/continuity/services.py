@@ -43,10 +43,6 @@ def _org(actor: Actor) -> Organisation:
     return actor.organisation
 
 
-def _stamp() -> dict:
-    now = clock.now()
-    return {"at": now, "on": clock.local_date(now)}
-
 
 def _require_child(person: Person, field: str = "child") -> None:
     from kindzicht.people.services import is_child
@@ -74,7 +70,7 @@ def involvement_start(actor: Actor, *, person: Person, service: str,
                           % {"org": org.name, "name": person.name}, field="person")
         inv = Involvement.objects.create(organisation=org, person=person, service=service.strip(),
                                          intensive=bool(intensive),
-                                         professional=actor.professional, **_stamp())
+                                         professional=actor.professional, **clock.stamp())
         inv.event = record(actor, "involvement_started", subjects=[person.pk], obj=inv,
                            payload={"intensive": bool(intensive)})
         inv.save(update_fields=["event"])
@@ -134,7 +130,7 @@ def involvement_end(actor: Actor, *, person: Person, reason: str = "",
                 _("Intensieve hulp aan %(child)s, die open risico heeft, kan niet stoppen "
                   "zonder nazorg. Beschrijf de nazorg: wie doet wat, en hoe lang.")
                 % {"child": person.name}, field="aftercare")
-        stamp = _stamp()
+        stamp = clock.stamp()
         fact = InvolvementEnd.objects.create(person=person, organisation=org,
                                              at_open_risk=at_risk, held_responsibility=holds,
                                              intensive=intensive, aftercare=aftercare or "",
@@ -173,7 +169,7 @@ def responsibility_take(actor: Actor, *, child: Person, basis: str) -> Responsib
     _require_child(child)
     with transaction.atomic():
         taking = ResponsibilityTaking.objects.create(child=child, organisation=org, basis=basis,
-                                                     **_stamp())
+                                                     **clock.stamp())
         event = record(actor, "responsibility_taken", subjects=[child.pk], obj=taking,
                        payload={"basis": basis})
         taking.event = event
@@ -217,7 +213,7 @@ def handover_offer(actor: Actor, *, child: Person, receiver: Organisation,
             carried.append((f.domain, code))
     with transaction.atomic():
         h = Handover.objects.create(child=child, sender=org, receiver=receiver, note=note,
-                                    **_stamp())
+                                    **clock.stamp())
         HandoverFactor.objects.bulk_create(
             [HandoverFactor(handover=h, domain=d, code=c) for d, c in sorted(set(carried))])
         h.event = record(actor, "handover_offered", subjects=[child.pk], obj=h,
@@ -255,7 +251,7 @@ def handover_accept(actor: Actor, *, handover: Handover,
         raise Refused(_("Deze factoren zijn niet aangeboden: %(codes)s.")
                       % {"codes": ", ".join(not_offered)}, field="factors")
     with transaction.atomic():
-        stamp = _stamp()
+        stamp = clock.stamp()
         handover.status = HandoverStatus.ACCEPTED
         handover.accepted_on = stamp["on"]
         HandoverFactor.objects.filter(handover=handover, code__in=chosen).update(accepted=True)
@@ -281,7 +277,7 @@ def handover_confirm_start(actor: Actor, *, handover: Handover) -> Handover:
                         "deze is %(status)s.") % {"status": handover.get_status_display()},
                       field="handover")
     with transaction.atomic():
-        stamp = _stamp()
+        stamp = clock.stamp()
         handover.status = HandoverStatus.CONFIRMED
         handover.confirmed_on = stamp["on"]
         handover.confirmed_at = stamp["at"]
@@ -307,7 +303,7 @@ def _close_handover(actor: Actor, handover: Handover, status: str, reason: str,
         raise Refused(_("Deze overdracht is al %(status)s.")
                       % {"status": handover.get_status_display()}, field="handover")
     with transaction.atomic():
-        stamp = _stamp()
+        stamp = clock.stamp()
         handover.status = status
         handover.reason = reason.strip()
         if status == HandoverStatus.DECLINED:
@@ -357,7 +353,7 @@ def request_make(actor: Actor, *, child: Person, kind: str, reasons: str = "") -
     _require_child(child)
     with transaction.atomic():
         req = Request.objects.create(child=child, kind=kind, requester=org,
-                                     addressee_sector=addressee, reasons=reasons, **_stamp())
+                                     addressee_sector=addressee, reasons=reasons, **clock.stamp())
         req.event = record(actor, "request_made", subjects=[child.pk], obj=req,
                            payload={"kind": kind})
         req.save(update_fields=["event"])
@@ -388,7 +384,7 @@ def decision_record(actor: Actor, *, child: Person, decision: str, reasons: str)
         request = Request.objects.filter(child=child, decisions__isnull=True).order_by(
             "-at").first()
         d = Decision.objects.create(child=child, request=request, decision=decision,
-                                    organisation=org, reasons=reasons.strip(), **_stamp())
+                                    organisation=org, reasons=reasons.strip(), **clock.stamp())
         d.event = record(actor, "decision_recorded", subjects=[child.pk], obj=d,
                          payload={"decision": decision})
         d.save(update_fields=["event"])
@@ -458,7 +454,7 @@ def entry_correct(actor: Actor, *, obj, reason: str) -> Correction:
         raise Forbidden(_("Alleen de organisatie die het gegeven vastlegde, kan het "
                           "corrigeren."), field="object")
     with transaction.atomic():
-        stamp = _stamp()
+        stamp = clock.stamp()
         if isinstance(obj, Involvement):
             if obj.ended_at is not None:
                 raise Refused(_("Deze betrokkenheid is al beëindigd."), field="object")

@@ -52,6 +52,12 @@ def today() -> date:
     return now().astimezone(zone()).date()
 
 
+def stamp() -> dict[str, datetime | date]:
+    """``at`` and ``on`` of a fact recorded now (every Dated model has both)."""
+    moment = now()
+    return {"at": moment, "on": local_date(moment)}
+
+
 def local_date(moment: datetime) -> date:
     return moment.astimezone(zone()).date()
 

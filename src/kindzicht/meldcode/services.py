@@ -20,10 +20,6 @@ from .models import Concern, ConcernKind, MeldcodeStep, Outcome, Report, ReportS
 NOT_OWN = {ConcernKind.SECOND_HAND, ConcernKind.NON_PROFESSIONAL}
 
 
-def _stamp() -> dict:
-    now = clock.now()
-    return {"at": now, "on": clock.local_date(now)}
-
 
 def _require_child(person: Person) -> None:
     from kindzicht.people.services import is_child
@@ -81,7 +77,7 @@ def concern_record(actor: Actor, *, child: Person, kind: str, source: str = "", 
     with transaction.atomic():
         c = Concern.objects.create(child=child, organisation=actor.organisation,
                                    professional=actor.professional, kind=kind, source=source,
-                                   text=text or "", observations=clean, **_stamp())
+                                   text=text or "", observations=clean, **clock.stamp())
         c.event = record(actor, "concern_recorded", subjects=[child.pk], obj=c,
                          payload={"kind": kind})
         c.save(update_fields=["event"])
@@ -99,7 +95,7 @@ def _step(actor: Actor, concern: Concern, step: str, **fields) -> MeldcodeStep:
     if concern.decided_at is not None and step != "decide":
         raise Refused("This concern is already decided.", field="concern")
     with transaction.atomic():
-        s = MeldcodeStep.objects.create(concern=concern, step=step, **fields, **_stamp())
+        s = MeldcodeStep.objects.create(concern=concern, step=step, **fields, **clock.stamp())
         s.event = record(actor, f"meldcode_{step}", subjects=[concern.child_id], obj=s,
                          payload={"concern": concern.pk, "with": fields.get("with_whom", "")})
         s.save(update_fields=["event"])
@@ -164,7 +160,7 @@ def concern_decide(actor: Actor, *, concern: Concern, outcome: str, reason: str 
         raise ValidationError("This decision departs from the afwegingskader's outcome; give "
                               "the reason.", field="reason")
     with transaction.atomic():
-        stamp = _stamp()
+        stamp = clock.stamp()
         concern.outcome = outcome
         concern.decided_at = stamp["at"]
         concern.decided_on = stamp["on"]
@@ -216,7 +212,7 @@ def report_make(actor: Actor, *, child: Person, own_observation: bool = True,
     with transaction.atomic():
         r = Report.objects.create(child=child, reporter=actor.organisation, safe_at_home=vt,
                                   concern=concern, own_observation=own_observation,
-                                  on_behalf_of_group=group, **_stamp())
+                                  on_behalf_of_group=group, **clock.stamp())
         r.event = record(actor, "report_made", subjects=[child.pk], obj=r,
                          payload={"own_observation": own_observation, "safe_at_home": vt.pk,
                                   "on_behalf_of_group": group})
@@ -256,7 +252,7 @@ def report_decline(actor: Actor, *, child: Person | None = None, reason: str, te
         if r is None:
             raise Refused("There is no open report about this child to decline.", field="child")
         child = r.child
-        stamp = _stamp()
+        stamp = clock.stamp()
         r.status = ReportStatus.DECLINED
         r.decline_reason = reason
         r.decline_text = text

@@ -27,10 +27,6 @@ from .models import (
 )
 
 
-def _stamp() -> dict:
-    now = clock.now()
-    return {"at": now, "on": clock.local_date(now)}
-
 
 def _org(actor: Actor) -> Organisation:
     if actor.organisation is None:
@@ -72,14 +68,14 @@ def plan_make(actor: Actor, *, goals: list[dict], child: Person | None = None,
         old.update(replaced_on=today)
         plan = FamilyPlan.objects.create(child=child, household=household, coordinator=org,
                                          agreements=agreements, regisseur=actor.professional,
-                                         **_stamp())
+                                         **clock.stamp())
         made = [Goal(plan=plan, text=g["text"].strip(), owner=g["owner"], due=g["due"],
                      original_due=g["due"],
-                     **_stamp()) for g in clean]
+                     **clock.stamp()) for g in clean]
         Goal.objects.bulk_create(made)
-        PlanAgreement.objects.bulk_create([PlanAgreement(plan=plan, **a, **_stamp())
+        PlanAgreement.objects.bulk_create([PlanAgreement(plan=plan, **a, **clock.stamp())
                                            for a in parent_agreements])
-        PlanEvaluation.objects.bulk_create([PlanEvaluation(plan=plan, due=d, **_stamp())
+        PlanEvaluation.objects.bulk_create([PlanEvaluation(plan=plan, due=d, **clock.stamp())
                                             for d in evaluations])
         subjects = [child.pk] if child else list(household.memberships.filter(
             left_on__isnull=True).values_list("person_id", flat=True))
@@ -107,7 +103,7 @@ def goal_update(actor: Actor, *, goal: Goal, status: str, due: date | None = Non
         raise Forbidden(f"Only the plan's coordinator or the goal's owner updates this goal, "
                         f"not {org.name}.", field="goal")
     with transaction.atomic():
-        stamp = _stamp()
+        stamp = clock.stamp()
         upd = GoalUpdate.objects.create(goal=goal, status=status, new_due=due, **stamp)
         goal.status = status
         goal.status_on = stamp["on"]
@@ -136,7 +132,7 @@ def cooperation_record(actor: Actor, *, child: Person, kind: str, help: str = ""
         raise ValidationError("Only offered help is postponed.", field="postponed")
     with transaction.atomic():
         c = Cooperation.objects.create(child=child, organisation=org, kind=kind, help=help,
-                                       postponed=postponed, **_stamp())
+                                       postponed=postponed, **clock.stamp())
         c.event = record(actor, kind, subjects=[child.pk], obj=c,
                          payload={"postponed": postponed} if postponed else None)
         c.save(update_fields=["event"])
@@ -161,7 +157,7 @@ def share_make(actor: Actor, *, person: Person, to: Organisation, topic: str,
                       f"them.", field="person")
     with transaction.atomic():
         s = Share.objects.create(person=person, from_organisation=org, to_organisation=to,
-                                 topic=topic.strip(), basis=basis, **_stamp())
+                                 topic=topic.strip(), basis=basis, **clock.stamp())
         s.event = record(actor, "shared", subjects=[person.pk], obj=s,
                          payload={"to": to.pk, "basis": basis})
         s.save(update_fields=["event"])
@@ -224,7 +220,7 @@ def goal_add(actor: Actor, *, plan: FamilyPlan, text: str, owner: Organisation |
     if due < clock.today():
         raise ValidationError("A goal's due date lies in the past.", field="due")
     with transaction.atomic():
-        stamp = _stamp()
+        stamp = clock.stamp()
         goal = Goal.objects.create(plan=plan, text=text.strip(), owner=owner, due=due,
                                    original_due=due, **stamp)
         goal.event = record(actor, "goal_added", subjects=_subjects(plan), obj=goal,
@@ -242,7 +238,7 @@ def agreement_add(actor: Actor, *, plan: FamilyPlan, text: str,
     clean = _clean_agreement({"text": text, "consequence": consequence}, "agreement")
     clean = {"text": clean["text"], "consequence": clean["consequence"]}
     with transaction.atomic():
-        a = PlanAgreement.objects.create(plan=plan, **clean, **_stamp())
+        a = PlanAgreement.objects.create(plan=plan, **clean, **clock.stamp())
         a.event = record(actor, "plan_agreement_added", subjects=_subjects(plan), obj=a,
                          payload={"plan": plan.pk})
         a.save(update_fields=["event"])
@@ -254,7 +250,7 @@ def evaluation_plan(actor: Actor, *, plan: FamilyPlan, due: date | None) -> Plan
     _require_coordinator(actor, plan)
     due = _clean_evaluation(due, clock.today(), "due")
     with transaction.atomic():
-        ev = PlanEvaluation.objects.create(plan=plan, due=due, **_stamp())
+        ev = PlanEvaluation.objects.create(plan=plan, due=due, **clock.stamp())
         ev.event = record(actor, "plan_evaluation_planned", subjects=_subjects(plan), obj=ev,
                           payload={"plan": plan.pk, "due": due.isoformat()})
         ev.save(update_fields=["event"])

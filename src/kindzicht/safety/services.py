@@ -19,10 +19,6 @@ from .factors import DOMAINS
 from .models import Assessment, AssessmentFactor, FactorOwnership, LifeEvent, RiskLevel, Safety
 
 
-def _stamp() -> dict:
-    now = clock.now()
-    return {"at": now, "on": clock.local_date(now)}
-
 
 def assessment_record(actor: Actor, *, child: Person, safety: str, risk: str,
                       factors: list[dict] | None = None, agreements: str = "") -> Assessment:
@@ -60,7 +56,7 @@ def assessment_record(actor: Actor, *, child: Person, safety: str, risk: str,
         raise ValidationError("A factor is named twice.", field="factors")
     with transaction.atomic():
         a = Assessment.objects.create(child=child, organisation=org, safety=safety, risk=risk,
-                                      agreements=agreements, **_stamp())
+                                      agreements=agreements, **clock.stamp())
         AssessmentFactor.objects.bulk_create(
             [AssessmentFactor(assessment=a, domain=d, code=c, owner=o) for d, c, o in clean])
         a.event = record(actor, "assessment_recorded", subjects=[child.pk], obj=a,
@@ -91,7 +87,7 @@ def _own(child: Person, code: str, org: Organisation, via: str, event_id: int | 
                                       ended_on__isnull=True).exists():
         return
     FactorOwnership.objects.create(child=child, code=code, organisation=org, via=via,
-                                   event_id=event_id, **_stamp())
+                                   event_id=event_id, **clock.stamp())
 
 
 def factors_accept(actor: Actor, *, child: Person, factors: list[str]) -> list[str]:
@@ -159,7 +155,7 @@ def life_event_record(actor: Actor, *, kind: str, person: Person | None = None,
             return None
         ev = LifeEvent.objects.create(person=person, household=household, kind=kind,
                                       derived=derived, organisation=actor.organisation,
-                                      **_stamp())
+                                      **clock.stamp())
         subjects = [person.pk] if person else list(
             household.memberships.filter(left_on__isnull=True).values_list("person_id", flat=True))
         ev.event = record(actor, "life_event_recorded", subjects=subjects, obj=ev,
