@@ -49,6 +49,63 @@ def task_create(*, organisation: Organisation | None, code: str, key: str,
         return None
 
 
+def _identity(t: Task) -> tuple:
+    return (t.kind, t.code, t.key, t.organisation_id, t.municipality_code or "")
+
+
+def tasks_create_many(rows: list[Task]) -> list[Task]:
+    """Create the tasks of ``rows`` that do not exist yet — set-based: a few queries for a
+    whole sweep instead of several per task. Existing ones (answered or not) are never made
+    again; the unique constraints guard against a concurrent sweep."""
+    wanted: dict[tuple, Task] = {}
+    for row in rows:
+        wanted.setdefault(_identity(row), row)
+    if not wanted:
+        return []
+    keys = sorted({k[2] for k in wanted})
+    existing: set[tuple] = set()
+    for start in range(0, len(keys), 2000):
+        existing |= {(k, c, key, o, m or "") for k, c, key, o, m in Task.objects.filter(
+            key__in=keys[start:start + 2000]).values_list(
+            "kind", "code", "key", "organisation_id", "municipality_code")}
+    new = [row for ident, row in wanted.items() if ident not in existing]
+    if not new:
+        return []
+    _assign_many(new)
+    Task.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    made: list[Task] = []
+    new_ids = {_identity(r) for r in new}
+    new_keys = sorted({r.key for r in new})
+    for start in range(0, len(new_keys), 2000):
+        made += [t for t in Task.objects.filter(key__in=new_keys[start:start + 2000])
+                 if _identity(t) in new_ids and _identity(t) not in existing]
+    return made
+
+
+def _assign_many(rows: list[Task]) -> None:
+    """The professional working with the child (open involvement), else the organisation's
+    first coordinator — as :func:`default_assignee`, in two queries for all rows."""
+    from kindzicht.continuity.models import Involvement
+
+    orgs = {r.organisation_id for r in rows if r.organisation_id and r.assignee_id is None}
+    if not orgs:
+        return
+    children = {r.child_id for r in rows if r.child_id}
+    working = {(o, p): pro for o, p, pro in Involvement.objects.filter(
+        organisation_id__in=orgs, person_id__in=children, ended_at__isnull=True,
+        professional__isnull=False, professional__is_active=True).values_list(
+        "organisation_id", "person_id", "professional_id")}
+    coordinators: dict[int, int] = {}
+    for org, pk in Professional.objects.filter(organisation_id__in=orgs, role="coordinator",
+                                               is_active=True).order_by("pk").values_list(
+            "organisation_id", "pk"):
+        coordinators.setdefault(org, pk)
+    for r in rows:
+        if r.organisation_id and r.assignee_id is None:
+            r.assignee_id = working.get((r.organisation_id, r.child_id),
+                                        coordinators.get(r.organisation_id))
+
+
 def task_answer(actor: Actor, *, task: Task, status: str, answer: str = "") -> Task:
     """Answer a task: done, or not applicable with a reason — kept beside the finding."""
     if not _may_answer(actor, task):

@@ -16,11 +16,10 @@ from django.db import transaction
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
-from kindzicht.people.models import Organisation, Person
 
 from .engine import CATALOGUE, Context, Occurrence, evaluate
 from .models import SweepRun, Task, TaskStatus
-from .tasks import task_create
+from .tasks import task_create, tasks_create_many
 
 REMINDER_DAYS = 2
 ESCALATE_COORDINATORS_DAYS = 3
@@ -32,65 +31,66 @@ def _label(occ: Occurrence) -> str:
 
 
 def _raise(occ: Occurrence, *, kind: str, day: date) -> list[Task]:
-    child = Person(pk=occ.child_id)
-    made: list[Task] = []
+    """The (unsaved) tasks an occurrence asks for; the sweep creates the missing ones at once."""
+    rows: list[Task] = []
     facts = occ.facts + [f"deadline verstreken op {occ.at}" if kind == "alert"
                          else f"deadline: {occ.at - timedelta(days=1)}"]
     text = occ.text if kind == "alert" else f"Herinnering — {occ.text}"
     for org_id in occ.recipients:
-        t = task_create(organisation=Organisation(pk=org_id), code=occ.code, key=occ.key,
-                        child=child, text=f"{_label(occ)}: {text}", kind=kind,
-                        facts=facts, evidence=occ.evidence,
-                        raised_on=occ.at if kind == "alert" else day)
-        if t:
-            made.append(t)
+        rows.append(Task(organisation_id=org_id, code=occ.code, key=occ.key,
+                         child_id=occ.child_id, text=f"{_label(occ)}: {text}", kind=kind,
+                         facts=facts, evidence=occ.evidence,
+                         raised_on=occ.at if kind == "alert" else day))
     if kind == "alert" and occ.municipality_code:
-        t = task_create(organisation=None, municipality_code=occ.municipality_code,
-                        code=occ.code, key=occ.key, child=child, kind=kind,
-                        text=f"{_label(occ)}: {occ.text}", facts=facts, evidence=occ.evidence,
-                        raised_on=occ.at, level=2)
-        if t:
-            made.append(t)
-    return made
+        rows.append(Task(organisation_id=None, municipality_code=occ.municipality_code,
+                         code=occ.code, key=occ.key, child_id=occ.child_id, kind=kind,
+                         text=f"{_label(occ)}: {occ.text}", facts=facts, evidence=occ.evidence,
+                         raised_on=occ.at, level=2))
+    return rows
 
 
 def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
     """Open alerts not answered in time go up: coordinators, then the municipality."""
-    made: list[Task] = []
-    for t in Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level=0,
-                                 organisation__isnull=False,
-                                 raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)):
-        if (t.code, t.key) not in ongoing:
-            continue
-        coordinator = t.organisation.professionals.filter(role="coordinator",
-                                                          is_active=True).first()
-        esc = task_create(organisation=t.organisation, code=t.code, key=f"{t.key}#coordinators",
-                          child=t.child, kind="alert", level=1, raised_on=day,
-                          text=f"Escalatie naar coördinatoren — {t.text}", facts=t.facts,
-                          evidence=t.evidence)
-        if esc:
-            if coordinator:
-                Task.objects.filter(pk=esc.pk).update(assignee=coordinator)
-            made.append(esc)
+    from kindzicht.people.models import Professional
+
+    rows: list[Task] = []
+    level0 = [t for t in Task.objects.filter(
+        kind="alert", status=TaskStatus.OPEN, level=0, organisation__isnull=False,
+        raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)).only(
+        "code", "key", "organisation_id", "child_id", "text", "facts", "evidence")
+        if (t.code, t.key) in ongoing]
+    coordinators: dict[int, int] = {}
+    for org, pk in Professional.objects.filter(
+            organisation_id__in={t.organisation_id for t in level0}, role="coordinator",
+            is_active=True).order_by("pk").values_list("organisation_id", "pk"):
+        coordinators.setdefault(org, pk)
+    for t in level0:
+        rows.append(Task(organisation_id=t.organisation_id, code=t.code,
+                         key=f"{t.key}#coordinators", child_id=t.child_id, kind="alert", level=1,
+                         raised_on=day, text=f"Escalatie naar coördinatoren — {t.text}",
+                         facts=t.facts, evidence=t.evidence,
+                         assignee_id=coordinators.get(t.organisation_id)))
+    from .facts import Facts
+
+    facts = Facts(Context(as_of=day))
+    municipality: dict[int, str] = {}
     for t in Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level=1,
                                  raised_on__lte=day - timedelta(
-                                     days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)):
+                                     days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)
+                                 ).only("code", "key", "child_id", "text", "facts", "evidence"):
         base_key = t.key.split("#")[0]
         if (t.code, base_key) not in ongoing or t.child_id is None:
             continue
-        from .facts import Facts
-
-        code = Facts(Context(as_of=day)).municipality_of(t.child_id, day)
+        if t.child_id not in municipality:
+            municipality[t.child_id] = facts.municipality_of(t.child_id, day)
+        code = municipality[t.child_id]
         if not code:
             continue
-        esc = task_create(organisation=None, municipality_code=code, code=t.code, key=base_key,
-                          child=t.child, kind="alert", level=2, raised_on=day,
-                          text=f"Escalatie naar de gemeente — {t.text.split(' — ', 1)[-1]}",
-                          facts=t.facts,
-                          evidence=t.evidence)
-        if esc:
-            made.append(esc)
-    return made
+        rows.append(Task(organisation_id=None, municipality_code=code, code=t.code,
+                         key=base_key, child_id=t.child_id, kind="alert", level=2,
+                         raised_on=day, facts=t.facts, evidence=t.evidence,
+                         text=f"Escalatie naar de gemeente — {t.text.split(' — ', 1)[-1]}"))
+    return tasks_create_many(rows)
 
 
 def _resolve(resolved: Iterable[Occurrence], day: date) -> None:
@@ -219,18 +219,20 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
         upcoming: list[date] = []
         ongoing: set[tuple[str, str]] = set()
         resolved: list[Occurrence] = []
+        wanted: list[Task] = []
         for occ in evaluate(ctx):
             if occ.resolved_on is not None and occ.resolved_on <= day:
                 resolved.append(occ)
                 continue
             if occ.at <= day:
-                made += _raise(occ, kind="alert", day=day)
+                wanted += _raise(occ, kind="alert", day=day)
                 ongoing.add((occ.code, occ.key))
             elif occ.at - timedelta(days=REMINDER_DAYS) <= day:
-                made += _raise(occ, kind="reminder", day=day)
+                wanted += _raise(occ, kind="reminder", day=day)
                 upcoming.append(occ.at)
             else:
                 upcoming.append(occ.at - timedelta(days=REMINDER_DAYS))
+        made += tasks_create_many(wanted)
         _resolve(resolved, day)
         transition_tasks(day)
         goal_follow_up_tasks(day, children)
