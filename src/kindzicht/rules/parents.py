@@ -147,8 +147,13 @@ class P3PlanDrifts(Rule):
         if ctx.scope is not None:
             goals = goals.filter(Q(plan__child_id__in=ctx.scope)
                                  | Q(plan__household_id__in=ctx.scope_households))
+        goals = list(goals)
+        all_updates: dict[int, list[GoalUpdate]] = defaultdict(list)
+        for u in GoalUpdate.objects.filter(goal_id__in=[g.pk for g in goals],
+                                           on__lte=ctx.as_of).order_by("at", "id"):
+            all_updates[u.goal_id].append(u)
         for g in goals:
-            updates = list(GoalUpdate.objects.filter(goal=g, on__lte=ctx.as_of).order_by("at"))
+            updates = all_updates.get(g.pk, [])
             moments: list[tuple[date, str, int | None]] = [
                 (u.on, "missed", u.event_id) for u in updates if u.status == "missed"]
             # each due date in force (the first, then every postponement's new date) that
