@@ -345,3 +345,12 @@ def test_transfer_organisation_command(world):
     assert "1 verantwoordelijkheden" in out.getvalue()
     assert risk.holder_of(world.child.pk) == world.orgs["jh"]
     assert DomainEvent.objects.filter(type="organisation_transferred").exists()
+
+
+def test_risk_and_responsibility_start_at_the_same_moment(world):
+    from kindzicht.continuity.models import RiskPeriod
+
+    concern_record(world.actors["school"], child=world.child, kind="observation")
+    period = RiskPeriod.objects.get(child=world.child)
+    first = ResponsibilityPeriod.objects.filter(child=world.child).order_by("at").first()
+    assert first.at == period.at

@@ -80,8 +80,8 @@ def lock_children(child_ids: Iterable[int]) -> None:
 
 
 def _set_holder(actor: Actor, child_id: int, org: Organisation | None, *, basis: str, how: str,
-                event_id: int | None, end_reason: str) -> ResponsibilityPeriod:
-    now = clock.now()
+                event_id: int | None, end_reason: str, at=None) -> ResponsibilityPeriod:
+    now = at or clock.now()
     previous = current_period(child_id)
     if previous is not None:
         previous.ended_at = now
@@ -118,10 +118,10 @@ def open_for(actor: Actor, person_ids: Iterable[int], *, opener: Organisation,
         claim = claims.order_by("-at", "-id").first()
         if claim is not None:
             _set_holder(actor, child_id, claim.organisation, basis=claim.basis, how="taken",
-                        event_id=event_id, end_reason="")
+                        event_id=event_id, end_reason="", at=now)
         else:
             _set_holder(actor, child_id, opener, basis="", how="opened", event_id=event_id,
-                        end_reason="")
+                        end_reason="", at=now)  # the same moment: no gap between the two
         record(actor, "risk_opened", subjects=[child_id],
                payload={"opened_by": opener.pk, "holder": (claim.organisation_id if claim
                                                           else opener.pk)})

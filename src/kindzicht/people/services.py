@@ -256,6 +256,9 @@ def household_move(actor: Actor, *, household: Household, municipality_code: str
                payload={"household": household.pk, "municipality_code": code,
                         "from_municipality": current.municipality_code if current else None})
         _derive_life_event(actor, household=household, kind="moved")
+        from kindzicht.index.moves import signals_follow_move
+
+        signals_follow_move(actor, address=addr)  # the new municipality hears who is involved
     return addr
 
 
