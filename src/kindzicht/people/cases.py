@@ -10,7 +10,7 @@ recent past with the clock, and the watchdog then sweeps today so the task lists
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kindzicht.continuity import services as continuity

@@ -234,7 +234,7 @@ class P4NoFamilyPlan(Rule):
             points = sorted({d for ivs in inv.values() for s, e in ivs for d in (s, e) if d} |
                             {d for s, e in risk_ivs for d in (s, e) if d})
             start: date | None = None
-            for i, day in enumerate(points):
+            for day in points:
                 count = sum(1 for ivs in inv.values() if any(covers(iv, day) for iv in ivs))
                 ok = count >= needed and ctx.facts.at_risk(child, day)
                 if ok and start is None:
