@@ -23,7 +23,7 @@ from kindzicht.safety.factors import FACTORS
 
 #: shared building blocks
 _RISK = """
-risk AS (
+risk AS NOT MATERIALIZED (
   SELECT r.child_id, r."on" AS s,
          LEAST(COALESCE(r.closed_on, 'infinity'::date),
                (p.birth_date + interval '18 years')::date) AS e
@@ -32,7 +32,7 @@ risk AS (
 )"""
 
 _INVOLVED = """
-involved AS (  -- findings.md 'Involved': person, organisation, [s, e)
+involved AS NOT MATERIALIZED (  -- findings.md 'Involved': person, organisation, [s, e)
   SELECT person_id AS person, organisation_id AS org, "on" AS s, ended_on AS e
     FROM continuity_involvement
   UNION ALL SELECT person_id, organisation_id, "on", ended_on FROM refindex_signal
@@ -47,6 +47,16 @@ involved AS (  -- findings.md 'Involved': person, organisation, [s, e)
 _SPECIALIST = ", ".join(f"('{code}', '{sector}')" for code, (_d, sector) in FACTORS.items()
                         if sector)
 _R1 = ", ".join(f"'{k}'" for k in R1_EVENTS)
+
+
+def _plan_covers(child: str, day: str) -> str:
+    """A family plan in force on ``day`` of the child, or of a household it lives in."""
+    in_force = (f'pl."on" <= {day} AND (pl.replaced_on IS NULL OR pl.replaced_on > {day})')
+    return (f"(EXISTS (SELECT 1 FROM plans_familyplan pl WHERE pl.child_id = {child} "
+            f"AND {in_force}) OR EXISTS (SELECT 1 FROM people_householdmembership hm "
+            f"JOIN plans_familyplan pl ON pl.household_id = hm.household_id "
+            f"WHERE hm.person_id = {child} AND (hm.joined_on IS NULL OR hm.joined_on <= {day}) "
+            f"AND (hm.left_on IS NULL OR hm.left_on > {day}) AND {in_force}))")
 
 
 def _at_risk(child: str, day: str) -> str:
@@ -272,13 +282,7 @@ starts AS (   -- the day the second one came, or risk opened, whichever is later
   JOIN risk rk ON rk.child_id = a.person AND rk.s <= %(day)s AND %(day)s < rk.e
   WHERE a.n = 2)
 SELECT s.child, s.t FROM starts s
-WHERE s.t + 30 <= %(day)s
-  AND NOT EXISTS (SELECT 1 FROM plans_familyplan pl
-                  WHERE pl."on" <= s.t + 30
-                    AND (pl.replaced_on IS NULL OR pl.replaced_on > s.t + 30)
-                    AND (pl.child_id = s.child OR pl.household_id IN (
-                      SELECT hm.household_id FROM people_householdmembership hm
-                      WHERE hm.person_id = s.child)))""",
+WHERE s.t + 30 <= %(day)s AND NOT {_plan_covers("s.child", "s.t + 30")}""",
     "R1": f"""WITH {_RISK},
 ev AS (
   SELECT e.id, e."on" AS t, COALESCE(e.person_id, hm.person_id) AS person
@@ -373,14 +377,7 @@ WHERE NOT (x.e IS NOT NULL AND x.e <= x.s + 14)
   AND {_at_risk("x.child_id", "x.s + 14")}
   AND NOT EXISTS (SELECT 1 FROM continuity_responsibilitytaking t WHERE t.child_id = x.child_id
                   AND t.basis = 'coordination' AND t."on" <= x.s + 14)
-  AND NOT EXISTS (SELECT 1 FROM plans_familyplan pl
-                  WHERE pl."on" <= x.s + 14
-                    AND (pl.replaced_on IS NULL OR pl.replaced_on > x.s + 14)
-                    AND (pl.child_id = x.child_id OR pl.household_id IN (
-                      SELECT hm.household_id FROM people_householdmembership hm
-                      WHERE hm.person_id = x.child_id
-                        AND (hm.joined_on IS NULL OR hm.joined_on <= x.s + 14)
-                        AND (hm.left_on IS NULL OR hm.left_on > x.s + 14))))""",
+  AND NOT {_plan_covers("x.child_id", "x.s + 14")}""",
 }
 
 
