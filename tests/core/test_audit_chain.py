@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime
+import logging
+from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
@@ -267,3 +268,62 @@ def _call(*args: str) -> str:
     out = io.StringIO()
     call_command("audit", *args, stdout=out)
     return out.getvalue()
+
+
+def test_verify_against_an_exported_head_catches_truncation_after_the_export(chain, tmp_path):
+    """No seal knows the newest entries; the head file kept outside the database does. Cutting
+    the last three entries off and winding the head back is caught with ``--head``."""
+    exported = tmp_path / "head.json"
+    exported.write_text(_call("head"))
+    assert "matching the exported head" in _call("verify", "--head", str(exported))
+    keep = chain[-4]
+    tamper("DELETE FROM core_auditentry WHERE chain = %s AND seq > %s", [keep.chain, keep.seq])
+    for gone in chain[-3:]:  # and their events (with their subjects), so nothing dangles
+        tamper("DELETE FROM core_eventsubject WHERE event_id = %s", [gone.event_id])
+        tamper("DELETE FROM core_domainevent WHERE id = %s", [gone.event_id])
+    tamper("UPDATE core_auditchainhead SET last_seq = %s, last_hash = %s WHERE chain = %s",
+           [keep.seq, keep.hash, keep.chain])
+    assert audit.verify() == []  # consistent in itself: only the exported head knows better
+    with pytest.raises(CommandError, match=f"position {chain[-1].seq}.*removed") as excinfo:
+        call_command("audit", "verify", "--head", str(exported), stderr=io.StringIO())
+    assert excinfo.value.returncode == 1
+
+
+def test_the_sweep_verifies_once_a_day_and_records_the_outcome(chain):
+    day = "2026-03-02"
+    first = io.StringIO()
+    call_command("sweep", "--date", day, stdout=first)
+    assert f"Audit-keten geverifieerd voor {day}: in orde." in first.getvalue()
+    # it counted everything before it (the chain and the sweep's own entry), not itself
+    assert DomainEvent.objects.get(type=audit.VERIFIED).payload["entries"] == (
+        AuditEntry.objects.count() - 1) > len(chain)
+    again = io.StringIO()
+    call_command("sweep", "--date", day, stdout=again)
+    assert "al eerder vandaag" in again.getvalue()
+    recorded = DomainEvent.objects.get(type=audit.VERIFIED)
+    assert recorded.payload["day"] == day and recorded.payload["ok"] is True
+    assert AuditEntry.objects.filter(event_id=recorded.pk).count() == 1
+    call_command("sweep", "--date", "2026-03-03", stdout=io.StringIO())
+    assert DomainEvent.objects.filter(type=audit.VERIFIED).count() == 2
+    assert audit.verify() == []
+
+
+def test_a_failed_daily_verification_is_recorded_logged_and_keeps_failing(chain, caplog):
+    victim = chain[2]
+    tamper("UPDATE core_auditentry SET purpose = 'zomaar' WHERE id = %s", [victim.pk])
+    day = date(2026, 3, 2)
+    with caplog.at_level(logging.ERROR, logger="kindzicht.audit"):
+        result = audit.verify_daily(day)
+    assert result.ran and not result.ok
+    assert any(f"audit entry {victim.pk} " in p for p in result.problems)
+    assert "FAILED" in caplog.text and f"audit entry {victim.pk} " in caplog.text
+    assert result.event.payload["ok"] is False
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="kindzicht.audit"):
+        again = audit.verify_daily(day)
+    assert not again.ran and not again.ok and again.event.pk == result.event.pk
+    assert "FAILED" in caplog.text  # a rerun does not make it go quiet
+    with pytest.raises(CommandError, match="verification of 2026-03-02 failed"):
+        call_command("sweep", "--date", day.isoformat(), stdout=io.StringIO(),
+                     stderr=io.StringIO())
+    assert DomainEvent.objects.filter(type=audit.VERIFIED).count() == 1

@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import logging
 import os
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -353,3 +354,52 @@ def _verify_events() -> list[Problem]:
         problems.append(Problem(f"its domain event {dangling.event_id} is missing",
                                 entry_id=dangling.pk, chain=dangling.chain, seq=dangling.seq))
     return problems
+
+
+# --- the nightly verification ---------------------------------------------------------------
+
+VERIFIED = "audit_verified"
+log = logging.getLogger("kindzicht.audit")
+
+
+@dataclass(frozen=True)
+class DailyVerification:
+    """The outcome of :func:`verify_daily`: the day's ops event and whether it ran just now."""
+
+    event: DomainEvent
+    ran: bool
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.event.payload.get("ok"))
+
+    @property
+    def problems(self) -> list[str]:
+        return list(self.event.payload.get("problems", []))
+
+
+def verify_daily(day: date) -> DailyVerification:
+    """Verify the chains once for ``day`` and record the outcome as an ``audit_verified``
+    event (with its own audit entry), so the result is itself part of the tamper-evident log
+    and a second sweep the same day does not walk millions of entries again.
+
+    A failure is logged at ERROR on ``kindzicht.audit`` (where operations alert on it) every
+    time it is asked about, not only the first: a broken chain must not go quiet by rerunning."""
+    done = (DomainEvent.objects.filter(type=VERIFIED, payload__day=day.isoformat())
+            .order_by("pk").first())
+    if done is None:
+        problems = [str(p) for p in verify()]
+        from .actions import Actor, record
+
+        with transaction.atomic():
+            done = record(Actor.system("nachtelijke verificatie van de audit-keten"), VERIFIED,
+                          payload={"day": day.isoformat(), "ok": not problems,
+                                   "problems": problems[:20], "problem_count": len(problems),
+                                   "entries": AuditEntry.objects.count()})
+        result = DailyVerification(done, ran=True)
+    else:
+        result = DailyVerification(done, ran=False)
+    if not result.ok:
+        log.error("audit chain verification of %s FAILED (%s problems): %s", day,
+                  done.payload.get("problem_count"), "; ".join(result.problems[:3]))
+    return result

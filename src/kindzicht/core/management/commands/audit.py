@@ -2,7 +2,8 @@
 
 ``verify`` exits non-zero and names the first entry of each chain that was altered, removed,
 inserted or reordered. ``head`` prints (or writes) the latest hashes as JSON, to keep outside
-the database; ``verify --expect FILE`` later proves the chains still contain them.
+the database; ``verify --head FILE`` (alias ``--expect``) later proves the chains still
+contain them, so truncation after the export shows.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,seal,head}")
         verify = sub.add_parser("verify", help="Walk every chain and seal; non-zero exit on "
                                 "tampering, naming the entry.")
-        verify.add_argument("--expect", metavar="FILE",
+        verify.add_argument("--expect", "--head", dest="expect", metavar="FILE",
                             help="JSON written earlier by 'kindzicht audit head': fail when the "
                             "chains no longer contain those hashes.")
         sub.add_parser("seal", help="Chain a root hash over every chain's current head.")
