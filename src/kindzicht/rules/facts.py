@@ -84,6 +84,11 @@ class Facts:
         return dict(Organisation.objects.values_list("pk", "sector"))
 
     # -- families -------------------------------------------------------------------------------
+    @cached_property
+    def family_graph(self) -> FamilyGraph:
+        """Every relation and household membership, for a full sweep's many family days."""
+        return FamilyGraph()
+
     def family(self, child_id: int, day: date) -> dict[int, str]:
         key = (child_id, day)
         if key not in self._families:
@@ -170,3 +175,108 @@ class Facts:
         inv = self.involvement(list(person_ids))
         return {o for per in inv.values() for o, ivs in per.items()
                 if any(overlaps(iv, start, end) for iv in ivs)}
+
+
+class FamilyGraph:
+    """Relations, household memberships and birth dates read once (three queries), so the
+    family of any child on any day — findings.md's definition, exactly as
+    :func:`kindzicht.people.family.families_of` computes it — is answered in memory. A full
+    sweep asks for families on many different days (one per life event or assessment); per
+    call that was a handful of queries each (issue 3)."""
+
+    def __init__(self):
+        from kindzicht.people.models import Relation, RelationKind
+
+        self.parent_kinds = {RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF}
+        self.to: dict[int, list[tuple]] = defaultdict(list)    # other -> (kind, person, from, to)
+        self.out: dict[int, list[tuple]] = defaultdict(list)   # person -> (kind, other, from, to)
+        for person, kind, other, vf, vt in Relation.objects.filter(
+                kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF,
+                          RelationKind.PARTNER_OF]).values_list(
+                "person_id", "kind", "other_id", "valid_from", "valid_to"):
+            self.to[other].append((kind, person, vf, vt))
+            self.out[person].append((kind, other, vf, vt))
+        self.homes: dict[int, list[tuple]] = defaultdict(list)    # person -> (household, ...)
+        self.members: dict[int, list[tuple]] = defaultdict(list)  # household -> (person, ...)
+        for person, household, joined, left in HouseholdMembership.objects.values_list(
+                "person_id", "household_id", "joined_on", "left_on"):
+            self.homes[person].append((household, joined, left))
+            self.members[household].append((person, joined, left))
+        self.birth: dict[int, date] = dict(Person.objects.values_list("pk", "birth_date"))
+
+    @staticmethod
+    def _valid(vf: date | None, vt: date | None, day: date) -> bool:
+        return (vf is None or vf <= day) and (vt is None or vt > day)
+
+    def _related(self, index, person: int, kinds, day: date) -> set[int]:
+        return {o for k, o, vf, vt in index.get(person, ()) if k in kinds
+                and self._valid(vf, vt, day)}
+
+    def households_on(self, person_ids: Iterable[int], day: date) -> set[int]:
+        return {h for p in person_ids for h, j, lf in self.homes.get(p, ())
+                if self._valid(j, lf, day)}
+
+    def members_on(self, household_id: int, day: date) -> list[int]:
+        return [p for p, j, lf in self.members.get(household_id, ()) if self._valid(j, lf, day)]
+
+    def family(self, child: int, day: date) -> dict[int, str]:
+        """{member: role} of one child on ``day``, the child excluded (as families_of)."""
+        from kindzicht.people import family as f
+        from kindzicht.people.models import RelationKind
+
+        rank = {f.PARENT: 0, f.GUARDIAN: 1, f.STEP_PARENT: 2, f.SIBLING: 3, f.HOUSEHOLD: 4}
+        fam: dict[int, str] = {}
+
+        def add(member: int, role: str) -> None:
+            if member == child:
+                return
+            current = fam.get(member)
+            if current is None or rank[role] < rank[current]:
+                fam[member] = role
+
+        parents: set[int] = set()
+        for kind, parent, vf, vt in self.to.get(child, ()):
+            if kind in self.parent_kinds and self._valid(vf, vt, day):
+                add(parent, f.PARENT if kind == RelationKind.PARENT_OF else f.GUARDIAN)
+                if kind == RelationKind.PARENT_OF:
+                    parents.add(parent)
+        partner = {RelationKind.PARTNER_OF}
+        for member, role in list(fam.items()):
+            if role in (f.PARENT, f.GUARDIAN):
+                for p in (self._related(self.out, member, partner, day)
+                          | self._related(self.to, member, partner, day)):
+                    if p not in fam or fam[p] != f.PARENT:
+                        add(p, f.STEP_PARENT)
+        for parent in parents:
+            for sib in self._related(self.out, parent, {RelationKind.PARENT_OF}, day):
+                add(sib, f.SIBLING)
+        adult_born_before = f._years_before(day, 18)
+        for h in self.households_on([child], day):
+            for p in self.members_on(h, day):
+                add(p, f.STEP_PARENT if self.birth[p] <= adult_born_before else f.HOUSEHOLD)
+        return fam
+
+    def children_in_family_of(self, person_ids: Iterable[int], day: date) -> set[int]:
+        """As :func:`kindzicht.people.family.children_in_family_of`, in memory."""
+        from kindzicht.people.models import RelationKind
+
+        people = set(person_ids)
+        parent_of = {RelationKind.PARENT_OF}
+        partner = {RelationKind.PARTNER_OF}
+        candidates = set(people)
+        partners: set[int] = set()
+        parents: set[int] = set()
+        for p in people:
+            candidates |= self._related(self.out, p, self.parent_kinds, day)
+            partners |= self._related(self.out, p, partner, day)
+            partners |= self._related(self.to, p, partner, day)
+            parents |= self._related(self.to, p, parent_of, day)
+        for p in partners | people | parents:
+            candidates |= self._related(self.out, p, parent_of, day)
+        for h in self.households_on(people, day):
+            candidates |= set(self.members_on(h, day))
+        from kindzicht.people.family import _years_before
+
+        born_after = _years_before(day, 18)
+        kids = {c for c in candidates if c in self.birth and self.birth[c] > born_after}
+        return {c for c in kids if c in people or people & set(self.family(c, day))}

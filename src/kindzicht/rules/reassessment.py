@@ -9,7 +9,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from kindzicht.continuity.models import Handover, InvolvementEnd
+from kindzicht.continuity.models import Handover, HandoverFactor, InvolvementEnd
 from kindzicht.people.family import _member_on, children_in_family_of
 from kindzicht.people.models import HouseholdMembership
 from kindzicht.safety.models import Assessment, AssessmentFactor, FactorOwnership, LifeEvent
@@ -44,15 +44,39 @@ class R1NoReassessment(Rule):
     defaults = {"days": 14}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        for ev in _scoped(ctx, LifeEvent.objects.filter(kind__in=R1_EVENTS, on__lte=ctx.as_of)):
-            children = children_in_family_of(_people_of(ev), ev.on)
-            for child in sorted(children):
+        events = list(_scoped(ctx, LifeEvent.objects.filter(kind__in=R1_EVENTS,
+                                                             on__lte=ctx.as_of)).order_by("id"))
+        if not events:
+            return
+        if ctx.scope is None:
+            # A full sweep: families and assessments read once, in memory (issue 3).
+            graph = ctx.facts.family_graph
+            assessed: dict[int, list[date]] = defaultdict(list)
+            for child, on in Assessment.objects.values_list("child_id", "on"):
+                assessed[child].append(on)
+
+            def concerned(ev):
+                people = ([ev.person_id] if ev.person_id
+                          else graph.members_on(ev.household_id, ev.on))
+                return graph.children_in_family_of(people, ev.on)
+
+            def reassessed(child, start, until):
+                return any(start <= on <= until for on in assessed.get(child, ()))
+        else:
+            # An incremental sweep reads only its few families' events, per event.
+            def concerned(ev):
+                return children_in_family_of(_people_of(ev), ev.on)
+
+            def reassessed(child, start, until):
+                return Assessment.objects.filter(child_id=child, on__gte=start,
+                                                 on__lte=until).exists()
+        for ev in events:
+            for child in sorted(concerned(ev)):
                 if not ctx.in_scope(child) or not ctx.facts.at_risk(child, ev.on):
                     continue
                 n = self.days(ctx, child=child)
                 until = day_after(ev.on, n)
-                if Assessment.objects.filter(child_id=child, on__gte=ev.on,
-                                             on__lte=until).exists():
+                if reassessed(child, ev.on, until):
                     continue
                 holder = ctx.facts.holder_on(child, ev.on)
                 yield Occurrence(
@@ -127,19 +151,52 @@ class R3FactorWithoutOwner(Rule):
     defaults = {"days": 14}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
+        # Set-based: six bulk reads per sweep (assessments, their factors, accepted
+        # ownerships, ended involvements, handovers and their factors), then pure Python —
+        # the per-assessment queries made the sweep grow with the population (issue 3).
         assessments = Assessment.objects.filter(on__lte=ctx.as_of).order_by("child_id", "at", "id")
         if ctx.scope is not None:
             assessments = assessments.filter(child_id__in=ctx.scope)
         by_child: dict[int, list[Assessment]] = defaultdict(list)
         for a in assessments:
             by_child[a.child_id].append(a)
+        if not by_child:
+            return
+        self._load(ctx)
         for child, items in by_child.items():
             n = self.days(ctx, child=child)
             for i, a in enumerate(items):
                 next_on = items[i + 1].on if i + 1 < len(items) else None
-                factors = list(AssessmentFactor.objects.filter(assessment=a))
+                factors = self._factors.get(a.pk, [])
                 yield from self._unaccepted(ctx, n, a, factors, next_on)
                 yield from self._abandoned(ctx, a, factors, next_on)
+
+    def _load(self, ctx: Context) -> None:
+        """The facts R3 reads, for every child in the sweep, keyed for the loop."""
+        def scoped(qs, field):
+            return qs if ctx.scope is None else qs.filter(**{f"{field}__in": ctx.scope})
+
+        self._factors: dict[int, list[AssessmentFactor]] = defaultdict(list)
+        for f in scoped(AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of),
+                        "assessment__child_id").order_by("id"):
+            self._factors[f.assessment_id].append(f)
+        self._owned: dict[int, list[tuple]] = defaultdict(list)
+        for row in scoped(FactorOwnership.objects.all(), "child_id").order_by("id").values_list(
+                "child_id", "code", "organisation_id", "at", "on", "ended_on"):
+            self._owned[row[0]].append(row[1:])
+        self._ends: dict[int, list[InvolvementEnd]] = defaultdict(list)
+        for end in scoped(InvolvementEnd.objects.filter(on__lte=ctx.as_of),
+                          "person_id").order_by("id"):
+            self._ends[end.person_id].append(end)
+        handovers = scoped(Handover.objects.all(), "child_id").order_by("id")
+        self._handovers: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+        for pk, child, sender, accepted_on, at, confirmed_at in handovers.values_list(
+                "pk", "child_id", "sender_id", "accepted_on", "at", "confirmed_at"):
+            self._handovers[(child, sender)].append((pk, accepted_on, at, confirmed_at))
+        self._accepted_codes: dict[int, set[str]] = defaultdict(set)
+        for hid, code in HandoverFactor.objects.filter(
+                handover__in=handovers, accepted=True).values_list("handover_id", "code"):
+            self._accepted_codes[hid].add(code)
 
     def _unaccepted(self, ctx, n, a, factors, next_on):
         until = day_after(a.on, n)
@@ -150,9 +207,8 @@ class R3FactorWithoutOwner(Rule):
         for f in factors:
             if f.owner_id == a.organisation_id:
                 continue
-            accepted = FactorOwnership.objects.filter(
-                child_id=a.child_id, code=f.code, organisation_id=f.owner_id, at__gte=a.at,
-                on__lte=until).exists()
+            accepted = any(code == f.code and org == f.owner_id and at >= a.at and on <= until
+                           for code, org, at, on, _ended in self._owned.get(a.child_id, ()))
             if accepted:
                 continue
             yield Occurrence(
@@ -169,24 +225,22 @@ class R3FactorWithoutOwner(Rule):
         codes = {f.code for f in factors}
         if not codes:
             return
-        ends = InvolvementEnd.objects.filter(person_id=a.child_id, at__gte=a.at, on__lte=ctx.as_of)
-        if next_on is not None:
-            ends = ends.filter(on__lt=next_on)
+        ends = [e for e in self._ends.get(a.child_id, ())
+                if e.at >= a.at and (next_on is None or e.on < next_on)]
         for end in ends:
-            owned = set(FactorOwnership.objects.filter(
-                child_id=a.child_id, organisation_id=end.organisation_id, code__in=codes,
-                at__lte=end.at).exclude(ended_on__lt=end.on).values_list("code", flat=True))
-            answerable = set()
-            for h in Handover.objects.filter(child_id=a.child_id, sender_id=end.organisation_id,
-                                             accepted_on__isnull=False, at__lte=end.at):
-                if h.confirmed_at and h.confirmed_at <= end.at:
-                    continue
-                answerable |= set(h.factors.filter(accepted=True, code__in=codes)
-                                  .values_list("code", flat=True))
-            confirmed = set()
-            for h in Handover.objects.filter(child_id=a.child_id, sender_id=end.organisation_id,
-                                             confirmed_at__lte=end.at):
-                confirmed |= set(h.factors.filter(accepted=True).values_list("code", flat=True))
+            org = end.organisation_id
+            owned = {code for code, o, at, _on, ended in self._owned.get(a.child_id, ())
+                     if o == org and code in codes and at <= end.at
+                     and not (ended is not None and ended < end.on)}
+            answerable: set[str] = set()
+            confirmed: set[str] = set()
+            for pk, accepted_on, at, confirmed_at in self._handovers.get((a.child_id, org), ()):
+                accepted = self._accepted_codes.get(pk, set())
+                if accepted_on is not None and at <= end.at and not (
+                        confirmed_at and confirmed_at <= end.at):
+                    answerable |= accepted & codes
+                if confirmed_at is not None and confirmed_at <= end.at:
+                    confirmed |= accepted
             lost = (owned - confirmed) | answerable
             for code in sorted(lost):
                 if not ctx.facts.at_risk(a.child_id, end.on):

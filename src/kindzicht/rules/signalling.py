@@ -168,9 +168,13 @@ class K5PartnerNeverEngaged(Rule):
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         factors = AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of).select_related(
-            "assessment")
+            "assessment").order_by("id")
         if ctx.scope is not None:
             factors = factors.filter(assessment__child_id__in=ctx.scope)
+        # The families on each assessment's day first (in memory for a full sweep), then the
+        # involvement of all of them at once: per factor that was a dozen queries (issue 3).
+        family = ctx.facts.family_graph.family if ctx.scope is None else ctx.facts.family
+        todo = []
         for f in factors:
             sector = specialist_sector(f.code)
             if sector is None:
@@ -178,9 +182,11 @@ class K5PartnerNeverEngaged(Rule):
             a = f.assessment
             if not ctx.facts.at_risk(a.child_id, a.on):
                 continue
+            todo.append((f, a, sector, [a.child_id, *family(a.child_id, a.on)]))
+        ctx.facts.involvement({p for *_rest, people in todo for p in people})
+        for f, a, sector, people in todo:
             n = self.days(ctx, child=a.child_id)
             until = day_after(a.on, n)
-            people = [a.child_id, *ctx.facts.family(a.child_id, a.on)]
             orgs = ctx.facts.involved_between(people, a.on, until)
             if any(ctx.facts.sector.get(o) == sector for o in orgs):
                 continue
