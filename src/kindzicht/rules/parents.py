@@ -46,14 +46,20 @@ class P1ParentsProblemsHidden(Rule):
         pairs = set(involvements.values_list("organisation_id", "person_id"))
         pairs |= set(signals.values_list("organisation_id", "person_id"))
         seen: set[tuple[int, int, int]] = set()
+        adults = {adult for _org, adult in pairs}
+        inv = ctx.facts.involvement(list(adults))  # one batch, not five queries per adult
+        joined: dict[int, set[date]] = defaultdict(set)
+        for person, on in HouseholdMembership.objects.filter(
+                person_id__in=adults, joined_on__isnull=False).values_list("person_id",
+                                                                           "joined_on"):
+            joined[person].add(on)
         for org, adult in sorted(pairs):
-            intervals = ctx.facts.involvement([adult])[adult].get(org, [])
+            intervals = inv[adult].get(org, [])
             for start, end in intervals:
                 if ctx.facts.is_child_on(adult, start):
                     continue
                 days = {start, min(end, ctx.as_of) if end else ctx.as_of}
-                days |= set(HouseholdMembership.objects.filter(person_id=adult).values_list(
-                    "joined_on", flat=True)) - {None}
+                days |= joined.get(adult, set())
                 kids: set[int] = set()
                 for d in days:
                     if d >= start and (end is None or d < end or d == start):
