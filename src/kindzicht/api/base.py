@@ -61,6 +61,9 @@ class ApiView(APIView):
     authentication_classes = [authentication.BasicAuthentication,
                               authentication.SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated, IsCaseworker]
+    #: The declared access rule (web/access.RULES); it must match ``permission_classes``,
+    #: which tests/test_access_rules.py checks for every API class.
+    access_rule = "casework"
     parser_classes = [parsers.JSONParser]
     renderer_classes = [renderers.JSONRenderer]
     schema = KindzichtAutoSchema()

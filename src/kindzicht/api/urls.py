@@ -18,6 +18,7 @@ class OpenApiSchemaView(SpectacularJSONAPIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    access_rule = "public"
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):

@@ -21,6 +21,29 @@ from kindzicht.people.models import Role
 
 CASE_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR})
 
+#: Every access rule a web view or API view may declare, with what it lets through. The URL
+#: walk in tests/test_access_rules.py refuses a view without one of these names, so that a new
+#: address cannot appear without someone deciding who may use it (issue #8).
+RULES: dict[str, str] = {
+    "public": "anyone, logged in or not (login page, language switch, the OpenAPI document)",
+    "authenticated": "any logged-in user, whatever role or organisation",
+    "casework": "a professional or coordinator of an organisation (web 403 page, API 403)",
+    "organisation_member": "any logged-in user who belongs to an organisation (any role)",
+}
+
+
+def access_rule(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a view's access rule by name. It only labels the view; the enforcement is the
+    decorator or permission class next to it, which the authorisation matrix test checks."""
+    if name not in RULES:
+        raise ValueError(f"unknown access rule {name!r}")
+
+    def declare(view: Callable[..., Any]) -> Callable[..., Any]:
+        view.access_rule = name  # type: ignore[attr-defined]
+        return view
+
+    return declare
+
 
 def actor(request: HttpRequest, purpose: str) -> Actor:
     """The acting professional for this request, with the purpose the audit log records."""
@@ -44,4 +67,5 @@ def case_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             }, status=403)
         return view(request, *args, **kwargs)
 
+    wrapped.access_rule = "casework"  # type: ignore[attr-defined]
     return wrapped

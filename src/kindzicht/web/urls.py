@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
+from .access import access_rule
 from .index_urls import urlpatterns as index_urlpatterns
 from .meldcode_urls import urlpatterns as meldcode_urlpatterns
 from .plan_urls import urlpatterns as plan_urlpatterns
@@ -12,10 +13,10 @@ from .views import continuity, home, people, tasks
 
 app_name = "web"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
-                                                redirect_authenticated_user=True), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
-    path("taal/", set_language, name="set_language"),
+    path("login/", access_rule("public")(auth_views.LoginView.as_view(
+        template_name="web/login.html", redirect_authenticated_user=True)), name="login"),
+    path("uitloggen/", access_rule("public")(auth_views.LogoutView.as_view()), name="logout"),
+    path("taal/", access_rule("public")(set_language), name="set_language"),
     path("", home.home, name="home"),
     path("personen/zoeken/", people.person_search, name="person_search"),
     path("personen/zoeken/bsn/", people.person_search_bsn, name="person_search_bsn"),

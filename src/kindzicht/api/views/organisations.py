@@ -24,6 +24,7 @@ class OrganisationListQuery(serializers.Serializer):
 
 class OrganisationListApi(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsMemberOfOrganisation]
+    access_rule = "organisation_member"
     query_serializer = OrganisationListQuery
 
     @extend_schema(operation_id="organisation_list", tags=["organisations"],
@@ -43,6 +44,7 @@ class OrganisationListApi(ApiView):
 
 class OrganisationReadApi(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsMemberOfOrganisation]
+    access_rule = "organisation_member"
 
     @extend_schema(operation_id="organisation_read", tags=["organisations"],
                    summary="Read an organisation",

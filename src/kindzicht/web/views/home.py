@@ -9,12 +9,13 @@ from django.shortcuts import render
 from kindzicht.rules.models import TaskStatus
 from kindzicht.rules.selectors import tasks_of
 
-from ..access import actor, may_see_cases
+from ..access import access_rule, actor, may_see_cases
 from ..labels import role_label, sector_label
 
 HOME_TASKS = 10
 
 
+@access_rule("authenticated")
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -14,11 +14,12 @@ from kindzicht.rules.models import TaskStatus
 from kindzicht.rules.selectors import task_get, tasks_of
 from kindzicht.rules.tasks import task_answer as task_answer_service
 
-from ..access import actor
+from ..access import access_rule, actor
 from ..errors import add_service_error
 from ..forms import TaskAnswerForm
 
 
+@access_rule("authenticated")
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     """Tasks and alerts of the organisation (and, for a municipality, escalations to it)."""
@@ -31,6 +32,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
     })
 
 
+@access_rule("authenticated")
 @login_required
 def task_answer(request: HttpRequest, pk: int) -> HttpResponse:
     act = actor(request, "answer_task")
