@@ -61,6 +61,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coördinator")
     MUNICIPALITY_OFFICER = "municipality_officer", _("Beleidsmedewerker gemeente")
     INSPECTOR = "inspector", _("Inspecteur")
+    PRIVACY_OFFICER = "privacy_officer", _("Functionaris gegevensbescherming")
     ADMIN = "admin", _("Beheerder")
 
 

@@ -742,6 +742,7 @@ LOGINS: tuple[tuple[str, str, str | None, int, str], ...] = (
     ("coordinator", Role.COORDINATOR, "district_team", 0, "Gezinsregisseur"),
     ("gemeente", Role.MUNICIPALITY_OFFICER, "municipality", 0, "Beleidsmedewerker jeugd"),
     ("inspecteur", Role.INSPECTOR, None, 0, "Inspecteur Gezondheidszorg en Jeugd"),
+    ("fg", Role.PRIVACY_OFFICER, "municipality", 0, "Functionaris gegevensbescherming"),
     ("beheerder", Role.ADMIN, "municipality", 0, "Functioneel beheerder"),
 )
 
