@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kindzicht.plans",
     "kindzicht.rules",
     "kindzicht.learning",
+    "kindzicht.oversight",
     "kindzicht.api",
     "kindzicht.web",
 ]
@@ -159,6 +160,26 @@ LOGGING = {
 AUDIT_CHAINS = config(
     "KINDZICHT_AUDIT_CHAINS", 16,
     help="Number of parallel audit hash chains (writers spread over them; sealed together).",
+    cast=int,
+)
+
+OVERSIGHT_READ_FACTOR = config(
+    "KINDZICHT_OVERSIGHT_READ_FACTOR", 3.0,
+    help="Unusual access (FG): a user is reported when they read more distinct persons in the "
+    "period than this many times the median of their peers (same role and sector) …",
+    cast=float,
+)
+OVERSIGHT_READ_MINIMUM = config(
+    "KINDZICHT_OVERSIGHT_READ_MINIMUM", 25,
+    help="… and more than this many distinct persons (so that small numbers never count as "
+    "unusual).",
+    cast=int,
+)
+OVERSIGHT_GRACE_DAYS = config(
+    "KINDZICHT_OVERSIGHT_GRACE_DAYS", 7,
+    help="Unusual access (FG): a read counts as within involvement when the organisation's "
+    "involvement, signal, concern, report, responsibility or handover with the person began at "
+    "most this many days after it or ended at most this many days before it.",
     cast=int,
 )
 

@@ -1,5 +1,6 @@
-"""``kindzicht sweep``: run the watchdog once (idempotent), seal the audit chains and verify
-them — what cron (or ``kindzicht serve``'s scheduler) runs every night."""
+"""``kindzicht sweep``: run the watchdog once (idempotent), the FG's unusual-access reports of
+the day before, seal the audit chains and verify them (alerting administrators and the FG when
+that fails) — what cron (or ``kindzicht serve``'s scheduler) runs every night."""
 
 from __future__ import annotations
 
@@ -34,6 +35,12 @@ class Command(BaseCommand):
             by_code[t.code] = by_code.get(t.code, 0) + 1
         summary = ", ".join(f"{c}: {n}" for c, n in sorted(by_code.items())) or "niets nieuws"
         self.stdout.write(f"Sweep {day}: {len(raised)} nieuwe taken/signalen ({summary}).")
+        from kindzicht.oversight.services import daily_reports
+
+        findings = daily_reports(day)
+        if findings:
+            self.stdout.write(f"Ongebruikelijke toegang: {len(findings)} nieuwe bevindingen "
+                              "voor de functionaris gegevensbescherming.")
         from kindzicht.rules.digest import send_digests
 
         digests = send_digests(day)
@@ -52,6 +59,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Audit verzegeld: seal {seal.pk} {seal.hash[:16]}…")
         if not options["no_verify"]:
             daily = audit.verify_daily(day)
+            from kindzicht.oversight.alerts import audit_verification_alerts
+
+            alerts = audit_verification_alerts(daily, day)
+            if alerts:
+                self.stderr.write(f"Waarschuwing gestuurd aan beheerders en FG ({len(alerts)} "
+                                  "organisaties).")
             if not daily.ok:
                 for p in daily.problems:
                     self.stderr.write(p)
