@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,28 +14,73 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(choices=[('heavy_reader', "Veel meer personen ingezien dan collega's"), ('break_glass', 'Doorbreking (break the glass)'), ('outside_involvement', 'Inzage zonder betrokkenheid')], max_length=30)),
-                ('key', models.CharField(help_text='The subject within the rule (dedupe).', max_length=120)),
-                ('period_from', models.DateField(help_text='First day of the period (inclusive).')),
-                ('period_to', models.DateField(help_text='Last day of the period (inclusive).')),
-                ('actor_id', models.BigIntegerField(blank=True, null=True)),
-                ('organisation_id', models.BigIntegerField(blank=True, null=True)),
-                ('person_ids', models.JSONField(blank=True, default=list)),
-                ('figures', models.JSONField(blank=True, default=dict, help_text='The recorded figures the finding rests on.')),
-                ('first_at', models.DateTimeField(blank=True, null=True)),
-                ('last_at', models.DateTimeField(blank=True, null=True)),
-                ('made_at', models.DateTimeField()),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.TextField(blank=True)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("heavy_reader", "Veel meer personen ingezien dan collega's"),
+                            ("break_glass", "Doorbreking (break the glass)"),
+                            ("outside_involvement", "Inzage zonder betrokkenheid"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="The subject within the rule (dedupe).", max_length=120
+                    ),
+                ),
+                ("period_from", models.DateField(help_text="First day of the period (inclusive).")),
+                ("period_to", models.DateField(help_text="Last day of the period (inclusive).")),
+                ("actor_id", models.BigIntegerField(blank=True, null=True)),
+                ("organisation_id", models.BigIntegerField(blank=True, null=True)),
+                ("person_ids", models.JSONField(blank=True, default=list)),
+                (
+                    "figures",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="The recorded figures the finding rests on.",
+                    ),
+                ),
+                ("first_at", models.DateTimeField(blank=True, null=True)),
+                ("last_at", models.DateTimeField(blank=True, null=True)),
+                ("made_at", models.DateTimeField()),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_note", models.TextField(blank=True)),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period_to', 'rule', 'id'],
-                'indexes': [models.Index(fields=['reviewed_at', 'period_to'], name='oversight_f_reviewe_5e4c2e_idx')],
-                'constraints': [models.UniqueConstraint(fields=('rule', 'key', 'period_from', 'period_to'), name='oversight_finding_once_per_period')],
+                "ordering": ["-period_to", "rule", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["reviewed_at", "period_to"], name="oversight_f_reviewe_5e4c2e_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("rule", "key", "period_from", "period_to"),
+                        name="oversight_finding_once_per_period",
+                    )
+                ],
             },
         ),
     ]
