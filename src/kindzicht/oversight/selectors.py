@@ -302,3 +302,16 @@ def finding_get(actor: Actor, pk: int) -> FindingView | None:
 def open_findings_count() -> int:
     """For the FG's home page (no person data: a number)."""
     return Finding.objects.filter(reviewed_at__isnull=True).count()
+
+
+def audit_alerts(organisation: Organisation | None) -> list:
+    """Open alerts of a failed audit verification addressed to the FG's organisation (they
+    name a chain and a position, no person)."""
+    from kindzicht.rules.models import Task, TaskStatus
+
+    from .alerts import CODE
+
+    if organisation is None:
+        return []
+    return list(Task.objects.filter(code=CODE, status=TaskStatus.OPEN,
+                                    organisation=organisation).order_by("-raised_on", "-id"))

@@ -29,6 +29,8 @@ RULES: dict[str, str] = {
     "authenticated": "any logged-in user, whatever role or organisation",
     "casework": "a professional or coordinator of an organisation (web 403 page, API 403)",
     "organisation_member": "any logged-in user who belongs to an organisation (any role)",
+    "privacy_officer": "the data protection officer (FG, role privacy_officer): the access log "
+    "and the unusual-access reports, never case content (web 403 page, API 403)",
 }
 
 
@@ -68,4 +70,26 @@ def case_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return view(request, *args, **kwargs)
 
     wrapped.access_rule = "casework"  # type: ignore[attr-defined]
+    return wrapped
+
+
+def is_privacy_officer(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.PRIVACY_OFFICER)
+
+
+def privacy_officer_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login required, and the FG role; otherwise a 403 page that says why. The access log
+    names who read whom: only the data protection officer oversees it (issue 8)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_privacy_officer(request.user):
+            return render(request, "web/forbidden.html", {
+                "reason": _("Alleen de functionaris gegevensbescherming ziet het toegangslog en "
+                            "de rapporten over ongebruikelijke toegang."),
+            }, status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.access_rule = "privacy_officer"  # type: ignore[attr-defined]
     return wrapped
