@@ -53,6 +53,18 @@ class IsMemberOfOrganisation(permissions.BasePermission):
                     and getattr(user, "organisation_id", None))
 
 
+class IsPrivacyOfficer(permissions.BasePermission):
+    """The data protection officer (FG): the access log and the unusual-access reports, never
+    case content (issue 8)."""
+
+    message = "Only the data protection officer (privacy_officer) may use this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active
+                    and getattr(user, "role", None) == Role.PRIVACY_OFFICER)
+
+
 class ApiView(APIView):
     """Basic first, so that an unauthenticated call gets 401 with ``WWW-Authenticate: Basic``
     (DRF answers 403 when the first scheme cannot challenge); the session serves the web UI's

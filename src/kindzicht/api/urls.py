@@ -6,7 +6,17 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import permissions
 
-from .views import continuity, families, meldcode, organisations, persons, plans, safety, tasks
+from .views import (
+    continuity,
+    families,
+    meldcode,
+    organisations,
+    oversight,
+    persons,
+    plans,
+    safety,
+    tasks,
+)
 from .views import index as refindex
 
 app_name = "api"
@@ -137,6 +147,16 @@ urlpatterns = [
     path("matches", refindex.MatchListApi.as_view(), name="matches"),
     path("persons/<int:person_id>/involved-organisations", refindex.PersonInvolvedApi.as_view(),
          name="person-involved-organisations"),
+    # oversight of access by the data protection officer (issue 8)
+    path("access-log", oversight.AccessLogApi.as_view(), name="access-log"),
+    path("unusual-access-findings", oversight.FindingListApi.as_view(),
+         name="unusual-access-findings"),
+    path("unusual-access-findings/<int:finding_id>", oversight.FindingReadApi.as_view(),
+         name="unusual-access-finding-read"),
+    path("unusual-access-findings/<int:finding_id>/review", oversight.FindingReviewApi.as_view(),
+         name="unusual-access-finding-review"),
+    path("unusual-access-reports", oversight.ReportCreateApi.as_view(),
+         name="unusual-access-report-make"),
     # tasks and alerts
     path("tasks", tasks.TaskListApi.as_view(), name="tasks"),
     path("tasks/<int:task_id>/answer", tasks.TaskAnswerApi.as_view(), name="task-answer"),

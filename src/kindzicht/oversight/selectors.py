@@ -257,7 +257,8 @@ def _who(f: Finding, names: Names) -> str:
     return names.actor(f.actor_id)
 
 
-def _views(found: list[Finding]) -> list[FindingView]:
+def finding_views(found: list[Finding]) -> list[FindingView]:
+    """Findings with names and facts (no audit entry: the caller's read or write has one)."""
     actor_ids = {f.actor_id for f in found} | {a for f in found
                                                for a in f.figures.get("actor_ids", [])}
     names = Names.of(actor_ids, (f.organisation_id for f in found),
@@ -287,7 +288,7 @@ def findings(actor: Actor, *, rule: str = "", status: str = "open",
     found = list(qs.order_by("-period_to", "rule", "id")[:limit])
     audit_read(actor, "oversight_findings_viewed",
                person_ids={p for f in found for p in f.person_ids})
-    return _views(found)
+    return finding_views(found)
 
 
 def finding_get(actor: Actor, pk: int) -> FindingView | None:
@@ -296,7 +297,7 @@ def finding_get(actor: Actor, pk: int) -> FindingView | None:
     if f is None:
         return None
     audit_read(actor, "oversight_finding_viewed", person_ids=f.person_ids, obj=f)
-    return _views([f])[0]
+    return finding_views([f])[0]
 
 
 def open_findings_count() -> int:

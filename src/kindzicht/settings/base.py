@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "LifeEventKindEnum": "kindzicht.safety.models.LifeEvent.KINDS",
         "InformingOutcomeEnum": "kindzicht.index.models.Informing.OUTCOMES",
         "InformingWhomEnum": "kindzicht.index.models.Informing.WHOM",
+        "UnusualAccessRuleEnum": "kindzicht.oversight.models.Rule",
     },
     "TAGS": [
         {"name": "organisations", "description": "The organisations of the chain."},
@@ -263,5 +264,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "reference-index", "description": "The reference index at family level "
          "(verwijsindex): signals, matches, who else is involved — never content."},
         {"name": "tasks", "description": "Tasks and alerts of my organisation."},
+        {"name": "oversight", "description": "Oversight of access by the data protection "
+         "officer (FG): the access log and unusual-access findings."},
     ],
 }
