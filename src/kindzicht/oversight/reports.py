@@ -14,7 +14,8 @@ table holds every read and write ever made.
 - **outside_involvement** — reads by an organisation of a person it had no involvement,
   reference-index signal, concern, report, safety responsibility or handover with at the time
   (``OVERSIGHT_GRACE_DAYS`` either side). Searches are left out (a search comes before the
-  involvement it leads to), and so are break-the-glass reads, which the break_glass rule lists.
+  involvement it leads to), so are the FG's own reads of the log and the findings, and so are
+  break-the-glass reads, which the break_glass rule lists.
   An entry naming several persons (a family, a list) is within involvement when the
   organisation was involved with at least one of them.
 
@@ -49,6 +50,10 @@ BREAK_GLASS_PURPOSE_PREFIX = "break_the_glass:"
 
 #: Reads that precede involvement by nature: looking a person up.
 SEARCH_ACTIONS = ("person_searched", "person_searched_by_bsn")
+
+#: The FG's own reads of the log and the findings: overseeing access is their involvement.
+OVERSIGHT_ACTIONS = ("access_log_viewed", "access_log_exported", "oversight_findings_viewed",
+                     "oversight_finding_viewed")
 
 #: At most this many audit entry ids are kept as evidence of one finding.
 EVIDENCE_LIMIT = 20
@@ -268,7 +273,7 @@ def outside_involvement(period: Period) -> list[Found]:
     one finding per organisation and person, with the reads, users and first and last moment."""
     days = thresholds()["grace_days"]
     expand, person = _expand()
-    skipped = (*SEARCH_ACTIONS, BREAK_GLASS_ACTION)
+    skipped = (*SEARCH_ACTIONS, *OVERSIGHT_ACTIONS, BREAK_GLASS_ACTION)
     skip = ", ".join(["%s"] * len(skipped))
     sql = f"""
         WITH r AS (

@@ -23,7 +23,8 @@ from kindzicht.core import clock
 from kindzicht.core.actions import Actor, audit_read
 from kindzicht.core.errors import ValidationError
 from kindzicht.core.models import AuditEntry
-from kindzicht.people.models import Organisation, Person, Professional
+from kindzicht.people.models import Organisation, Person, Professional, Role
+from kindzicht.people.sectors import SECTOR_CHOICES
 
 from .models import Finding, Rule
 from .services import _require_privacy_officer
@@ -153,6 +154,10 @@ class LogRow:
     organisation: str
     persons: list[tuple[int, str]]
 
+    @property
+    def role(self) -> str:
+        return str(dict(Role.choices).get(self.entry.role, self.entry.role))
+
 
 def _rows(entries: list[AuditEntry]) -> tuple[list[LogRow], set[int]]:
     shown = {int(p) for e in entries for p in e.person_ids}
@@ -211,6 +216,11 @@ class FindingView:
     facts: list[str]
 
 
+def _n(value: float | int) -> str:
+    """A figure as people write it: 2, not 2.0; 2.5 stays."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
 def _local(moment) -> str:
     return moment.astimezone(clock.zone()).strftime("%Y-%m-%d %H:%M") if moment else "?"
 
@@ -226,10 +236,13 @@ def finding_facts(f: Finding, names: Names) -> list[str]:
             % {"persons": g["persons"], "reads": g["reads"], "period": period},
             _("Collega's met dezelfde rol (%(role)s) in dezelfde sector (%(sector)s): "
               "%(peers)s; mediaan %(median)s personen.")
-            % {"role": g["role"], "sector": g["sector"] or "—", "peers": g["peers"],
-               "median": g["peer_median"]},
+            % {"role": dict(Role.choices).get(g["role"], g["role"]),
+               "sector": dict(SECTOR_CHOICES).get(g["sector"], g["sector"] or "—"),
+               "peers": g["peers"],
+               "median": _n(g["peer_median"])},
             _("Regel: meer dan max(%(factor)s × mediaan, %(minimum)s) = %(threshold)s personen.")
-            % {"factor": g["factor"], "minimum": g["minimum"], "threshold": g["threshold"]},
+            % {"factor": _n(g["factor"]), "minimum": g["minimum"],
+               "threshold": _n(g["threshold"])},
         ]
     if f.rule == Rule.BREAK_GLASS:
         return [
