@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from kindzicht.core.appendonly import permit
-from kindzicht.core.models import AuditEntry, Notification
+from kindzicht.core.models import AuditEntry, DomainEvent, Notification
 from kindzicht.oversight.models import Finding
 from kindzicht.rules.models import Task, TaskStatus
 
@@ -41,9 +41,16 @@ def test_the_sweep_reports_the_day_before_to_the_fg_once(make_org, make_pro, mak
     note = Notification.objects.get(kind="oversight_findings")
     assert note.professional == fg and "1 nieuwe bevinding" in note.subject
     assert [m.to for m in mail.outbox if "ongebruikelijke" in m.subject] == [[fg.email]]
+    # the hourly sweeps of the same day do not run the report again
+    read(other, [make_person().pk], moment=at(15))
     sweep(NEXT, no_verify=True)
     assert Finding.objects.count() == 1
     assert Notification.objects.filter(kind="oversight_findings").count() == 1
+    assert DomainEvent.objects.filter(type="oversight_report_made").count() == 1
+    # the next night reports the next day
+    read(other, [child.pk], moment=at(9, NEXT))
+    sweep(NEXT + timedelta(days=1), no_verify=True)
+    assert Finding.objects.filter(period_from=NEXT).count() == 1
 
 
 @pytest.fixture

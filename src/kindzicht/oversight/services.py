@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, notify, record
 from kindzicht.core.errors import Forbidden, Refused, ValidationError
+from kindzicht.core.models import DomainEvent
 from kindzicht.people.models import Professional, Role
 
 from . import reports
 from .models import Finding
+
+REPORT_MADE = "oversight_report_made"
 
 #: The longest period one report may cover (the audit table is large; a year is plenty).
 MAX_PERIOD_DAYS = 366
@@ -72,7 +75,7 @@ def findings_record(actor: Actor, *, period_from: date | None, period_to: date |
         by_rule: dict[str, int] = {}
         for f in made:
             by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
-        record(actor, "oversight_report_made",
+        record(actor, REPORT_MADE,
                subjects={p for f in made for p in f.person_ids},
                payload={"period_from": period.start.isoformat(),
                         "period_to": period.end.isoformat(), "found": len(found),
@@ -111,8 +114,12 @@ def privacy_officers() -> list[Professional]:
 def daily_reports(day: date) -> list[Finding]:
     """The sweep's daily step: the reports over the day before ``day``, and a notification
     (in-app and by e-mail, through the outbox) to every FG when something new was found.
-    Idempotent: a second sweep the same day finds nothing new and notifies nobody."""
+    Once per day: the sweep may run every hour, the day before does not change."""
     yesterday = day - timedelta(days=1)
+    if DomainEvent.objects.filter(type=REPORT_MADE, actor__isnull=True,
+                                  payload__period_from=yesterday.isoformat(),
+                                  payload__period_to=yesterday.isoformat()).exists():
+        return []
     made = findings_record(Actor.system("nachtelijk rapport ongebruikelijke toegang"),
                            period_from=yesterday, period_to=yesterday)
     if made:
