@@ -78,8 +78,8 @@ def test_the_log_filters_and_names_actors_organisations_and_persons(fg, log):
     assert shown(r)[:3] == entries(actor_id__in=[juf.pk, regisseur.pk])[:3]
     html = r.content.decode()
     assert "Wijkteam Oost" in html and "Lotte" in html and "2017-04-02" in html
-    assert shown(c.get("/toezicht/toegangslog/", {**base, "gebruiker": juf.pk})) == entries(
-        actor_id=juf.pk)
+    assert shown(c.get("/toezicht/toegangslog/", {**base, "gebruiker": juf.username})) == (
+        entries(actor_id=juf.pk))
     assert shown(c.get("/toezicht/toegangslog/", {
         **base, "organisatie": regisseur.organisation_id, "soort": "read"})) == entries(
         actor_id=regisseur.pk)
@@ -103,6 +103,9 @@ def test_a_half_person_filter_is_a_clear_error(fg, log):
     assert "Geef bij de achternaam ook de geboortedatum." in r.content.decode()
     r = client_of(fg).get("/toezicht/toegangslog/", {"van": "2026-03-10", "tot": "2026-03-01"})
     assert r.status_code == 400 and "De periode eindigt vóór ze begint." in r.content.decode()
+    r = client_of(fg).get("/toezicht/toegangslog/", {"gebruiker": "niemand"})
+    assert r.status_code == 400
+    assert "Er is geen gebruiker met deze gebruikersnaam." in r.content.decode()
 
 
 def test_every_view_of_the_log_is_audited_naming_the_persons_shown(fg, log):
@@ -117,7 +120,7 @@ def test_every_view_of_the_log_is_audited_naming_the_persons_shown(fg, log):
 def test_the_export_is_the_filtered_log_as_csv_and_audited(fg, log):
     juf, _, lotte, _ = log
     r = client_of(fg).get("/toezicht/toegangslog/export/", {
-        "van": DAY.isoformat(), "tot": DAY.isoformat(), "gebruiker": juf.pk})
+        "van": DAY.isoformat(), "tot": DAY.isoformat(), "gebruiker": juf.username})
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["id", "moment", "gebruiker_id", "gebruiker"]

@@ -22,8 +22,7 @@ class LogFilterForm(forms.Form):
 
     van = forms.DateField(label=_("Van"), required=False, widget=DateInput())
     tot = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
-    gebruiker = forms.TypedChoiceField(label=_("Gebruiker"), required=False, coerce=int,
-                                       empty_value=None)
+    gebruiker = forms.CharField(label=_("Gebruikersnaam"), required=False, max_length=150)
     organisatie = forms.TypedChoiceField(label=_("Organisatie"), required=False, coerce=int,
                                          empty_value=None)
     achternaam = forms.CharField(label=_("Achternaam van de persoon"), required=False,
@@ -33,20 +32,20 @@ class LogFilterForm(forms.Form):
     persoon = forms.IntegerField(label=_("Of: intern nummer van de persoon"), required=False,
                                  min_value=1)
     soort = forms.ChoiceField(label=_("Soort"), required=False, choices=KINDS)
-    actie = forms.ChoiceField(label=_("Handeling"), required=False)
+    actie = forms.CharField(label=_("Handeling"), required=False, max_length=80,
+                            help_text=_("De naam, bijvoorbeeld person_viewed of "
+                                        "handover_offered."))
     doel = forms.CharField(label=_("Doel bevat"), required=False, max_length=120)
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        everyone = [("", _("alle"))]
-        self.fields["gebruiker"].choices = everyone + choices["actors"]
-        self.fields["organisatie"].choices = everyone + choices["organisations"]
-        self.fields["actie"].choices = everyone + choices["actions"]
+        self.fields["organisatie"].choices = [("", _("alle"))] + choices["organisations"]
 
     def to_filter(self) -> LogFilter:
         d = self.cleaned_data
         return LogFilter(period_from=d.get("van"), period_to=d.get("tot"),
-                         actor_id=d.get("gebruiker"), organisation_id=d.get("organisatie"),
+                         actor_username=d.get("gebruiker") or "",
+                         organisation_id=d.get("organisatie"),
                          person_id=d.get("persoon"), family_name=d.get("achternaam") or "",
                          birth_date=d.get("geboortedatum"), kind=d.get("soort") or "",
                          action=d.get("actie") or "", purpose=d.get("doel") or "")
@@ -54,6 +53,7 @@ class LogFilterForm(forms.Form):
 
 #: service and selector argument names -> the log form's field names
 LOG_FIELDS = {"period_from": "van", "period_to": "tot", "family_name": "achternaam",
+              "actor_username": "gebruiker",
               "birth_date": "geboortedatum", "kind": "soort", "person_id": "persoon"}
 
 
