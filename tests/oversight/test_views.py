@@ -165,3 +165,12 @@ def test_the_fg_home_shows_the_oversight_and_not_the_task_list(fg):
     html = client_of(fg).get("/").content.decode()
     assert "Toezicht op toegang" in html and "/toezicht/toegangslog/" in html
     assert "Taken en signalen" not in html
+
+
+def test_the_fg_sees_the_log_but_no_case_content(fg, log):
+    _, _, lotte, _ = log
+    c = client_of(fg)
+    assert c.get(f"/personen/{lotte.pk}/").status_code == 403
+    assert c.get("/personen/zoeken/").status_code == 403
+    assert c.get(f"/api/v1/persons/{lotte.pk}").status_code == 403
+    assert c.get("/api/v1/concerns").status_code == 403
