@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kindzicht.plans",
     "kindzicht.rules",
     "kindzicht.learning",
+    "kindzicht.privacy",
     "kindzicht.api",
     "kindzicht.web",
 ]
