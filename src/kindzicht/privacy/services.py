@@ -91,6 +91,7 @@ def inzage_request_record(actor: Actor, *, person: Person, requester_name: str,
     from kindzicht.rules.tasks import task_create
 
     _require(actor)
+    actor = dataclasses.replace(actor, purpose=INZAGE_PURPOSE)
     name = _text(requester_name, "requester_name", _("de naam van de aanvrager"))
     if requester_relation not in RequesterRelation.values:
         raise ValidationError(_("Onbekende relatie '%(v)s'; kies uit: %(choices)s.")
@@ -227,6 +228,7 @@ def person_rectify(actor: Actor, *, person: Person, field: str, value: str, reas
     so that the audit chain holds no personal content."""
     why, who, received = _rectification_common(actor, person, field, reason, requested_by,
                                                 received_on)
+    actor = dataclasses.replace(actor, purpose=RECTIFICATION_PURPOSE)
     text, new = _new_value(person, field, value)
     before = _current(person, field)
     if text == before:
@@ -259,6 +261,7 @@ def rectification_refuse(actor: Actor, *, person: Person, field: str, requested_
     may complain to the Autoriteit Persoonsgegevens — AVG art. 12(4))."""
     why, who, received = _rectification_common(actor, person, field, reason, requested_by,
                                                 received_on)
+    actor = dataclasses.replace(actor, purpose=RECTIFICATION_PURPOSE)
     asked = _text(requested_value, "value", _("de gevraagde waarde"), required=False)
     with transaction.atomic():
         r = Rectification.objects.create(
