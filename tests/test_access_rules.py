@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import permissions
 
-from kindzicht.api.base import IsCaseworker, IsMemberOfOrganisation
+from kindzicht.api.base import IsCaseworker, IsMemberOfOrganisation, IsPrivacyHandler
 from kindzicht.web.access import RULES
 
 #: Left out of the walk, with why: the Django admin has its own staff check (docs/access.md).
@@ -16,6 +16,7 @@ PERMISSION_OF_RULE = {
     "public": permissions.AllowAny,
     "casework": IsCaseworker,
     "organisation_member": IsMemberOfOrganisation,
+    "privacy_rights": IsPrivacyHandler,
 }
 
 

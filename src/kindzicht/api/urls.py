@@ -6,7 +6,17 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import permissions
 
-from .views import continuity, families, meldcode, organisations, persons, plans, safety, tasks
+from .views import (
+    continuity,
+    families,
+    meldcode,
+    organisations,
+    persons,
+    plans,
+    privacy,
+    safety,
+    tasks,
+)
 from .views import index as refindex
 
 app_name = "api"
@@ -41,6 +51,13 @@ urlpatterns = [
          name="person-family"),
     path("persons/<int:person_id>/death", persons.PersonDeathApi.as_view(),
          name="person-death"),
+    # privacy rights (the FG and administrators)
+    path("inzage-requests", privacy.InzageRequestCollectionApi.as_view(),
+         name="inzage-requests"),
+    path("inzage-requests/<int:request_id>/export", privacy.InzageExportApi.as_view(),
+         name="inzage-export"),
+    path("persons/<int:person_id>/rectifications", privacy.RectificationApi.as_view(),
+         name="person-rectifications"),
     # relations and households
     path("relations", families.RelationCreateApi.as_view(), name="relation-create"),
     path("households", families.HouseholdCreateApi.as_view(), name="household-create"),
