@@ -213,6 +213,10 @@ SPECTACULAR_SETTINGS = {
         "LifeEventKindEnum": "kindzicht.safety.models.LifeEvent.KINDS",
         "InformingOutcomeEnum": "kindzicht.index.models.Informing.OUTCOMES",
         "InformingWhomEnum": "kindzicht.index.models.Informing.WHOM",
+        "RectificationOutcomeEnum": "kindzicht.privacy.models.RectificationOutcome",
+        "RectificationFieldEnum": "kindzicht.privacy.models.RectificationField",
+        "RequesterRelationEnum": "kindzicht.privacy.models.RequesterRelation",
+        "InzageStatusEnum": "kindzicht.privacy.models.InzageStatus",
     },
     "TAGS": [
         {"name": "organisations", "description": "The organisations of the chain."},
@@ -243,5 +247,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "reference-index", "description": "The reference index at family level "
          "(verwijsindex): signals, matches, who else is involved — never content."},
         {"name": "tasks", "description": "Tasks and alerts of my organisation."},
+        {"name": "privacy", "description": "Privacy rights, for the data protection officer "
+         "(FG) and administrators: requests for inzage and their export (AVG art. 15), "
+         "rectification of person data (art. 16)."},
     ],
 }

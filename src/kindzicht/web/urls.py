@@ -8,6 +8,7 @@ from .access import access_rule
 from .index_urls import urlpatterns as index_urlpatterns
 from .meldcode_urls import urlpatterns as meldcode_urlpatterns
 from .plan_urls import urlpatterns as plan_urlpatterns
+from .privacy_urls import urlpatterns as privacy_urlpatterns
 from .safety_urls import urlpatterns as safety_urlpatterns
 from .views import continuity, home, people, tasks
 
@@ -40,3 +41,4 @@ urlpatterns = [
 urlpatterns += safety_urlpatterns
 urlpatterns += plan_urlpatterns
 urlpatterns += index_urlpatterns
+urlpatterns += privacy_urlpatterns
