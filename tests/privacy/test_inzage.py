@@ -158,3 +158,27 @@ def test_the_pdf_renders_in_dutch(case, tmp_path):
         assert "Signalen in de verwijsindex" in text
         assert "achtergehouden" in text
         assert "Annemarie" not in text and "SIBLINGSECRET" not in text
+
+
+def test_the_command_records_a_request_and_writes_pdf_and_json(case, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    with clock.frozen(DAY):
+        call_command("inzage", "request", "--as", case.fg.username, "--bsn", case.child.bsn,
+                     "--requester", "S. Jansen", "--relation", "parent_with_authority",
+                     "--received", "2026-03-01")
+        req = InzageRequest.objects.get()
+        call_command("inzage", "export", "--as", case.fg.username, "--request", str(req.pk),
+                     "--output", str(tmp_path))
+        with pytest.raises(CommandError, match="jonger dan 16.*requester_relation"):
+            call_command("inzage", "request", "--as", case.fg.username, "--person",
+                         str(case.child.pk), "--requester", "kind", "--relation", "self",
+                         "--received", "2026-03-01")
+        with pytest.raises(CommandError, match="--received: not a date"):
+            call_command("inzage", "request", "--as", case.fg.username, "--person",
+                         str(case.child.pk), "--requester", "x", "--relation", "self",
+                         "--received", "1-3-2026")
+    assert (tmp_path / f"inzage-{req.pk}.pdf").read_bytes().startswith(b"%PDF-")
+    data = json.loads((tmp_path / f"inzage-{req.pk}.json").read_text(encoding="utf-8"))
+    assert data["request"]["id"] == req.pk
+    assert InzageRequest.objects.count() == 1

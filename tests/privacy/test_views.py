@@ -8,8 +8,8 @@ import json
 
 import pytest
 from django.test import Client
-
 from factories import PASSWORD
+
 from kindzicht.core import clock
 from kindzicht.core.models import AuditEntry
 from kindzicht.privacy.models import InzageRequest
