@@ -50,6 +50,8 @@ RELATION_NL = {
     ("partner_of", "from"): "partner van", ("partner_of", "to"): "partner van",
 }
 ROLE_NL = dict(Role.choices)
+WITH_WHOM_NL = {"colleague": "collega", "safe_at_home": "Veilig Thuis", "parents": "ouders",
+                "child": "kind"}
 EVENT_NL = {
     "person_created": "persoon vastgelegd", "person_rectified": "persoonsgegeven gecorrigeerd",
     "rectification_refused": "correctieverzoek geweigerd", "person_died": "overlijden vastgelegd",
@@ -225,7 +227,8 @@ def build_export(actor: Actor, request: InzageRequest) -> dict[str, Any]:
                              "decided": _d(c.decided_on), "reason": c.decision_reason})
         for st in c.steps.order_by("at", "id"):
             step_rows.append({"on": _d(st.on), "organisation": c.organisation.name,
-                              "step": st.get_step_display(), "with_whom": st.with_whom,
+                              "step": st.get_step_display(),
+                              "with_whom": WITH_WHOM_NL.get(st.with_whom, st.with_whom),
                               "note": st.note})
     sections.append(section(
         "concerns", "Zorgen die zijn vastgelegd",
@@ -344,7 +347,7 @@ def build_export(actor: Actor, request: InzageRequest) -> dict[str, Any]:
 
     # -- the access log (NEN 7513)
     log = list(access_log_entries(pid).order_by("recorded_at", "id").values(
-        "recorded_at", "organisation_id", "role", "action", "purpose"))
+        "recorded_at", "domain_at", "organisation_id", "role", "action", "purpose"))
     orgs = _org_names(x["organisation_id"] for x in log)
     sections.append(section(
         "access_log", "Wie uw gegevens heeft ingezien",
@@ -352,7 +355,7 @@ def build_export(actor: Actor, request: InzageRequest) -> dict[str, Any]:
         "en waarvoor. Namen van medewerkers staan hier niet in.",
         [("on", "Datum"), ("organisation", "Organisatie"), ("role", "Rol"),
          ("what", "Wat werd bekeken"), ("purpose", "Doel")],
-        [{"on": _d(x["recorded_at"]), "organisation": orgs.get(x["organisation_id"],
+        [{"on": _d(x["domain_at"] or x["recorded_at"]), "organisation": orgs.get(x["organisation_id"],
                                                                "kindzicht (systeem)"),
           "role": str(ROLE_NL.get(x["role"], x["role"])),
           "what": x["action"].replace("_", " "), "purpose": x["purpose"]} for x in log]))

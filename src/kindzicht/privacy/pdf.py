@@ -6,17 +6,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from kindzicht.plans.pdf import MUTED, PlanPdf, _text
+from fpdf.fonts import FontFace
 
-NARROW = {"on", "from", "to", "raised", "due", "decided", "handled", "expires", "joined",
-          "left", "replaced", "birth_date", "death_date", "members", "scope", "status",
-          "outcome", "kind"}
+from kindzicht.plans.pdf import MUTED, SOFT, PlanPdf, _text
+
+DATES = {"on", "from", "to", "raised", "due", "decided", "handled", "expires", "joined",
+         "left", "replaced", "birth_date", "death_date"}
+NARROW = {"members", "scope", "status", "outcome", "kind"}
 WIDE = {"text", "goals", "agreements", "reason", "answer", "note", "content", "reasons",
         "addresses", "factors", "what"}
 
 
 def _widths(keys: list[str]) -> tuple[int, ...]:
-    return tuple(2 if k in NARROW else 4 if k in WIDE else 3 for k in keys)
+    """Relative column widths: a date fits on one line, free text gets the room."""
+    return tuple(22 if k in DATES else 20 if k in NARROW else 40 if k in WIDE else 28
+                 for k in keys)
+
+
+class InzagePdf(PlanPdf):
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font("Helvetica", "", 8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, _text(f"{self.doc_title} — persoonlijk en vertrouwelijk — pagina "
+                              f"{self.page_no()} van {{nb}}"), align="C")
+
+    def grid(self, head: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
+        self.set_font("Helvetica", "", 8.5)
+        self.set_draw_color(170, 170, 170)
+        self.set_line_width(0.2)
+        with self.table(col_widths=widths, text_align="LEFT", line_height=4.4,
+                        padding=1.2, headings_style=FontFace(emphasis="BOLD", fill_color=SOFT),
+                        first_row_as_headings=True) as table:
+            for row in [head, *rows]:
+                r = table.row()
+                for cell in row:
+                    r.cell(_text(cell))
 
 
 def _d(iso: str) -> str:
@@ -28,7 +53,7 @@ def _d(iso: str) -> str:
 
 def inzage_pdf(data: dict[str, Any]) -> bytes:
     person, req = data["person"], data["request"]
-    pdf = PlanPdf(f"Inzage {person['name']}")
+    pdf = InzagePdf(f"Inzage {person['name']}")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
     pdf.multi_cell(0, 9, _text(data["document"]), new_x="LMARGIN", new_y="NEXT")
