@@ -56,6 +56,11 @@ def case(db) -> Case:
                           agreements="Moeder brengt het kind elke dag met ontbijt.")
         plan_make(act, child=child, goals=[{"text": "Elke dag ontbijt", "owner": school,
                                             "due": DAY + timedelta(days=60)}])
+        from kindzicht.plans.services import cooperation_record, share_make
+
+        cooperation_record(act, child=child, kind="missed_appointment", help="gesprek IB")
+        share_make(act, person=child, to=municipality, topic="Schoolverzuim",
+                   basis="legal_duty")
         concern_record(act, child=sibling, kind="observation",
                        text="SIBLINGSECRET blauwe plek")
         from kindzicht.people.selectors import person_get

@@ -104,6 +104,10 @@ def test_export_contains_every_kind_of_fact_and_withholds_what_protects_others(c
     whats = {e["what"] for e in _section(data, "events")["rows"]}
     assert {"zorg vastgelegd", "signaal in de verwijsindex", "inzageverzoek ontvangen"} <= whats
     assert _section(data, "access_log")["rows"]
+    assert _section(data, "responsibility")["rows"][0]["organisation"] == "Basisschool De Linde"
+    assert _section(data, "cooperation")["rows"][0]["help"] == "gesprek IB"
+    assert _section(data, "shares")["rows"][0]["to"] == "Gemeente Utrecht"
+    assert {r["kind"] for r in data["retention"]} >= {"Afgesloten zorgen en hun meldcodestappen"}
     # withheld: the shielded observer, the second-hand source, the sibling's content
     assert signal["observer"] == "[achtergehouden]"
     assert "Annemarie" not in text and "Observer" not in text

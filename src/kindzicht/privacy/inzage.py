@@ -50,6 +50,26 @@ RELATION_NL = {
     ("partner_of", "from"): "partner van", ("partner_of", "to"): "partner van",
 }
 ROLE_NL = dict(Role.choices)
+ACTION_NL = {
+    "person_viewed": "persoonsgegevens", "person_searched": "zoeken op naam",
+    "person_searched_by_bsn": "zoeken op BSN", "family_read": "gezin",
+    "household_read": "huishouden", "involvement_read": "betrokkenheid",
+    "continuity_read": "zorgcontinuïteit", "responsibility_read": "veiligheidsregie",
+    "concern_viewed": "zorg", "concerns_listed": "lijst van zorgen",
+    "report_viewed": "melding", "reports_listed": "lijst van meldingen",
+    "assessments_read": "taxaties", "risk_history_read": "risicohistorie",
+    "life_events_read": "gebeurtenissen", "plan_viewed": "gezinsplan",
+    "cooperation_viewed": "samenwerking met ouders", "shares_viewed": "gedeelde informatie",
+    "children_listed": "lijst van kinderen", "handover_viewed": "overdracht",
+    "handovers_listed": "lijst van overdrachten", "task_viewed": "taak",
+    "tasks_listed": "lijst van taken", "index_family_viewed": "verwijsindex (gezin)",
+    "index_own_signals_listed": "signalen in de verwijsindex",
+    "index_matches_listed": "matches in de verwijsindex",
+    "inzage_export": "inzage (dit overzicht)", "inzage_request_read": "inzageverzoek",
+    "inzage_requests_listed": "lijst van inzageverzoeken",
+    "privacy_person_found": "gezocht voor een privacyverzoek",
+    "privacy_person_read": "persoonsgegevens voor een privacyverzoek",
+}
 WITH_WHOM_NL = {"colleague": "collega", "safe_at_home": "Veilig Thuis", "parents": "ouders",
                 "child": "kind"}
 EVENT_NL = {
@@ -311,6 +331,59 @@ def build_export(actor: Actor, request: InzageRequest) -> dict[str, Any]:
          for d in Decision.objects.filter(child_id=pid).select_related(
              "organisation").order_by("at", "id")]))
 
+    # -- safety responsibility, handovers, parents' cooperation, shares, life events
+    from kindzicht.continuity.models import Handover, ResponsibilityPeriod
+    from kindzicht.plans.models import Cooperation, Share
+    from kindzicht.safety.models import LifeEvent
+
+    sections.append(section(
+        "responsibility", "Wie de veiligheidsregie had",
+        "Welke organisatie verantwoordelijk was voor uw veiligheid als kind, en wanneer.",
+        [("from", "Vanaf"), ("to", "Tot"), ("organisation", "Organisatie"),
+         ("basis", "Kader")],
+        [{"from": _d(r.on), "to": _d(r.ended_on),
+          "organisation": r.organisation.name if r.organisation else "niemand (een gat)",
+          "basis": r.get_basis_display()}
+         for r in ResponsibilityPeriod.objects.filter(child_id=pid).select_related(
+             "organisation").order_by("at", "id")]))
+    sections.append(section(
+        "handovers", "Overdrachten tussen organisaties",
+        "Wanneer de zorg voor u van de ene organisatie naar de andere ging.",
+        [("on", "Aangeboden"), ("sender", "Van"), ("receiver", "Naar"), ("status", "Stand"),
+         ("note", "Toelichting")],
+        [{"on": _d(h.on), "sender": h.sender.name, "receiver": h.receiver.name,
+          "status": h.get_status_display(), "note": "; ".join(x for x in (h.note, h.reason)
+                                                              if x)}
+         for h in Handover.objects.filter(child_id=pid).select_related(
+             "sender", "receiver").order_by("at", "id")]))
+    sections.append(section(
+        "cooperation", "Afspraken met en hulp aan uw ouders",
+        "Wanneer aangeboden hulp werd geweigerd of uitgesteld, of een afspraak werd gemist.",
+        [("on", "Datum"), ("organisation", "Organisatie"), ("kind", "Wat"),
+         ("help", "Hulp")],
+        [{"on": _d(c.on), "organisation": c.organisation.name, "kind": c.get_kind_display(),
+          "help": c.help}
+         for c in Cooperation.objects.filter(child_id=pid).select_related(
+             "organisation").order_by("at", "id")]))
+    sections.append(section(
+        "shares", "Met wie informatie over u is gedeeld",
+        "De ontvangers van uw gegevens (AVG artikel 15 lid 1 onder c): wie deelde wat met wie, "
+        "en op welke grond.",
+        [("on", "Datum"), ("from", "Door"), ("to", "Aan"), ("text", "Onderwerp"),
+         ("basis", "Grond")],
+        [{"on": _d(x.on), "from": x.from_organisation.name, "to": x.to_organisation.name,
+          "text": x.topic, "basis": x.get_basis_display()}
+         for x in Share.objects.filter(person_id=pid).select_related(
+             "from_organisation", "to_organisation").order_by("at", "id")]))
+    sections.append(section(
+        "life_events", "Gebeurtenissen in uw leven of gezin",
+        "Veranderingen die een organisatie vastlegde omdat ze de veiligheid kunnen raken.",
+        [("on", "Datum"), ("kind", "Gebeurtenis"), ("organisation", "Vastgelegd door")],
+        [{"on": _d(e.on), "kind": e.kind.replace("_", " "),
+          "organisation": e.organisation.name if e.organisation else ""}
+         for e in LifeEvent.objects.filter(person_id=pid).select_related(
+             "organisation").order_by("at", "id")]))
+
     # -- tasks about the person
     tasks = list(Task.objects.filter(child_id=pid).order_by("raised_on", "id"))
     orgs = _org_names(t.organisation_id for t in tasks)
@@ -358,7 +431,8 @@ def build_export(actor: Actor, request: InzageRequest) -> dict[str, Any]:
         [{"on": _d(x["domain_at"] or x["recorded_at"]), "organisation": orgs.get(x["organisation_id"],
                                                                "kindzicht (systeem)"),
           "role": str(ROLE_NL.get(x["role"], x["role"])),
-          "what": x["action"].replace("_", " "), "purpose": x["purpose"]} for x in log]))
+          "what": ACTION_NL.get(x["action"], x["action"].replace("_", " ")),
+          "purpose": x["purpose"]} for x in log]))
 
     audit_read(actor, "inzage_export", person_ids=[pid], obj=request)
     return {
@@ -370,6 +444,7 @@ def build_export(actor: Actor, request: InzageRequest) -> dict[str, Any]:
         "person": {"id": pid, "name": person.name, "birth_date": _d(person.birth_date)},
         "sections": sections,
         "withheld": withheld,
+        "retention": _retention_rows(),
         "rights": RIGHTS_TEXT,
     }
 
@@ -382,6 +457,18 @@ RIGHTS_TEXT = (
     "uw verzoek is behandeld, dan kunt u een klacht indienen bij de Autoriteit "
     "Persoonsgegevens."
 )
+
+
+def _retention_rows() -> list[dict[str, Any]]:
+    """How long each kind is kept (AVG art. 15(1)(d)), as the policy stands today."""
+    from .retention import KINDS, months_for
+
+    rows = []
+    for kind in KINDS:
+        months = months_for(kind)[0]
+        rows.append({"kind": kind.label, "months": months, "from": kind.starts,
+                     "ground": kind.source})
+    return rows
 
 
 def _others_records(events: list[DomainEvent], pid: int) -> set[tuple[str, int]]:

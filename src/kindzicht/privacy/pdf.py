@@ -90,6 +90,13 @@ def inzage_pdf(data: dict[str, Any]) -> bytes:
                  "familieleden, die recht hebben op hun eigen privacy.", size=9.5, color=MUTED)
     else:
         pdf.para("Niets.")
+    pdf.heading("Hoe lang uw gegevens worden bewaard")
+    pdf.para("Daarna worden ze verwijderd. Een regio kan voor haar organisaties een kortere "
+             "termijn hebben.", size=9.5, color=MUTED)
+    pdf.ln(1)
+    pdf.grid(["Soort gegeven", "Maanden", "Telt vanaf", "Grond"],
+             [[r["kind"], str(r["months"]), r["from"], r["ground"]] for r in data["retention"]],
+             (40, 14, 34, 46))
     pdf.heading("Uw rechten")
     pdf.para(data["rights"])
     return bytes(pdf.output())

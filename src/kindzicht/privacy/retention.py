@@ -72,7 +72,8 @@ KINDS: tuple[Kind, ...] = (
          (Part("meldcode.Concern", "decided_on", "organisation", "child"),)),
     Kind("meldcode_reports", "Meldingen bij Veilig Thuis (behandeld)", 240,
          "de dag dat Veilig Thuis de melding afhandelde",
-         "Wmo 2015 / Jeugdwet art. 7.3.8: 20 jaar, zoals het dossier van Veilig Thuis",
+         "Als dossiers van jeugdhulp (Jeugdwet art. 7.3.8): 20 jaar; voor het eigen dossier "
+         "van Veilig Thuis geldt de Wmo 2015",
          (Part("meldcode.Report", "handled_on", "safe_at_home", "child"),)),
     Kind("assessments", "Veiligheids- en risicotaxaties met hun factoren", 240,
          "de dag van de taxatie", YOUTH_CARE,
