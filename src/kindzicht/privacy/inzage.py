@@ -428,8 +428,8 @@ def build_export(actor: Actor, request: InzageRequest) -> dict[str, Any]:
         "en waarvoor. Namen van medewerkers staan hier niet in.",
         [("on", "Datum"), ("organisation", "Organisatie"), ("role", "Rol"),
          ("what", "Wat werd bekeken"), ("purpose", "Doel")],
-        [{"on": _d(x["domain_at"] or x["recorded_at"]), "organisation": orgs.get(x["organisation_id"],
-                                                               "kindzicht (systeem)"),
+        [{"on": _d(x["domain_at"] or x["recorded_at"]),
+          "organisation": orgs.get(x["organisation_id"], "kindzicht (systeem)"),
           "role": str(ROLE_NL.get(x["role"], x["role"])),
           "what": ACTION_NL.get(x["action"], x["action"].replace("_", " ")),
           "purpose": x["purpose"]} for x in log]))
