@@ -128,3 +128,13 @@ def test_the_command_dry_run_and_the_sweep_step(case, capsys):
     assert not Concern.objects.filter(child=case.child).exists()
     with pytest.raises(Exception, match="Onbekende soort"):
         call_command("retention", "--kind", "everything")
+
+
+def test_the_admin_offers_every_retention_key_in_the_policy_form():
+    from kindzicht.core.admin import PolicyValueForm
+
+    choices = dict(PolicyValueForm().fields["key"].choices)
+    for kind in KIND_BY_CODE.values():
+        assert kind.key in choices
+        assert f"standaard {kind.default_months} maanden" in choices[kind.key]
+    assert "C1.days" in choices  # the rules' day counts are still there
