@@ -83,3 +83,19 @@ def test_case_workers_get_the_403_page_and_the_retention_page_lists_every_kind(c
     page = login(case.fg).get("/privacy/bewaartermijnen/").content.decode()
     for kind in KINDS:
         assert kind.key in page
+
+
+def test_the_retention_page_in_english_and_the_export_stays_dutch(case):
+    c = login(case.fg)
+    c.post("/taal/", {"language": "en", "next": "/privacy/bewaartermijnen/"})
+    page = c.get("/privacy/bewaartermijnen/").content.decode()
+    assert "Closed concerns and their Meldcode steps" in page
+    assert "Retention periods per kind of data" in page
+    with clock.frozen(DAY):
+        from kindzicht.privacy.services import inzage_request_record
+
+        req = inzage_request_record(case.fg_actor, person=case.child, requester_name="S.",
+                                    requester_relation="parent_with_authority",
+                                    received_on=DAY)
+        data = json.loads(c.get(f"/privacy/inzage/{req.pk}/inzage.json").content)
+    assert data["retention"][0]["kind"] == "Afgesloten zorgen en hun meldcodestappen"

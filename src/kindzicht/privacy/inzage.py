@@ -460,14 +460,17 @@ RIGHTS_TEXT = (
 
 
 def _retention_rows() -> list[dict[str, Any]]:
-    """How long each kind is kept (AVG art. 15(1)(d)), as the policy stands today."""
+    """How long each kind is kept (AVG art. 15(1)(d)), as the policy stands today — in Dutch,
+    like the rest of the export, whatever language the FG's screens are in."""
+    from django.utils import translation
+
     from .retention import KINDS, months_for
 
     rows = []
-    for kind in KINDS:
-        months = months_for(kind)[0]
-        rows.append({"kind": kind.label, "months": months, "from": kind.starts,
-                     "ground": kind.source})
+    with translation.override("nl"):
+        for kind in KINDS:
+            rows.append({"kind": str(kind.label), "months": months_for(kind)[0],
+                         "from": str(kind.starts), "ground": str(kind.source)})
     return rows
 
 

@@ -26,6 +26,7 @@ from datetime import date
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils.translation import gettext_lazy as _
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
@@ -52,7 +53,7 @@ class Part:
 @dataclass(frozen=True)
 class Kind:
     code: str
-    label: str
+    label: str  # lazily translated, as are starts and source
     default_months: int
     starts: str
     source: str
@@ -63,30 +64,30 @@ class Kind:
         return f"retention.{self.code}.months"
 
 
-YOUTH_CARE = ("Jeugdwet art. 7.3.8: dossiers van jeugdhulp en jeugdbescherming 20 jaar, tenzij "
-              "langer nodig voor goede hulp")
+YOUTH_CARE = _("Jeugdwet art. 7.3.8: dossiers van jeugdhulp en jeugdbescherming 20 jaar, "
+               "tenzij langer nodig voor goede hulp")
 
 KINDS: tuple[Kind, ...] = (
-    Kind("concerns_closed", "Afgesloten zorgen en hun meldcodestappen", 240,
-         "de dag dat over de zorg werd besloten", YOUTH_CARE,
+    Kind("concerns_closed", _("Afgesloten zorgen en hun meldcodestappen"), 240,
+         _("de dag dat over de zorg werd besloten"), YOUTH_CARE,
          (Part("meldcode.Concern", "decided_on", "organisation", "child"),)),
-    Kind("meldcode_reports", "Meldingen bij Veilig Thuis (behandeld)", 240,
-         "de dag dat Veilig Thuis de melding afhandelde",
-         "Als dossiers van jeugdhulp (Jeugdwet art. 7.3.8): 20 jaar; voor het eigen dossier "
-         "van Veilig Thuis geldt de Wmo 2015",
+    Kind("meldcode_reports", _("Meldingen bij Veilig Thuis (behandeld)"), 240,
+         _("de dag dat Veilig Thuis de melding afhandelde"),
+         _("Als dossiers van jeugdhulp (Jeugdwet art. 7.3.8): 20 jaar; voor het eigen dossier "
+           "van Veilig Thuis geldt de Wmo 2015"),
          (Part("meldcode.Report", "handled_on", "safe_at_home", "child"),)),
-    Kind("assessments", "Veiligheids- en risicotaxaties met hun factoren", 240,
-         "de dag van de taxatie", YOUTH_CARE,
+    Kind("assessments", _("Veiligheids- en risicotaxaties met hun factoren"), 240,
+         _("de dag van de taxatie"), YOUTH_CARE,
          (Part("safety.Assessment", "on", "organisation", "child"),
           Part("safety.FactorOwnership", "ended_on", "organisation", "child"),
           Part("safety.LifeEvent", "on", "organisation", "person"))),
-    Kind("plans", "Vervangen gezinsplannen met doelen en afspraken", 240,
-         "de dag dat het plan werd vervangen", YOUTH_CARE,
+    Kind("plans", _("Vervangen gezinsplannen met doelen en afspraken"), 240,
+         _("de dag dat het plan werd vervangen"), YOUTH_CARE,
          (Part("plans.FamilyPlan", "replaced_on", "coordinator", "child"),
           Part("plans.Cooperation", "on", "organisation", "child"),
           Part("plans.Share", "on", "from_organisation", "person"))),
-    Kind("involvements_ended", "Beëindigde betrokkenheid en de zorggeschiedenis", 240,
-         "de dag dat de betrokkenheid (of het risico, de regie) eindigde", YOUTH_CARE,
+    Kind("involvements_ended", _("Beëindigde betrokkenheid en de zorggeschiedenis"), 240,
+         _("de dag dat de betrokkenheid (of het risico, de regie) eindigde"), YOUTH_CARE,
          (Part("continuity.Involvement", "ended_on", "organisation", "person"),
           Part("continuity.InvolvementEnd", "on", "organisation", "person"),
           Part("continuity.RiskPeriod", "closed_on", "opened_by", "child"),
@@ -95,33 +96,33 @@ KINDS: tuple[Kind, ...] = (
           Part("continuity.Handover", "on", "sender", "child",
                {"status__in": ["confirmed", "declined", "withdrawn"]}),
           Part("continuity.Correction", "on", "organisation"))),
-    Kind("requests_decisions", "Verzoeken aan en besluiten van Raad en rechter", 240,
-         "de dag van het verzoek of besluit", YOUTH_CARE,
+    Kind("requests_decisions", _("Verzoeken aan en besluiten van Raad en rechter"), 240,
+         _("de dag van het verzoek of besluit"), YOUTH_CARE,
          (Part("continuity.Decision", "on", "organisation", "child"),
           Part("continuity.Request", "on", "requester", "child"))),
-    Kind("tasks_answered", "Beantwoorde taken en signaleringen", 60,
-         "de dag dat de taak werd beantwoord",
-         "Geen wettelijke termijn; 5 jaar, zoals het archief van de verwijsindex en het "
-         "toegangslog (NEN 7513), om bij toezicht en calamiteitenonderzoek te kunnen "
-         "verantwoorden wat is gesignaleerd",
+    Kind("tasks_answered", _("Beantwoorde taken en signaleringen"), 60,
+         _("de dag dat de taak werd beantwoord"),
+         _("Geen wettelijke termijn; 5 jaar, zoals het archief van de verwijsindex en het "
+           "toegangslog (NEN 7513), om bij toezicht en calamiteitenonderzoek te kunnen "
+           "verantwoorden wat is gesignaleerd"),
          (Part("rules.Task", "answered_on", "organisation", "child",
                {"status__in": ["done", "not_applicable"]}),)),
-    Kind("notifications", "Verzonden berichten (outbox)", 12,
-         "het moment dat het bericht werd gemaakt",
-         "Geen wettelijke termijn; een bericht is een kopie van wat elders is vastgelegd "
-         "(AVG art. 5 lid 1 onder e: niet langer dan nodig)",
+    Kind("notifications", _("Verzonden berichten (outbox)"), 12,
+         _("het moment dat het bericht werd gemaakt"),
+         _("Geen wettelijke termijn; een bericht is een kopie van wat elders is vastgelegd "
+           "(AVG art. 5 lid 1 onder e: niet langer dan nodig)"),
          (Part("core.Notification", "created_at", "organisation", "person_id",
                {"sent_at__isnull": False}, is_datetime=True),)),
-    Kind("inzage_requests", "Afgehandelde inzageverzoeken", 60,
-         "de dag dat de inzage werd verstrekt",
-         "AVG art. 5 lid 2 (verantwoordingsplicht): 5 jaar om te kunnen laten zien dat een "
-         "verzoek op tijd is behandeld",
+    Kind("inzage_requests", _("Afgehandelde inzageverzoeken"), 60,
+         _("de dag dat de inzage werd verstrekt"),
+         _("AVG art. 5 lid 2 (verantwoordingsplicht): 5 jaar om te kunnen laten zien dat een "
+           "verzoek op tijd is behandeld"),
          (Part("privacy.InzageRequest", "delivered_on", "organisation", "person",
                {"status": "delivered"}),)),
-    Kind("persons_empty", "Personen over wie niets meer is vastgelegd", 12,
-         "de laatste handeling die de persoon noemt",
-         "AVG art. 5 lid 1 onder e: een naam zonder dossier heeft geen doel meer; een jaar "
-         "marge voor wat nog kan volgen"),
+    Kind("persons_empty", _("Personen over wie niets meer is vastgelegd"), 12,
+         _("de laatste handeling die de persoon noemt"),
+         _("AVG art. 5 lid 1 onder e: een naam zonder dossier heeft geen doel meer; een jaar "
+           "marge voor wat nog kan volgen")),
 )
 KIND_BY_CODE = {k.code: k for k in KINDS}
 
@@ -315,6 +316,6 @@ def run(day: date) -> list[str]:
     lines = []
     for res in purge(actor, day):
         if res.total:
-            parts = ", ".join(f"{n} {label.split('.')[-1]}" for label, n in res.counts.items())
+            parts = ", ".join(f"{n} {model.split('.')[-1]}" for model, n in res.counts.items())
             lines.append(f"Bewaartermijn verstreken — {res.kind.label}: {parts}.")
     return lines
