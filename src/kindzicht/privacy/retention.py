@@ -25,7 +25,7 @@ from datetime import date
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kindzicht.core import clock
@@ -220,7 +220,7 @@ def empty_person_ids(day: date, months: int) -> list[int]:
     """Persons with nothing left: no record of their own, no relative or household member who
     still has one (the family must stay whole while anyone in it is a case), and nothing that
     names them since ``months`` before ``day``."""
-    from kindzicht.core.models import DomainEvent, EventSubject
+    from kindzicht.core.models import EventSubject
     from kindzicht.people.models import HouseholdMembership, Person, Relation
 
     holding: set[int] = set()
@@ -240,18 +240,20 @@ def empty_person_ids(day: date, months: int) -> list[int]:
         if ps & holding:
             related |= ps
     cutoff = months_later(day, -months)
-    recent = set(EventSubject.objects.filter(
-        event_id__in=DomainEvent.objects.filter(occurred_on__gte=cutoff).values("pk"))
-        .values_list("person_id", flat=True))
-    last = dict(EventSubject.objects.values("person_id").annotate(
-        last=Max("event__occurred_on")).values_list("person_id", "last"))
+    candidates = [pk for pk in Person.objects.values_list("pk", flat=True)
+                  if pk not in holding and pk not in related]
     out = []
-    for pk, created in Person.objects.values_list("pk", "created_at"):
-        if pk in holding or pk in related or pk in recent:
-            continue
-        if pk not in last and clock.local_date(created) >= cutoff:
-            continue
-        out.append(pk)
+    for start in range(0, len(candidates), BATCH):
+        batch = candidates[start:start + BATCH]
+        named = set(EventSubject.objects.filter(person_id__in=batch).values_list(
+            "person_id", flat=True))
+        recent = set(EventSubject.objects.filter(
+            person_id__in=batch, event__occurred_on__gte=cutoff).values_list(
+            "person_id", flat=True))
+        young = set(Person.objects.filter(pk__in=[p for p in batch if p not in named],
+                                          created_at__gte=clock.start_of(cutoff))
+                    .values_list("pk", flat=True))
+        out += [pk for pk in batch if pk not in recent and pk not in young]
     return sorted(out)
 
 
