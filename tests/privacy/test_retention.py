@@ -138,3 +138,17 @@ def test_the_admin_offers_every_retention_key_in_the_policy_form():
         assert kind.key in choices
         assert f"standaard {kind.default_months} maanden" in choices[kind.key]
     assert "C1.days" in choices  # the rules' day counts are still there
+
+
+def test_at_twenty_years_exactly_the_closed_records_of_each_kind_are_due(case):
+    """Everything in the case dates from DAY; only what is closed counts (the open
+    involvement, the current plan, the undecided concern of the sibling never do)."""
+    kinds = [k for k in KIND_BY_CODE if k != "persons_empty"]
+    last_day = months_later(DAY, 240)
+    assert _counts(purge(SYSTEM, last_day, dry_run=True, kinds=kinds)) == {}
+    after = date.fromordinal(last_day.toordinal() + 1)
+    assert _counts(purge(SYSTEM, after, dry_run=True, kinds=kinds)) == {
+        "concerns_closed": {"meldcode.Concern": 1},
+        "assessments": {"safety.Assessment": 1},
+        "plans": {"plans.Cooperation": 1, "plans.Share": 1},
+    }
