@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import permissions
 
 from kindzicht.api.base import IsCaseworker, IsMemberOfOrganisation, IsPrivacyOfficer
+from kindzicht.api.base import IsCaseworker, IsMemberOfOrganisation, IsPrivacyHandler
 from kindzicht.web.access import RULES
 
 #: Left out of the walk, with why: the Django admin has its own staff check (docs/access.md).
@@ -17,6 +18,7 @@ PERMISSION_OF_RULE = {
     "casework": IsCaseworker,
     "organisation_member": IsMemberOfOrganisation,
     "privacy_officer": IsPrivacyOfficer,
+    "privacy_rights": IsPrivacyHandler,
 }
 
 

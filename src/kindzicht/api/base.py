@@ -65,6 +65,19 @@ class IsPrivacyOfficer(permissions.BasePermission):
                     and getattr(user, "role", None) == Role.PRIVACY_OFFICER)
 
 
+class IsPrivacyHandler(permissions.BasePermission):
+    """The data protection officer (FG) or an administrator of an organisation: they handle
+    requests to exercise privacy rights (inzage, rectification), never case work."""
+
+    message = "Only the data protection officer (FG) or an administrator may use this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active
+                    and getattr(user, "organisation_id", None)
+                    and getattr(user, "role", None) in (Role.PRIVACY_OFFICER, Role.ADMIN))
+
+
 class ApiView(APIView):
     """Basic first, so that an unauthenticated call gets 401 with ``WWW-Authenticate: Basic``
     (DRF answers 403 when the first scheme cannot challenge); the session serves the web UI's

@@ -14,6 +14,9 @@ from .views import (
     oversight,
     persons,
     plans,
+    persons,
+    plans,
+    privacy,
     safety,
     tasks,
 )
@@ -51,6 +54,13 @@ urlpatterns = [
          name="person-family"),
     path("persons/<int:person_id>/death", persons.PersonDeathApi.as_view(),
          name="person-death"),
+    # privacy rights (the FG and administrators)
+    path("inzage-requests", privacy.InzageRequestCollectionApi.as_view(),
+         name="inzage-requests"),
+    path("inzage-requests/<int:request_id>/export", privacy.InzageExportApi.as_view(),
+         name="inzage-export"),
+    path("persons/<int:person_id>/rectifications", privacy.RectificationApi.as_view(),
+         name="person-rectifications"),
     # relations and households
     path("relations", families.RelationCreateApi.as_view(), name="relation-create"),
     path("households", families.HouseholdCreateApi.as_view(), name="household-create"),

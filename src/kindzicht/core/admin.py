@@ -271,13 +271,16 @@ def _policy_keys() -> list[tuple[str, str]]:
         catalogue = engine.CATALOGUE
     except Exception:  # noqa: BLE001 - the rules may be unavailable; then the key is free text
         return []
+    from kindzicht.privacy.retention import policy_keys as retention_keys
+
     keys = []
     for code in sorted(catalogue):
         rule = catalogue[code]
         for name, default in sorted(rule.defaults.items()):
             keys.append((f"{code}.{name}", f"{code}.{name} — {rule.title} ({_('standaard')} "
                                            f"{default})"))
-    return keys
+    # The retention periods (months) per data kind share this store (kindzicht.privacy).
+    return keys + retention_keys()
 
 
 class PolicyValueForm(forms.ModelForm):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kindzicht.rules",
     "kindzicht.learning",
     "kindzicht.oversight",
+    "kindzicht.privacy",
     "kindzicht.api",
     "kindzicht.web",
 ]
@@ -234,6 +235,10 @@ SPECTACULAR_SETTINGS = {
         "InformingOutcomeEnum": "kindzicht.index.models.Informing.OUTCOMES",
         "InformingWhomEnum": "kindzicht.index.models.Informing.WHOM",
         "UnusualAccessRuleEnum": "kindzicht.oversight.models.Rule",
+        "RectificationOutcomeEnum": "kindzicht.privacy.models.RectificationOutcome",
+        "RectificationFieldEnum": "kindzicht.privacy.models.RectificationField",
+        "RequesterRelationEnum": "kindzicht.privacy.models.RequesterRelation",
+        "InzageStatusEnum": "kindzicht.privacy.models.InzageStatus",
     },
     "TAGS": [
         {"name": "organisations", "description": "The organisations of the chain."},
@@ -266,5 +271,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "tasks", "description": "Tasks and alerts of my organisation."},
         {"name": "oversight", "description": "Oversight of access by the data protection "
          "officer (FG): the access log and unusual-access findings."},
+        {"name": "privacy", "description": "Privacy rights, for the data protection officer "
+         "(FG) and administrators: requests for inzage and their export (AVG art. 15), "
+         "rectification of person data (art. 16)."},
     ],
 }

@@ -31,6 +31,8 @@ RULES: dict[str, str] = {
     "organisation_member": "any logged-in user who belongs to an organisation (any role)",
     "privacy_officer": "the data protection officer (FG, role privacy_officer): the access log "
     "and the unusual-access reports, never case content (web 403 page, API 403)",
+    "privacy_rights": "the data protection officer (FG, role privacy_officer) or an "
+                      "administrator of an organisation: inzage, rectification, retention",
 }
 
 
@@ -50,6 +52,30 @@ def access_rule(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 def actor(request: HttpRequest, purpose: str) -> Actor:
     """The acting professional for this request, with the purpose the audit log records."""
     return Actor.of(request.user, purpose=purpose)  # type: ignore[arg-type]
+
+
+PRIVACY_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.ADMIN})
+
+
+def may_handle_privacy(user: Any) -> bool:
+    return bool(user.is_authenticated and user.organisation_id and user.role in PRIVACY_ROLES)
+
+
+def privacy_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login required, and the FG or an administrator of an organisation; else a 403 page."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_handle_privacy(request.user):
+            return render(request, "web/forbidden.html", {
+                "reason": _("Alleen de functionaris gegevensbescherming of een beheerder "
+                            "behandelt verzoeken over privacyrechten."),
+            }, status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.access_rule = "privacy_rights"  # type: ignore[attr-defined]
+    return wrapped
 
 
 def may_see_cases(user: Any) -> bool:

@@ -9,6 +9,7 @@ from .index_urls import urlpatterns as index_urlpatterns
 from .meldcode_urls import urlpatterns as meldcode_urlpatterns
 from .oversight_urls import urlpatterns as oversight_urlpatterns
 from .plan_urls import urlpatterns as plan_urlpatterns
+from .privacy_urls import urlpatterns as privacy_urlpatterns
 from .safety_urls import urlpatterns as safety_urlpatterns
 from .views import continuity, home, people, tasks
 
@@ -42,3 +43,4 @@ urlpatterns += safety_urlpatterns
 urlpatterns += plan_urlpatterns
 urlpatterns += index_urlpatterns
 urlpatterns += oversight_urlpatterns
+urlpatterns += privacy_urlpatterns

@@ -54,9 +54,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if profile is None:
         raise Http404
     org_id = request.user.organisation_id
+    from kindzicht.privacy.selectors import corrections_shown
+
     context = {"profile": profile, "person": profile.person,
                "my_involvement": next((i for i in profile.current_involvements
-                                       if i.organisation_id == org_id), None)}
+                                       if i.organisation_id == org_id), None),
+               # read as part of this page, whose person read is audited above
+               "corrections": corrections_shown(profile.person.pk)}
     if profile.is_child:
         from .continuity import child_context
 

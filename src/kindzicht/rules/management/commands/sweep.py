@@ -76,7 +76,9 @@ class Command(BaseCommand):
     @staticmethod
     def _retention(day: date) -> str:
         """The reference index: expired signals leave it, moves are followed, and its archive
-        is purged past the retention period (kindzicht.index.sweep)."""
+        is purged past the retention period (kindzicht.index.sweep); then every other data
+        kind past its retention period is purged (kindzicht.privacy.retention)."""
         from kindzicht.index.sweep import run
+        from kindzicht.privacy.retention import run as retention_run
 
-        return "\n".join(run(day))
+        return "\n".join(run(day) + retention_run(day))
