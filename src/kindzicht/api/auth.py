@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.authentication import BasicScheme, SessionScheme
 from rest_framework import authentication, exceptions, status
 
 from kindzicht.security.policy import needs_second_factor, session_may_work
@@ -64,3 +65,13 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
                 "This session has not given its second factor yet: enter the code from your "
                 "authenticator app on the web UI first.")
         return result
+
+
+class GuardedBasicScheme(BasicScheme):
+    """The schema names the guarded classes as the plain schemes they are on the wire."""
+
+    target_class = "kindzicht.api.auth.GuardedBasicAuthentication"
+
+
+class VerifiedSessionScheme(SessionScheme):
+    target_class = "kindzicht.api.auth.VerifiedSessionAuthentication"

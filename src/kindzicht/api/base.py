@@ -57,9 +57,9 @@ class IsMemberOfOrganisation(permissions.BasePermission):
 class ApiView(APIView):
     """Basic first, so that an unauthenticated call gets 401 with ``WWW-Authenticate: Basic``
     (DRF answers 403 when the first scheme cannot challenge); the session serves the web UI's
-    own scripts and the browsable schema (with CSRF). Both are guarded by the login hardening:
-    lockout and the second factor (api/auth.py)."""
+    own scripts and the browsable schema (with CSRF)."""
 
+    # Both guarded by the login hardening: lockout and the second factor (api/auth.py).
     authentication_classes = [GuardedBasicAuthentication, VerifiedSessionAuthentication]
     permission_classes = [permissions.IsAuthenticated, IsCaseworker]
     #: The declared access rule (web/access.RULES); it must match ``permission_classes``,
