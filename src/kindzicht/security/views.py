@@ -148,4 +148,10 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
 def oidc_callback(request: HttpRequest) -> HttpResponse:
     from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
-    return _oidc_enabled(OIDCAuthenticationCallbackView.as_view())(request)
+    response = _oidc_enabled(OIDCAuthenticationCallbackView.as_view())(request)
+    if not request.user.is_authenticated:
+        messages.error(request, _(
+            "Inloggen via %(name)s is niet gelukt: er is geen actief kindzicht-account dat bij "
+            "uw gegevens past. Vraag de beheerder van uw organisatie om hulp.")
+            % {"name": settings.OIDC_PROVIDER_NAME})
+    return response

@@ -236,7 +236,7 @@ OIDC_MFA_ACR = config(
 OIDC_CREATE_USER = False
 OIDC_USE_PKCE = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "web:oidc_callback"
-LOGIN_REDIRECT_URL_FAILURE = "web:login"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"  # mozilla-django-oidc takes a path, not a name
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("kindzicht.security.oidc.RegionOIDCBackend")
 
