@@ -104,3 +104,21 @@ def lockout_reset(actor: Actor, *, username: str) -> int:
         record(actor, "login_lockout_reset", obj=user,
                payload={"username": username, "attempts_removed": count})
     return count
+
+
+def totp_device_provision(actor: Actor, *, user: Professional) -> TOTPDevice:
+    """A confirmed authenticator made *for* a user, whose secret the caller hands over — only
+    the demo does this (``kindzicht demo`` prints each demo account's secret, so that a
+    newcomer can put it in an app). Real users enrol themselves on the enrolment screen."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.create(user=user, name=DEFAULT_DEVICE_NAME, confirmed=True)
+        record(actor, "totp_device_provisioned", obj=device, payload={"user": user.username})
+    return device
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The secret as an authenticator app takes it: base32, in groups of four."""
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode("ascii")
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
