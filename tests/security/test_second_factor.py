@@ -198,3 +198,14 @@ def test_password_is_still_checked_first(make_user):
     response = password_login(client, user, password=PASSWORD + "x")
     assert response.status_code == 200
     assert client.get(reverse("web:totp_enrol")).status_code == 302  # to the login page
+
+
+def test_the_admin_shows_who_has_an_authenticator_but_never_the_secret(make_user):
+    admin = make_user("admin")
+    client = verified_login(Client(), admin)
+    device = TOTPDevice.objects.get(user=admin)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]),
+                       {"post": "yes"}).status_code == 403
