@@ -73,3 +73,28 @@ def test_changing_the_password_ends_other_sessions(make_user):
     user.set_password("een heel ander wachtwoord")
     user.save()
     assert client.get(reverse("web:home")).status_code == 302
+
+
+def test_changing_ones_password_on_the_screen_keeps_this_session_and_ends_the_others(make_user):
+    from factories import PASSWORD
+
+    from kindzicht.core.models import DomainEvent
+
+    user = make_user()
+    here, elsewhere = Client(), Client()
+    password_login(here, user)
+    password_login(elsewhere, user)
+    url = reverse("web:password_change")
+    weak = here.post(url, {"old_password": PASSWORD, "new_password1": "kort",
+                           "new_password2": "kort"})
+    assert weak.status_code == 400
+    new = "een nieuw lang wachtwoord"
+    response = here.post(url, {"old_password": PASSWORD, "new_password1": new,
+                               "new_password2": new})
+    assert response.status_code == 302
+    assert here.get(reverse("web:home")).status_code == 200
+    assert elsewhere.get(reverse("web:home")).status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    event = DomainEvent.objects.filter(type="password_changed").get()
+    assert event.actor == user and new not in str(event.payload)

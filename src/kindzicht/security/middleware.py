@@ -79,7 +79,7 @@ class SecondFactorMiddleware:
                 target = None
                 if has_device(user):
                     target = "web:second_factor"
-                elif role_requires_second_factor(user) or name.startswith("admin:"):
+                elif role_requires_second_factor(user):
                     target = "web:totp_enrol"
                 if target is not None:
                     query = urlencode({"next": request.get_full_path()})

@@ -80,6 +80,23 @@ def totp_device_remove(actor: Actor, *, device_id: int, user: Professional | Non
         device.delete()
 
 
+def password_change(actor: Actor, *, new_password: str) -> None:
+    """The actor changes their own password (Django's validators first). Every other session of
+    the account ends with it (Django checks a session's password hash on each request)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    user = _own(actor)
+    try:
+        validate_password(new_password, user=user)
+    except DjangoValidationError as exc:
+        raise ValidationError(" ".join(exc.messages), field="new_password1") from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        record(actor, "password_changed", obj=user)
+
+
 def lockout_record(*, username: str, ip_address: str | None) -> None:
     """Audit a lockout (django-axes' ``user_locked_out``): who, from where. The actor is the
     system — the person trying may not be the account's owner."""

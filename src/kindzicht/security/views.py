@@ -8,8 +8,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -117,6 +119,26 @@ def security_page(request: HttpRequest) -> HttpResponse:
         "devices": devices, "mandatory": role_requires_second_factor(request.user),
         "session_device": getattr(request.user, "otp_device", None),
     })
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password: the old one, the new one twice (Django's form), then the
+    audited service. This session stays logged in; every other one ends."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(Actor.of(request.user, purpose=PURPOSE),
+                                     new_password=form.cleaned_data["new_password1"])
+        except KindzichtError as exc:
+            form.add_error("new_password1", exc.message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent "
+                                        "u uitgelogd."))
+            return HttpResponseRedirect(reverse("web:security"))
+    return render(request, "security/password_change.html", {"form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

@@ -23,6 +23,8 @@ urlpatterns = [
          name="oidc_callback"),
     path("uitloggen/", access_rule("public")(auth_views.LogoutView.as_view()), name="logout"),
     path("beveiliging/", access_rule("authenticated")(security.security_page), name="security"),
+    path("beveiliging/wachtwoord/", access_rule("authenticated")(security.password_change),
+         name="password_change"),
     path("beveiliging/authenticator/", access_rule("authenticated")(security.totp_enrol),
          name="totp_enrol"),
     path("beveiliging/authenticator/<int:pk>/ontkoppelen/",
