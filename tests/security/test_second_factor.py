@@ -209,3 +209,10 @@ def test_the_admin_shows_who_has_an_authenticator_but_never_the_secret(make_user
     assert device.key not in page.content.decode()
     assert client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]),
                        {"post": "yes"}).status_code == 403
+
+
+def test_the_second_factor_page_lets_a_password_only_user_through(make_user):
+    client = Client()
+    password_login(client, make_user("professional"))
+    response = client.get(reverse("web:second_factor"), {"next": reverse("web:tasks")})
+    assert response["Location"] == reverse("web:tasks")

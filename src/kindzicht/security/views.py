@@ -27,7 +27,12 @@ from kindzicht.core.errors import KindzichtError
 
 from . import services
 from .forms import TokenForm
-from .policy import has_device, role_requires_second_factor, session_is_verified
+from .policy import (
+    has_device,
+    needs_second_factor,
+    role_requires_second_factor,
+    session_is_verified,
+)
 from .qr import svg_data_uri
 
 PURPOSE = "login security"
@@ -61,7 +66,7 @@ def _verified(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
 def second_factor(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the app. Wrong codes slow down (django-otp throttles
     the device: 1, 2, 4 … seconds), and each is counted in the device's failure count."""
-    if session_is_verified(request):
+    if session_is_verified(request) or not needs_second_factor(request.user):
         return HttpResponseRedirect(_next(request))
     if not has_device(request.user):
         return HttpResponseRedirect(

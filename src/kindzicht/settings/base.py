@@ -305,7 +305,8 @@ API_VERSION = "1.0.0"
 SPECTACULAR_SETTINGS = {
     "TITLE": "kindzicht API",
     "DESCRIPTION": "Child-safety coordination for the Dutch youth-care chain. Authenticate with "
-    "a session (log in on the web UI; send the CSRF token on writes) or HTTP Basic; errors are "
+    "a session (log in on the web UI; send the CSRF token on writes) or HTTP Basic (refused for "
+    "users who must log in with a second factor; they use the session); errors are "
     "RFC 9457 problem+json. docs/api.md explains conventions.",
     "VERSION": API_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
