@@ -8,12 +8,14 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from auth_support import enrol_totp, verified_login
 from rest_framework.test import APIClient
 
 from kindzicht.core.actions import Actor
 from kindzicht.core.models import AuditEntry, DomainEvent
 from kindzicht.people import services as people
 from kindzicht.people.models import Organisation, Professional
+from kindzicht.security.policy import needs_second_factor
 
 PASSWORD = "correct horse battery staple"
 SYSTEM = Actor.system("test set-up")
@@ -37,15 +39,23 @@ def make_pro(db) -> Callable[..., Professional]:
     counter = iter(range(1, 10_000))
 
     def make(org: Organisation | None, role: str = "professional") -> Professional:
-        return people.professional_create(SYSTEM, organisation=org, username=f"user{next(counter)}",
-                                          role=role, first_name="Test", last_name="Gebruiker",
+        user = people.professional_create(SYSTEM, organisation=org,
+                                          username=f"user{next(counter)}", role=role,
+                                          first_name="Test", last_name="Gebruiker",
                                           password=PASSWORD)
+        if needs_second_factor(user):  # as at their first login: an authenticator enrolled
+            enrol_totp(user)
+        return user
     return make
 
 
 def client_for(user: Professional | None) -> APIClient:
+    """HTTP Basic, as an API client authenticates — except for a user who needs a second
+    factor, for whom Basic is refused (docs/api.md): a verified session instead."""
     client = APIClient()
-    if user is not None:
+    if user is not None and needs_second_factor(user):
+        verified_login(client, user)
+    elif user is not None:
         token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
         client.credentials(HTTP_AUTHORIZATION=f"Basic {token}")
     return client

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from auth_support import verified_login
 from django.urls import reverse
 from factories import OrganisationFactory, PersonFactory, ProfessionalFactory, actor_of
 
@@ -111,7 +112,7 @@ def test_refusals_write_nothing(orgs, fam, double, admin_actor):
 
 
 def test_an_administrator_merges_in_the_admin(client, orgs, fam, double, admin_actor):
-    client.force_login(admin_actor.professional)
+    verified_login(client, admin_actor.professional)
     url = reverse("admin:refindex_personmerge_add")
     response = client.post(url, {"kept": fam.girl.pk, "merged": fam.half_brother.pk,
                                  "reason": "x"})

@@ -4,6 +4,7 @@ or the court), the coordinator priority, the periods — recorded and audited li
 from __future__ import annotations
 
 import pytest
+from auth_support import verified_login
 from django.urls import reverse
 from factories import OrganisationFactory, ProfessionalFactory
 
@@ -19,7 +20,7 @@ ADD = reverse("admin:refindex_indexpolicy_add")
 def beheerder(client, day):
     user = ProfessionalFactory(organisation=OrganisationFactory(sector="municipality"),
                                role="admin")
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 

@@ -4,6 +4,7 @@ misconceptions, editable by administrators, every admin change recorded."""
 from __future__ import annotations
 
 import pytest
+from auth_support import verified_login
 from django.urls import reverse
 from factories import OrganisationFactory, ProfessionalFactory
 
@@ -36,7 +37,7 @@ def test_the_reports_misconceptions_are_there(sector, words):
 
 def test_an_admin_edit_is_recorded(client):
     org = OrganisationFactory(name="Gemeente Utrecht", sector="municipality")
-    client.force_login(ProfessionalFactory(organisation=org, role="admin"))
+    verified_login(client, ProfessionalFactory(organisation=org, role="admin"))
     k = PartnerKnowledge.objects.get(sector="housing")
     url = reverse("admin:meldcode_partnerknowledge_change", args=[k.pk])
     assert client.get(url).status_code == 200
@@ -55,7 +56,7 @@ def test_an_admin_edit_is_recorded(client):
 
 
 def test_professionals_cannot_edit_it(client):
-    client.force_login(ProfessionalFactory(role="coordinator"))
+    verified_login(client, ProfessionalFactory(role="coordinator"))
     k = PartnerKnowledge.objects.get(sector="housing")
     url = reverse("admin:meldcode_partnerknowledge_change", args=[k.pk])
     assert client.post(url, {"can_do": "x"}).status_code == 302  # to the admin login

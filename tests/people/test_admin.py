@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from auth_support import verified_login
 from django.contrib import admin
 from django.urls import reverse
 from factories import (
@@ -37,7 +38,7 @@ def _clock():
 def beheerder(client):
     org = OrganisationFactory(name="Gemeente Utrecht", sector="municipality")
     user = ProfessionalFactory(organisation=org, role="admin", username="beheer")
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 
@@ -54,7 +55,7 @@ def test_every_registered_model_has_a_working_list(client, beheerder):
 
 def test_only_admins_reach_the_admin(client):
     pro = ProfessionalFactory(role="coordinator")
-    client.force_login(pro)
+    verified_login(client, pro)
     response = client.get(url(Person))
     assert response.status_code == 302 and "/login" in response["Location"]
 

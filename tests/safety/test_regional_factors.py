@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from auth_support import verified_login
 
 from kindzicht.core import clock
 from kindzicht.core.errors import Refused, ValidationError
@@ -85,7 +86,7 @@ def test_an_administrator_adds_a_regional_code_in_the_admin(client, world):
 
     from kindzicht.safety.models import RegionalFactor
 
-    client.force_login(ProfessionalFactory(organisation=world.orgs["wt"], role="admin"))
+    verified_login(client, ProfessionalFactory(organisation=world.orgs["wt"], role="admin"))
     region = Municipality.objects.get(code="0344").region
     url = reverse("admin:safety_regionalfactor_add")
     data = {"region": region.pk, "code": "gaming_addiction", "domain": "child",

@@ -48,7 +48,9 @@ def chromium(live_server, monkeypatch) -> Iterator[object]:
 @pytest.fixture
 def page(chromium, live_server) -> Iterator[object]:
     """A fresh browser context against the live server."""
-    context = chromium.new_context(base_url=live_server.url, locale="nl-NL",
+    # bypass_csp: ONLY so that axe-core can be injected (add_script_tag is an inline script,
+    # which the strict CSP refuses). test_browser_security checks the pages under the real CSP.
+    context = chromium.new_context(base_url=live_server.url, locale="nl-NL", bypass_csp=True,
                                    viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -57,11 +59,22 @@ def page(chromium, live_server) -> Iterator[object]:
 
 
 def login(page, user, password: str) -> None:
-    """Log in through the real login page."""
+    """Log in through the real login page, and — for a user who needs a second factor — the
+    real second-factor page with the code an authenticator app would show (the device is
+    enrolled through the service first if the user has none; tests/auth_support.py)."""
+    from auth_support import enrol_totp, totp_code
+
+    from kindzicht.security.policy import needs_second_factor
+
+    device = enrol_totp(user) if needs_second_factor(user) else None
     page.goto("/login/")
     page.get_by_label("Gebruikersnaam").fill(user.username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    if device is not None:
+        page.wait_for_url("**/login/tweede-stap/**")
+        page.get_by_label("Code uit de authenticator-app").fill(totp_code(device))
+        page.get_by_role("button", name="Bevestigen").click()
     page.wait_for_url("**/")
 
 
@@ -92,7 +105,8 @@ def screenshot(page, name: str) -> Path:
 
 def another_page(chromium, live_server):
     """A second, separate browser session (another professional at another organisation)."""
-    context = chromium.new_context(base_url=live_server.url, locale="nl-NL",
+    # bypass_csp only for axe-core's injection, as in ``page``.
+    context = chromium.new_context(base_url=live_server.url, locale="nl-NL", bypass_csp=True,
                                    viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from auth_support import enrol_totp, verify_session
 from django.test import Client
+from django.urls import reverse
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor
 from kindzicht.people import services as people
 from kindzicht.people.models import Organisation, Person, Professional
+from kindzicht.security.policy import needs_second_factor
 
 from .browser import chromium, page  # noqa: F401  (browser fixtures for the browser tests)
 
@@ -42,9 +45,12 @@ def make_pro(db) -> Callable[..., Professional]:
 
     def make(org: Organisation | None, role: str = "professional",
              first_name: str = "Sanne") -> Professional:
-        return people.professional_create(
+        user = people.professional_create(
             SYSTEM, organisation=org, username=f"pro{next(counter)}", role=role,
             first_name=first_name, last_name="de Vries", password=PASSWORD)
+        if needs_second_factor(user):  # as at their first login: an authenticator enrolled
+            enrol_totp(user)
+        return user
     return make
 
 
@@ -59,8 +65,14 @@ def pro(make_pro, org) -> Professional:
 
 
 def logged_in(user: Professional) -> Client:
+    """A client logged in through the real login page; a user who needs a second factor
+    (coordinator, admin …) then gets a verified session (tests/auth_support.py)."""
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    response = client.post(reverse("web:login"),
+                           {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content
+    if needs_second_factor(user):
+        verify_session(client, user)
     return client
 
 

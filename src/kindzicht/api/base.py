@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from rest_framework import authentication, parsers, permissions, renderers
+from rest_framework import parsers, permissions, renderers
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
@@ -20,6 +20,7 @@ from kindzicht.core.actions import Actor
 from kindzicht.core.errors import NotFound
 from kindzicht.people.models import Role
 
+from .auth import GuardedBasicAuthentication, VerifiedSessionAuthentication
 from .schema import KindzichtAutoSchema
 
 #: Roles that work with cases: they may read and write person data (need to know applies).
@@ -83,8 +84,8 @@ class ApiView(APIView):
     (DRF answers 403 when the first scheme cannot challenge); the session serves the web UI's
     own scripts and the browsable schema (with CSRF)."""
 
-    authentication_classes = [authentication.BasicAuthentication,
-                              authentication.SessionAuthentication]
+    # Both guarded by the login hardening: lockout and the second factor (api/auth.py).
+    authentication_classes = [GuardedBasicAuthentication, VerifiedSessionAuthentication]
     permission_classes = [permissions.IsAuthenticated, IsCaseworker]
     #: The declared access rule (web/access.RULES); it must match ``permission_classes``,
     #: which tests/test_access_rules.py checks for every API class.

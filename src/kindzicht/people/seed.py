@@ -32,6 +32,7 @@ from faker import Faker
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor
+from kindzicht.security.services import totp_device_provision, totp_secret
 
 from . import services
 from .bsn import is_valid_bsn
@@ -76,6 +77,8 @@ class Login:
     role: str
     organisation: str
     function: str
+    #: The base32 secret of the account's authenticator (the demo enrols one for each login).
+    totp_secret: str = ""
 
 
 @dataclass(frozen=True)
@@ -758,10 +761,12 @@ def _logins(actor: Actor, orgs: dict[str, list[Organisation]], password: str,
             n += 1
             name = f"{username}{n}"
         first, last = fake.first_name(), fake.last_name()
-        services.professional_create(
+        user = services.professional_create(
             actor, organisation=org, username=name, role=role, first_name=first,
             last_name=last, email=f"{name}@kindzicht.example", password=password)
-        out.append(Login(name, password, str(role), org.name if org else "", function))
+        device = totp_device_provision(actor, user=user)
+        out.append(Login(name, password, str(role), org.name if org else "", function,
+                         totp_secret(device)))
     return out
 
 
@@ -782,9 +787,19 @@ def describe(result: SeedResult) -> Iterable[str]:
 def login_table(logins: list[Login]) -> Iterable[str]:
     headers = ("gebruikersnaam", "wachtwoord", "rol", "organisatie")
     rows = [(lg.username, lg.password, lg.role, lg.organisation or "—") for lg in logins]
+    yield from _table(headers, rows)
+    secrets = [(lg.username, lg.totp_secret) for lg in logins if lg.totp_secret]
+    if secrets:
+        yield ""
+        yield "Tweede stap: na het wachtwoord vraagt kindzicht een code uit een authenticator-app."
+        yield "Zet de sleutel van het account in de app (op tijd gebaseerd, 6 cijfers, 30 s):"
+        yield ""
+        yield from _table(("gebruikersnaam", "TOTP-sleutel"), secrets)
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterable[str]:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
-    yield line
+    yield "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
     yield "  ".join("-" * w for w in widths)
     for r in rows:
-        yield "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True))
+        yield "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,7 +44,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kindzicht.security.apps.KindzichtAdminConfig",  # the admin site asks for a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
     "kindzicht.core",
     "kindzicht.people",
     "kindzicht.continuity",
@@ -64,18 +69,25 @@ INSTALLED_APPS = [
     "kindzicht.privacy",
     "kindzicht.api",
     "kindzicht.web",
+    "kindzicht.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kindzicht.security.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kindzicht.web.middleware.ChosenLanguageMiddleware",  # Dutch unless the user chose
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kindzicht.security.middleware.SessionExpiryMiddleware",  # idle and absolute lifetime
+    "kindzicht.security.middleware.SecondFactorMiddleware",  # nothing else before the 2nd factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kindzicht.api.middleware.ApiVersionMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into a page
 ]
 
 ROOT_URLCONF = "kindzicht.urls"
@@ -103,7 +115,11 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": config(
+         "KINDZICHT_PASSWORD_MIN_LENGTH", 12, cast=int,
+         help="Minimum length of a password (Django's validators also refuse common, "
+         "all-digit and user-name-like passwords).")}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -134,9 +150,122 @@ DEFAULT_FROM_EMAIL = config(
 )
 
 SESSION_COOKIE_AGE = config(
-    "KINDZICHT_SESSION_SECONDS", 8 * 3600, help="Session lifetime in seconds.", cast=int
+    "KINDZICHT_SESSION_SECONDS", 8 * 3600, cast=int,
+    help="Absolute session lifetime in seconds: after this long since logging in, log in again.",
+)
+SESSION_IDLE_SECONDS = config(
+    "KINDZICHT_SESSION_IDLE_SECONDS", 30 * 60, cast=int,
+    help="Idle timeout in seconds: a session unused this long ends (log in again).",
 )
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Login hardening (docs/operations.md, "Login security") --------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user before the rest
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = config(
+    "KINDZICHT_LOGIN_FAILURE_LIMIT", 5, cast=int,
+    help="Failed logins (web or API) of one user name before that account is locked out.",
+)
+_LOCKOUT_MINUTES = config(
+    "KINDZICHT_LOGIN_LOCKOUT_MINUTES", 15, cast=int,
+    help="Minutes a lockout lasts (0: until an administrator unlocks with `kindzicht unlock`).",
+)
+AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES) if _LOCKOUT_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [config(
+    "KINDZICHT_LOGIN_LOCKOUT_BY", ["username"], cast=list,
+    help="What a lockout is counted per: `username` (default; an attacker changing address "
+    "stays locked out) or `username,ip_address` (only that user from that address).",
+)]
+#: axes.W006 warns that a lockout without the address can be dodged by rotating user agents or
+#: cookies; ours is per user name, which neither dodges. Counting per address as well would
+#: lock everyone out at once behind a reverse proxy that hides the clients' addresses.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kindzicht.security.lockout.lockout_response"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+#: Roles that must log in with a second factor (issue 8); other roles may enrol one.
+SECOND_FACTOR_ROLES = ("admin", "inspector", "coordinator", "privacy_officer")
+OTP_TOTP_ISSUER = config(
+    "KINDZICHT_TOTP_ISSUER", "kindzicht",
+    help="Name the authenticator app shows next to the account (e.g. `kindzicht Utrecht`).",
+)
+OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code wait 1, 2, 4 … seconds (django-otp)
+
+# OpenID Connect login through the region's identity provider: off unless a client id is set.
+OIDC_RP_CLIENT_ID = config(
+    "KINDZICHT_OIDC_CLIENT_ID", "",
+    help="OIDC client id at the region's identity provider; empty (default) turns OIDC off.",
+)
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = config("KINDZICHT_OIDC_CLIENT_SECRET", "", help="OIDC client secret.")
+OIDC_PROVIDER_NAME = config(
+    "KINDZICHT_OIDC_PROVIDER_NAME", "uw organisatie",
+    help="Name on the login page's button: \"Inloggen via <name>\".",
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = config(
+    "KINDZICHT_OIDC_AUTHORIZATION_ENDPOINT", "", help="The provider's authorization endpoint.")
+OIDC_OP_TOKEN_ENDPOINT = config(
+    "KINDZICHT_OIDC_TOKEN_ENDPOINT", "", help="The provider's token endpoint.")
+OIDC_OP_USER_ENDPOINT = config(
+    "KINDZICHT_OIDC_USERINFO_ENDPOINT", "", help="The provider's userinfo endpoint.")
+OIDC_OP_JWKS_ENDPOINT = config(
+    "KINDZICHT_OIDC_JWKS_ENDPOINT", "",
+    help="The provider's JWKS endpoint (keys of RS256/ES256 id tokens).") or None
+OIDC_RP_SIGN_ALGO = config(
+    "KINDZICHT_OIDC_SIGN_ALGO", "RS256", help="Signature algorithm of the id token.")
+OIDC_RP_SCOPES = config("KINDZICHT_OIDC_SCOPES", "openid email profile",
+                        help="Scopes asked of the provider.")
+OIDC_MATCH_CLAIM = config(
+    "KINDZICHT_OIDC_MATCH_CLAIM", "preferred_username",
+    help="The claim that names an existing kindzicht user: matched against the user name, or "
+    "against the e-mail address when the claim is `email`. No user is ever created.",
+)
+OIDC_MFA_AMR = config(
+    "KINDZICHT_OIDC_MFA_AMR", [], cast=list,
+    help="`amr` values (e.g. `mfa,otp,hwk`) by which the provider asserts a second factor; "
+    "empty: always ask kindzicht's own second factor.",
+)
+OIDC_MFA_ACR = config(
+    "KINDZICHT_OIDC_MFA_ACR", [], cast=list,
+    help="`acr` values that assert a second factor (e.g. an eHerkenning level `…loa3`).",
+)
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "web:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"  # mozilla-django-oidc takes a path, not a name
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("kindzicht.security.oidc.RegionOIDCBackend")
+
+# --- Security headers ------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+#: Strict: no inline or foreign scripts; inline style *attributes* only (colour swatches of the
+#: responsibility band), never <style> elements; nothing may frame the pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                      "magnetometer=(), microphone=(), payment=(), usb=()")
 
 CSRF_TRUSTED_ORIGINS = config(
     "KINDZICHT_CSRF_TRUSTED_ORIGINS", [],
@@ -187,8 +316,8 @@ OVERSIGHT_GRACE_DAYS = config(
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "kindzicht.api.auth.VerifiedSessionAuthentication",
+        "kindzicht.api.auth.GuardedBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "kindzicht.api.errors.problem_exception_handler",
@@ -198,7 +327,8 @@ API_VERSION = "1.0.0"
 SPECTACULAR_SETTINGS = {
     "TITLE": "kindzicht API",
     "DESCRIPTION": "Child-safety coordination for the Dutch youth-care chain. Authenticate with "
-    "a session (log in on the web UI; send the CSRF token on writes) or HTTP Basic; errors are "
+    "a session (log in on the web UI; send the CSRF token on writes) or HTTP Basic (refused for "
+    "users who must log in with a second factor; they use the session); errors are "
     "RFC 9457 problem+json. docs/api.md explains conventions.",
     "VERSION": API_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,

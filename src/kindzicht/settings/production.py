@@ -3,7 +3,8 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import DEFAULT_SECRET_KEY, SECRET_KEY
+from .base import CONTENT_SECURITY_POLICY, DEFAULT_SECRET_KEY, SECRET_KEY
+from .config import config
 
 DEBUG = False
 if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
@@ -12,5 +13,13 @@ if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
     )
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_SECONDS = config(
+    "KINDZICHT_HSTS_SECONDS", 31536000, cast=int,
+    help="Production: Strict-Transport-Security max-age (0 turns HSTS off).")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config(
+    "KINDZICHT_HSTS_INCLUDE_SUBDOMAINS", False, cast=bool,
+    help="Production: add includeSubDomains to HSTS (only if every subdomain serves HTTPS).")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+CONTENT_SECURITY_POLICY = {  # and browsers upgrade any stray http: reference
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
+}

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
+from kindzicht.security import views as security
+
 from .access import access_rule
 from .index_urls import urlpatterns as index_urlpatterns
 from .meldcode_urls import urlpatterns as meldcode_urlpatterns
@@ -15,9 +17,20 @@ from .views import continuity, home, people, tasks
 
 app_name = "web"
 urlpatterns = [
-    path("login/", access_rule("public")(auth_views.LoginView.as_view(
-        template_name="web/login.html", redirect_authenticated_user=True)), name="login"),
+    path("login/", access_rule("public")(security.LoginView.as_view()), name="login"),
+    path("login/tweede-stap/", access_rule("authenticated")(security.second_factor),
+         name="second_factor"),
+    path("login/oidc/", access_rule("public")(security.oidc_login), name="oidc_login"),
+    path("login/oidc/terug/", access_rule("public")(security.oidc_callback),
+         name="oidc_callback"),
     path("uitloggen/", access_rule("public")(auth_views.LogoutView.as_view()), name="logout"),
+    path("beveiliging/", access_rule("authenticated")(security.security_page), name="security"),
+    path("beveiliging/wachtwoord/", access_rule("authenticated")(security.password_change),
+         name="password_change"),
+    path("beveiliging/authenticator/", access_rule("authenticated")(security.totp_enrol),
+         name="totp_enrol"),
+    path("beveiliging/authenticator/<int:pk>/ontkoppelen/",
+         access_rule("authenticated")(security.totp_remove), name="totp_remove"),
     path("taal/", access_rule("public")(set_language), name="set_language"),
     path("", home.home, name="home"),
     path("personen/zoeken/", people.person_search, name="person_search"),

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kindzicht.people.models import Person, Professional
 from kindzicht.people.seed import (
@@ -25,6 +26,7 @@ from kindzicht.people.seed import (
     generate,
     login_table,
 )
+from kindzicht.security.services import totp_secret
 
 from .serve import WatchdogScheduler, migrate
 
@@ -57,7 +59,9 @@ def _load_state() -> tuple[list[Login], list[Showcase]]:
             user = Professional.objects.filter(username=username).first()
             if user and user.check_password(DEMO_PASSWORD):
                 org = user.organisation.name if user.organisation else ""
-                logins.append(Login(username, DEMO_PASSWORD, str(role), org, ""))
+                device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                logins.append(Login(username, DEMO_PASSWORD, str(role), org, "",
+                                    totp_secret(device) if device else ""))
     showcase = [Showcase(s["person_id"], s["name"], date.fromisoformat(s["birth_date"]),
                          s["note"]) for s in data.get("showcase", [])]
     return logins, showcase
