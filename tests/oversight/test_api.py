@@ -3,17 +3,17 @@ only the FG; problem+json naming the field; every call audited."""
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 
 import pytest
+from auth_support import verified_login
 from django.test import Client
 
 from kindzicht.core import clock
 from kindzicht.core.models import AuditEntry
 from kindzicht.oversight.models import Finding
 
-from .conftest import DAY, PASSWORD, at, read
+from .conftest import DAY, at, read
 
 
 @pytest.fixture(autouse=True)
@@ -23,8 +23,10 @@ def _today():
 
 
 def api(user) -> Client:
-    token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
-    return Client(HTTP_AUTHORIZATION=f"Basic {token}")
+    """The FG needs a second factor, so HTTP Basic is refused: a verified session instead."""
+    client = Client()
+    verified_login(client, user)
+    return client
 
 
 @pytest.fixture

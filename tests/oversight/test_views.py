@@ -9,13 +9,14 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from auth_support import verified_login
 from django.test import Client
 
 from kindzicht.core import clock
 from kindzicht.core.models import AuditEntry
 from kindzicht.oversight.models import Finding
 
-from .conftest import DAY, PASSWORD, at, read
+from .conftest import DAY, at, read
 
 TODAY = date(2026, 3, 20)
 
@@ -28,7 +29,7 @@ def _today():
 
 def client_of(user) -> Client:
     c = Client()
-    assert c.login(username=user.username, password=PASSWORD)
+    verified_login(c, user)
     return c
 
 

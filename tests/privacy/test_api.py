@@ -3,10 +3,8 @@ field of bad input as problem+json and writes nothing; case workers are refused.
 
 from __future__ import annotations
 
-import base64
-
 import pytest
-from factories import PASSWORD
+from auth_support import verified_login
 from rest_framework.test import APIClient
 
 from kindzicht.core import clock
@@ -19,9 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> APIClient:
+    """The FG and administrators need a second factor, so HTTP Basic is refused for them: a
+    verified session instead."""
     client = APIClient()
-    token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
-    client.credentials(HTTP_AUTHORIZATION=f"Basic {token}")
+    verified_login(client, user)
     return client
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from auth_support import verified_login
 from django.test import Client
-from factories import PASSWORD
 
 from kindzicht.core import clock
 from kindzicht.core.models import AuditEntry
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def login(user) -> Client:
     c = Client()
-    assert c.login(username=user.username, password=PASSWORD)
+    verified_login(c, user)
     return c
 
 
