@@ -63,6 +63,16 @@ class PersonSummary(serializers.Serializer):
         ref_name = "PersonSummary"
 
 
+#: The largest id a row can have (``BigAutoField``: a signed 64-bit integer). A larger number
+#: overflows the database driver (a server error on SQLite) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def id_value(**kwargs) -> serializers.IntegerField:
+    """An id given as a plain number (a filter, or an id the service resolves itself)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 def person_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
     """An input referring to a person by id."""
     kwargs.setdefault("help_text", "The person's id.")

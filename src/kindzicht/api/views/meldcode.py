@@ -35,6 +35,7 @@ from ..base import ApiView
 from ..serializers import (
     OrganisationSummary,
     PersonSummary,
+    id_value,
     organisation_field,
     person_field,
 )
@@ -217,7 +218,7 @@ class ConcernCreateInput(serializers.Serializer):
 class ConcernListQuery(serializers.Serializer):
     open = serializers.BooleanField(required=False, default=False,
                                     help_text="Only concerns not yet decided.")
-    child = serializers.IntegerField(required=False, help_text="Only concerns about this "
+    child = id_value(required=False, help_text="Only concerns about this "
                                      "child (person id).")
 
 
