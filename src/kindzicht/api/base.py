@@ -17,6 +17,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from kindzicht.core.actions import Actor
+from kindzicht.core.bounds import date_problems
 from kindzicht.core.errors import NotFound
 from kindzicht.core.text import text_problems
 from kindzicht.people.models import Role
@@ -88,6 +89,7 @@ class ApiView(APIView):
         refuse_bad_text(self.request.data)
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
+        refuse_implausible_dates(serializer.validated_data)
         return serializer.validated_data
 
     def query(self) -> dict[str, Any]:
@@ -100,6 +102,7 @@ class ApiView(APIView):
         refuse_bad_text(params)
         serializer = self.query_serializer(data=params)
         serializer.is_valid(raise_exception=True)
+        refuse_implausible_dates(serializer.validated_data)
         return serializer.validated_data
 
 
@@ -107,6 +110,13 @@ def refuse_bad_text(data: Any) -> None:
     """A 400 problem naming each field whose text breaks the rule of ``core.text`` (control
     characters, NUL, bidi overrides, lone surrogates, over-long text)."""
     problems = dict(text_problems(data))
+    if problems:
+        raise exceptions.ValidationError({name: [message] for name, message in problems.items()})
+
+
+def refuse_implausible_dates(data: Any) -> None:
+    """A 400 problem naming each date outside the range of ``core.bounds`` (1900–2099)."""
+    problems = dict(date_problems(data))
     if problems:
         raise exceptions.ValidationError({name: [message] for name, message in problems.items()})
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
-from kindzicht.web.text_forms import TextRuleForm
+from kindzicht.web.input_forms import InputRulesForm
 
 from .forms import DateInput
 
@@ -18,7 +18,7 @@ OUTCOME_CHOICES = [("informed", _("Geïnformeerd")),
                    ("postponed", _("Uitgesteld: informeren brengt het kind in gevaar"))]
 
 
-class SignalRegisterForm(TextRuleForm):
+class SignalRegisterForm(InputRulesForm):
     """The VIR's threshold, the contact others will see, and — for a coordinator — the
     observing colleague on whose behalf it is registered (shielded)."""
 
@@ -59,7 +59,7 @@ class SignalRegisterForm(TextRuleForm):
         return bsn
 
 
-class InformingForm(TextRuleForm):
+class InformingForm(InputRulesForm):
     whom = forms.ChoiceField(label=_("Wie?"), widget=forms.RadioSelect)
     outcome = forms.ChoiceField(label=_("Wat is er gebeurd?"), widget=forms.RadioSelect,
                                 choices=OUTCOME_CHOICES)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindzicht.meldcode import afwegingskader
 from kindzicht.meldcode.models import ConcernKind, Outcome
-from kindzicht.web.text_forms import TextRuleForm
+from kindzicht.web.input_forms import InputRulesForm
 
 #: Who non-professional or second-hand information may come from (a suggestion list).
 SOURCE_SUGGESTIONS = [_("familielid"), _("buurman of buurvrouw"), _("sporttrainer"),
@@ -41,7 +41,7 @@ class ObservationsField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
 
-class ConcernForm(TextRuleForm):
+class ConcernForm(InputRulesForm):
     kind = forms.ChoiceField(label=_("Wat voor zorg is het?"), widget=forms.RadioSelect,
                              choices=ConcernKind.choices)
     source = forms.CharField(
@@ -65,7 +65,7 @@ class ConcernForm(TextRuleForm):
         return data
 
 
-class MapForm(TextRuleForm):
+class MapForm(InputRulesForm):
     observations = ObservationsField(
         label=_("Welke signalen ziet u?"),
         help_text=_("Eén signaal per regel, kort en feitelijk: wat zag of hoorde u, wanneer, "
@@ -81,21 +81,21 @@ class MapForm(TextRuleForm):
         return value
 
 
-class ConsultForm(TextRuleForm):
+class ConsultForm(InputRulesForm):
     with_whom = forms.ChoiceField(label=_("Met wie overlegde u?"), widget=forms.RadioSelect,
                                   choices=WITH_COLLEAGUE)
     note = forms.CharField(label=_("Wat kwam eruit?"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class TalkForm(TextRuleForm):
+class TalkForm(InputRulesForm):
     with_whom = forms.ChoiceField(label=_("Met wie sprak u?"), widget=forms.RadioSelect,
                                   choices=WITH_FAMILY)
     note = forms.CharField(label=_("Wat kwam eruit?"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class WeighForm(TextRuleForm):
+class WeighForm(InputRulesForm):
     """The afwegingskader's five questions, each answered yes or no."""
 
     def __init__(self, *args, **kwargs):
@@ -109,7 +109,7 @@ class WeighForm(TextRuleForm):
         return {q: self.cleaned_data[q] for q in afwegingskader.QUESTIONS}
 
 
-class DecideForm(TextRuleForm):
+class DecideForm(InputRulesForm):
     outcome = forms.ChoiceField(label=_("Uw besluit"), widget=forms.RadioSelect,
                                 choices=Outcome.choices)
     reason = forms.CharField(
@@ -151,7 +151,7 @@ class DecideForm(TextRuleForm):
         return self.safe_at_homes.get(pk) if pk else None
 
 
-class ReportDeclineForm(TextRuleForm):
+class ReportDeclineForm(InputRulesForm):
     reason = forms.ChoiceField(label=_("Waarom neemt u de melding niet aan?"),
                                widget=forms.RadioSelect, choices=DECLINE_REASONS,
                                error_messages={"required": _("Kies een reden.")})

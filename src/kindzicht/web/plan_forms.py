@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kindzicht.core import clock
 from kindzicht.people.models import Organisation
 from kindzicht.plans.models import ShareBasis
-from kindzicht.web.text_forms import TextRuleForm
+from kindzicht.web.input_forms import InputRulesForm
 
 from .forms import DateInput
 
@@ -53,7 +53,7 @@ class OwnerField(forms.TypedChoiceField):
         super().__init__(**kwargs)
 
 
-class PlanForm(TextRuleForm):
+class PlanForm(InputRulesForm):
     scope = forms.ChoiceField(label=_("Voor wie is het plan?"), widget=forms.RadioSelect)
 
     def __init__(self, *args, child, household, **kwargs):
@@ -141,7 +141,7 @@ class PlanForm(TextRuleForm):
         return out
 
 
-class GoalForm(TextRuleForm):
+class GoalForm(InputRulesForm):
     text = forms.CharField(label=_("Wat willen we bereiken?"), max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
     owner = OwnerField(label=_("Wie zorgt ervoor?"), error_messages={"required": NEED_OWNER})
@@ -168,7 +168,7 @@ class GoalForm(TextRuleForm):
         return due
 
 
-class GoalStatusForm(TextRuleForm):
+class GoalStatusForm(InputRulesForm):
     status = forms.ChoiceField(label=_("Stand van het doel"), widget=forms.RadioSelect,
                                choices=[("met", _("Behaald")), ("missed", _("Niet behaald")),
                                         ("postponed", _("Uitgesteld naar een nieuwe datum"))])
@@ -185,7 +185,7 @@ class GoalStatusForm(TextRuleForm):
         return data
 
 
-class NewDateForm(TextRuleForm):
+class NewDateForm(InputRulesForm):
     due = forms.DateField(label=_("Nieuwe datum voor dit doel"), widget=DateInput(),
                           error_messages={"required": NEED_NEW_DATE})
 
@@ -195,7 +195,7 @@ class NewDateForm(TextRuleForm):
         return self.cleaned_data["due"]
 
 
-class AgreementForm(TextRuleForm):
+class AgreementForm(InputRulesForm):
     text = forms.CharField(label=_("Afspraak met de ouders"),
                            widget=forms.Textarea(attrs={"rows": 2}))
     consequence = forms.CharField(label=_("Wat gebeurt er als de afspraak niet wordt "
@@ -203,7 +203,7 @@ class AgreementForm(TextRuleForm):
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EvaluationForm(TextRuleForm):
+class EvaluationForm(InputRulesForm):
     due = forms.DateField(label=_("Datum van het evaluatiemoment"), widget=DateInput())
 
     def clean_due(self):
@@ -212,7 +212,7 @@ class EvaluationForm(TextRuleForm):
         return self.cleaned_data["due"]
 
 
-class EvaluationHoldForm(TextRuleForm):
+class EvaluationHoldForm(InputRulesForm):
     note = forms.CharField(label=_("Wat is er bij de evaluatie besproken en besloten?"),
                            widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -224,7 +224,7 @@ COOPERATION_CHOICES = [
 ]
 
 
-class CooperationForm(TextRuleForm):
+class CooperationForm(InputRulesForm):
     what = forms.ChoiceField(label=_("Wat is er gebeurd?"), widget=forms.RadioSelect,
                              choices=COOPERATION_CHOICES)
     help = forms.CharField(label=_("Welke hulp of afspraak?"), max_length=300,
@@ -238,7 +238,7 @@ class CooperationForm(TextRuleForm):
                 "help": self.cleaned_data["help"]}
 
 
-class ShareForm(TextRuleForm):
+class ShareForm(InputRulesForm):
     to = forms.TypedChoiceField(label=_("Met welke organisatie deelt u?"), coerce=int,
                                 empty_value=None)
     topic = forms.CharField(label=_("Wat deelt u?"), widget=forms.Textarea(attrs={"rows": 3}),

@@ -59,7 +59,7 @@ def test_names_with_markup_are_stored_as_given_and_shown_escaped(scene):
     assert len(MARKUP) >= 3
     for n, value in enumerate(MARKUP):
         response = api.post("/api/v1/persons", {"given_name": value, "family_name": value,
-                                                "birth_date": "2016-03-0%d" % (n + 1),
+                                                "birth_date": f"2016-03-0{n + 1}",
                                                 "place": value}, format="json")
         assert response.status_code == 201, response.content
         person = response.json()

@@ -33,6 +33,7 @@ from kindzicht.people.sectors import SECTOR_CHOICES
 
 from ..base import ApiView
 from ..serializers import (
+    EmptyInput,
     OrganisationSummary,
     PersonSummary,
     id_value,
@@ -452,10 +453,6 @@ class ReportReadApi(ApiView):
                    "the concern it came from.", responses={200: ReportOutput})
     def get(self, request: Request, report_id: int) -> Response:
         return Response(ReportOutput(_report(self.actor(), report_id)).data)
-
-
-class EmptyInput(serializers.Serializer):
-    """No fields: the action is the whole request."""
 
 
 class ReportDeclineInput(serializers.Serializer):

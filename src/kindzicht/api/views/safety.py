@@ -27,7 +27,13 @@ from kindzicht.safety.regional import factor_label
 from kindzicht.safety.services import assessment_record, factors_accept
 
 from ..base import ApiView, get_or_404
-from ..serializers import OrganisationSummary, PersonSummary, id_value, person_field
+from ..serializers import (
+    OrganisationSummary,
+    PersonSummary,
+    id_value,
+    person_field,
+    related_field,
+)
 
 # --- output --------------------------------------------------------------------------------
 
@@ -298,8 +304,8 @@ class LifeEventInput(serializers.Serializer):
                                "future, not before the person's birth.")
     person = person_field(required=False, allow_null=True, default=None,
                           help_text="The person it is about (or give a household).")
-    household = serializers.PrimaryKeyRelatedField(
-        queryset=Household.objects.all(), required=False, allow_null=True, default=None,
+    household = related_field(
+        Household.objects.all(), required=False, allow_null=True, default=None,
         help_text="The household it is about (or give a person).")
 
 
