@@ -24,9 +24,13 @@ def _problem(value: object) -> str | None:
 
 
 class InputRulesForm(forms.Form):
-    def _clean_fields(self) -> None:
-        super()._clean_fields()
+    def _post_clean(self) -> None:
+        """After the fields' and the form's own checks, so that a form's more specific message
+        (a birth date in the future) comes first; a field already in error is left alone."""
+        super()._post_clean()
         for name, value in list(self.cleaned_data.items()):
+            if name in self.errors:
+                continue
             values = value if isinstance(value, list | tuple) else [value]
             for item in values:
                 if problem := _problem(item):
