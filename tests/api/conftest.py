@@ -125,3 +125,11 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:
         names = [p["name"] for p in body.get("invalidParams", [])]
         assert field in names, body
     return body
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the figures of the fuzzing and hostile-input tests (tests/api/figures.py)."""
+    from .figures import FIGURES
+
+    for name, n in sorted(FIGURES.items()):
+        terminalreporter.write_line(f"kindzicht api: {n} {name}")

@@ -225,7 +225,7 @@ class TestRiskHistory:
 
     def test_an_adult_has_none(self, api, family):
         assert_problem(api.get(f"/api/v1/persons/{family['mother'].pk}/risk-history"), 400,
-                       "child")
+                       "person_id")
 
     def test_an_unknown_person(self, api):
         assert_problem(api.get("/api/v1/persons/999999/risk-history"), 404)

@@ -11,16 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from rest_framework import parsers, permissions, renderers
+from rest_framework import exceptions, permissions, renderers
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from kindzicht.core.actions import Actor
+from kindzicht.core.bounds import date_problems
 from kindzicht.core.errors import NotFound
+from kindzicht.core.text import text_problems
 from kindzicht.people.models import Role
 
 from .auth import GuardedBasicAuthentication, VerifiedSessionAuthentication
+from .parsers import JsonParser
 from .schema import KindzichtAutoSchema
 
 #: Roles that work with cases: they may read and write person data (need to know applies).
@@ -90,7 +93,7 @@ class ApiView(APIView):
     #: The declared access rule (web/access.RULES); it must match ``permission_classes``,
     #: which tests/test_access_rules.py checks for every API class.
     access_rule = "casework"
-    parser_classes = [parsers.JSONParser]
+    parser_classes = [JsonParser]
     renderer_classes = [renderers.JSONRenderer]
     schema = KindzichtAutoSchema()
 
@@ -107,17 +110,41 @@ class ApiView(APIView):
         return Actor.of(self.request.user, purpose=API_PURPOSE)
 
     def input(self, serializer_class: type[Serializer]) -> dict[str, Any]:
-        """The validated body (400 problem naming the field otherwise)."""
+        """The validated body (400 problem naming the field otherwise). Every string in it,
+        known field or not, first passes the one text rule (``core.text``)."""
+        refuse_bad_text(self.request.data)
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
+        refuse_implausible_dates(serializer.validated_data)
         return serializer.validated_data
 
     def query(self) -> dict[str, Any]:
         """The validated query parameters of ``query_serializer``."""
         assert self.query_serializer is not None
-        serializer = self.query_serializer(data=self.request.query_params)
+        # A plain dict, not the QueryDict: DRF reads a QueryDict as an HTML form, where an
+        # empty optional field counts as absent, so ``?sector=`` would list everything instead
+        # of being refused as the schema says (the last value counts for a repeated name).
+        params = self.request.query_params.dict()
+        refuse_bad_text(params)
+        serializer = self.query_serializer(data=params)
         serializer.is_valid(raise_exception=True)
+        refuse_implausible_dates(serializer.validated_data)
         return serializer.validated_data
+
+
+def refuse_bad_text(data: Any) -> None:
+    """A 400 problem naming each field whose text breaks the rule of ``core.text`` (control
+    characters, NUL, bidi overrides, lone surrogates, over-long text)."""
+    problems = dict(text_problems(data))
+    if problems:
+        raise exceptions.ValidationError({name: [message] for name, message in problems.items()})
+
+
+def refuse_implausible_dates(data: Any) -> None:
+    """A 400 problem naming each date outside the range of ``core.bounds`` (1900–2099)."""
+    problems = dict(date_problems(data))
+    if problems:
+        raise exceptions.ValidationError({name: [message] for name, message in problems.items()})
 
 
 def get_or_404(model: type[models.Model], pk: Any, *, what: str | None = None) -> Any:

@@ -3,6 +3,8 @@ that uses them (api/views/*); they validate shape only — the services decide w
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from kindzicht.people.models import Organisation, Person
@@ -63,12 +65,43 @@ class PersonSummary(serializers.Serializer):
         ref_name = "PersonSummary"
 
 
-def person_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
+#: The largest id a row can have (``BigAutoField``: a signed 64-bit integer). A larger number
+#: overflows the database driver (a server error on SQLite) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def id_value(**kwargs) -> serializers.IntegerField:
+    """An id given as a plain number (a filter, or an id the service resolves itself)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """An object named by its id: a JSON integer from 1 to :data:`MAX_ID`, nothing else.
+    DRF's own field hands any value to the database lookup, which reads ``1.5`` or ``"1"``
+    as id 1 (the wrong type silently accepted) and overflows on a number past 64 bits."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= data <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+def related_field(queryset, **kwargs) -> IdRelatedField:
+    return IdRelatedField(queryset=queryset, **kwargs)
+
+
+def person_field(**kwargs) -> IdRelatedField:
     """An input referring to a person by id."""
     kwargs.setdefault("help_text", "The person's id.")
-    return serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), **kwargs)
+    return IdRelatedField(queryset=Person.objects.all(), **kwargs)
 
 
-def organisation_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
+def organisation_field(**kwargs) -> IdRelatedField:
     kwargs.setdefault("help_text", "The organisation's id.")
-    return serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), **kwargs)
+    return IdRelatedField(queryset=Organisation.objects.all(), **kwargs)
+
+
+class EmptyInput(serializers.Serializer):
+    """No fields: the action is the whole request (a body, if sent, must still be an object)."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindzicht.core import clock
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
+from kindzicht.web.input_forms import InputRulesForm
 
 
 class DateInput(forms.DateInput):
@@ -25,7 +26,7 @@ def _not_in_future(value):
     return value
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(InputRulesForm):
     """Find a person by name and birth date (GET: no BSN, so safe in a URL)."""
 
     name = forms.CharField(label=_("Naam"), max_length=120,
@@ -34,7 +35,7 @@ class PersonSearchForm(forms.Form):
                                  validators=[_not_in_future])
 
 
-class BsnSearchForm(forms.Form):
+class BsnSearchForm(InputRulesForm):
     """Find a person by BSN. Only ever sent by POST: a BSN never appears in a URL."""
 
     bsn = forms.CharField(label=_("BSN"), max_length=12,
@@ -50,7 +51,7 @@ class BsnSearchForm(forms.Form):
         return bsn
 
 
-class DeathForm(forms.Form):
+class DeathForm(InputRulesForm):
     on = forms.DateField(label=_("Datum van overlijden"), widget=DateInput(),
                          validators=[_not_in_future])
     confirm = forms.BooleanField(
@@ -71,13 +72,13 @@ class DeathForm(forms.Form):
 
 # --- continuity of care (issue 3) ---------------------------------------------------------
 
-class InvolvementStartForm(forms.Form):
+class InvolvementStartForm(InputRulesForm):
     service = forms.CharField(label=_("Welke hulp of dienst biedt uw organisatie?"),
                               max_length=300)
     intensive = forms.BooleanField(label=_("Dit is intensieve hulp"), required=False)
 
 
-class InvolvementEndForm(forms.Form):
+class InvolvementEndForm(InputRulesForm):
     reason = forms.CharField(label=_("Reden van beëindigen"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
     aftercare = forms.CharField(
@@ -86,7 +87,7 @@ class InvolvementEndForm(forms.Form):
                     "kind met open risico."))
 
 
-class ResponsibilityTakeForm(forms.Form):
+class ResponsibilityTakeForm(InputRulesForm):
     basis = forms.ChoiceField(label=_("Op welke grond neemt u de veiligheidsregie?"),
                               widget=forms.RadioSelect)
 
@@ -97,7 +98,7 @@ class ResponsibilityTakeForm(forms.Form):
         self.fields["basis"].choices = Basis.choices
 
 
-class HandoverOfferForm(forms.Form):
+class HandoverOfferForm(InputRulesForm):
     receiver = forms.TypedChoiceField(label=_("Aan welke organisatie draagt u over?"),
                                       coerce=int, empty_value=None)
     factors = forms.MultipleChoiceField(
@@ -127,7 +128,7 @@ class HandoverOfferForm(forms.Form):
         return self.organisations[self.cleaned_data["receiver"]]
 
 
-class HandoverAcceptForm(forms.Form):
+class HandoverAcceptForm(InputRulesForm):
     factors = forms.MultipleChoiceField(
         label=_("Welke risicofactoren neemt u over?"), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -140,7 +141,7 @@ class HandoverAcceptForm(forms.Form):
             self.initial.setdefault("factors", [c for c, _ in factor_choices])
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(InputRulesForm):
     reason = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": _("Geef een reden.")})
 
@@ -156,7 +157,7 @@ class ReasonForm(forms.Form):
         return reason
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(InputRulesForm):
     decision = forms.ChoiceField(label=_("Besluit"), widget=forms.RadioSelect)
     reasons = forms.CharField(
         label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 5}),
@@ -176,7 +177,7 @@ class DecisionForm(forms.Form):
         return reasons
 
 
-class RequestForm(forms.Form):
+class RequestForm(InputRulesForm):
     kind = forms.ChoiceField(label=_("Soort verzoek"), widget=forms.RadioSelect)
     reasons = forms.CharField(label=_("Onderbouwing"), widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -185,7 +186,7 @@ class RequestForm(forms.Form):
         self.fields["kind"].choices = choices
 
 
-class TaskAnswerForm(forms.Form):
+class TaskAnswerForm(InputRulesForm):
     status = forms.ChoiceField(label=_("Antwoord"), widget=forms.RadioSelect, choices=[
         ("done", _("Afgehandeld")), ("not_applicable", _("Niet van toepassing"))])
     answer = forms.CharField(

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
+from kindzicht.web.input_forms import InputRulesForm
 
 from .forms import DateInput
 
@@ -17,7 +18,7 @@ OUTCOME_CHOICES = [("informed", _("Geïnformeerd")),
                    ("postponed", _("Uitgesteld: informeren brengt het kind in gevaar"))]
 
 
-class SignalRegisterForm(forms.Form):
+class SignalRegisterForm(InputRulesForm):
     """The VIR's threshold, the contact others will see, and — for a coordinator — the
     observing colleague on whose behalf it is registered (shielded)."""
 
@@ -58,7 +59,7 @@ class SignalRegisterForm(forms.Form):
         return bsn
 
 
-class InformingForm(forms.Form):
+class InformingForm(InputRulesForm):
     whom = forms.ChoiceField(label=_("Wie?"), widget=forms.RadioSelect)
     outcome = forms.ChoiceField(label=_("Wat is er gebeurd?"), widget=forms.RadioSelect,
                                 choices=OUTCOME_CHOICES)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindzicht.meldcode import afwegingskader
 from kindzicht.meldcode.models import ConcernKind, Outcome
+from kindzicht.web.input_forms import InputRulesForm
 
 #: Who non-professional or second-hand information may come from (a suggestion list).
 SOURCE_SUGGESTIONS = [_("familielid"), _("buurman of buurvrouw"), _("sporttrainer"),
@@ -40,7 +41,7 @@ class ObservationsField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(InputRulesForm):
     kind = forms.ChoiceField(label=_("Wat voor zorg is het?"), widget=forms.RadioSelect,
                              choices=ConcernKind.choices)
     source = forms.CharField(
@@ -64,7 +65,7 @@ class ConcernForm(forms.Form):
         return data
 
 
-class MapForm(forms.Form):
+class MapForm(InputRulesForm):
     observations = ObservationsField(
         label=_("Welke signalen ziet u?"),
         help_text=_("Eén signaal per regel, kort en feitelijk: wat zag of hoorde u, wanneer, "
@@ -80,21 +81,21 @@ class MapForm(forms.Form):
         return value
 
 
-class ConsultForm(forms.Form):
+class ConsultForm(InputRulesForm):
     with_whom = forms.ChoiceField(label=_("Met wie overlegde u?"), widget=forms.RadioSelect,
                                   choices=WITH_COLLEAGUE)
     note = forms.CharField(label=_("Wat kwam eruit?"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class TalkForm(forms.Form):
+class TalkForm(InputRulesForm):
     with_whom = forms.ChoiceField(label=_("Met wie sprak u?"), widget=forms.RadioSelect,
                                   choices=WITH_FAMILY)
     note = forms.CharField(label=_("Wat kwam eruit?"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class WeighForm(forms.Form):
+class WeighForm(InputRulesForm):
     """The afwegingskader's five questions, each answered yes or no."""
 
     def __init__(self, *args, **kwargs):
@@ -108,7 +109,7 @@ class WeighForm(forms.Form):
         return {q: self.cleaned_data[q] for q in afwegingskader.QUESTIONS}
 
 
-class DecideForm(forms.Form):
+class DecideForm(InputRulesForm):
     outcome = forms.ChoiceField(label=_("Uw besluit"), widget=forms.RadioSelect,
                                 choices=Outcome.choices)
     reason = forms.CharField(
@@ -150,7 +151,7 @@ class DecideForm(forms.Form):
         return self.safe_at_homes.get(pk) if pk else None
 
 
-class ReportDeclineForm(forms.Form):
+class ReportDeclineForm(InputRulesForm):
     reason = forms.ChoiceField(label=_("Waarom neemt u de melding niet aan?"),
                                widget=forms.RadioSelect, choices=DECLINE_REASONS,
                                error_messages={"required": _("Kies een reden.")})

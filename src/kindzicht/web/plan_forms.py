@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kindzicht.core import clock
 from kindzicht.people.models import Organisation
 from kindzicht.plans.models import ShareBasis
+from kindzicht.web.input_forms import InputRulesForm
 
 from .forms import DateInput
 
@@ -52,7 +53,7 @@ class OwnerField(forms.TypedChoiceField):
         super().__init__(**kwargs)
 
 
-class PlanForm(forms.Form):
+class PlanForm(InputRulesForm):
     scope = forms.ChoiceField(label=_("Voor wie is het plan?"), widget=forms.RadioSelect)
 
     def __init__(self, *args, child, household, **kwargs):
@@ -140,7 +141,7 @@ class PlanForm(forms.Form):
         return out
 
 
-class GoalForm(forms.Form):
+class GoalForm(InputRulesForm):
     text = forms.CharField(label=_("Wat willen we bereiken?"), max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
     owner = OwnerField(label=_("Wie zorgt ervoor?"), error_messages={"required": NEED_OWNER})
@@ -167,7 +168,7 @@ class GoalForm(forms.Form):
         return due
 
 
-class GoalStatusForm(forms.Form):
+class GoalStatusForm(InputRulesForm):
     status = forms.ChoiceField(label=_("Stand van het doel"), widget=forms.RadioSelect,
                                choices=[("met", _("Behaald")), ("missed", _("Niet behaald")),
                                         ("postponed", _("Uitgesteld naar een nieuwe datum"))])
@@ -184,7 +185,7 @@ class GoalStatusForm(forms.Form):
         return data
 
 
-class NewDateForm(forms.Form):
+class NewDateForm(InputRulesForm):
     due = forms.DateField(label=_("Nieuwe datum voor dit doel"), widget=DateInput(),
                           error_messages={"required": NEED_NEW_DATE})
 
@@ -194,7 +195,7 @@ class NewDateForm(forms.Form):
         return self.cleaned_data["due"]
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(InputRulesForm):
     text = forms.CharField(label=_("Afspraak met de ouders"),
                            widget=forms.Textarea(attrs={"rows": 2}))
     consequence = forms.CharField(label=_("Wat gebeurt er als de afspraak niet wordt "
@@ -202,7 +203,7 @@ class AgreementForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(InputRulesForm):
     due = forms.DateField(label=_("Datum van het evaluatiemoment"), widget=DateInput())
 
     def clean_due(self):
@@ -211,7 +212,7 @@ class EvaluationForm(forms.Form):
         return self.cleaned_data["due"]
 
 
-class EvaluationHoldForm(forms.Form):
+class EvaluationHoldForm(InputRulesForm):
     note = forms.CharField(label=_("Wat is er bij de evaluatie besproken en besloten?"),
                            widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -223,7 +224,7 @@ COOPERATION_CHOICES = [
 ]
 
 
-class CooperationForm(forms.Form):
+class CooperationForm(InputRulesForm):
     what = forms.ChoiceField(label=_("Wat is er gebeurd?"), widget=forms.RadioSelect,
                              choices=COOPERATION_CHOICES)
     help = forms.CharField(label=_("Welke hulp of afspraak?"), max_length=300,
@@ -237,7 +238,7 @@ class CooperationForm(forms.Form):
                 "help": self.cleaned_data["help"]}
 
 
-class ShareForm(forms.Form):
+class ShareForm(InputRulesForm):
     to = forms.TypedChoiceField(label=_("Met welke organisatie deelt u?"), coerce=int,
                                 empty_value=None)
     topic = forms.CharField(label=_("Wat deelt u?"), widget=forms.Textarea(attrs={"rows": 3}),

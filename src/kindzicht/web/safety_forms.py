@@ -11,6 +11,7 @@ from kindzicht.people.models import Organisation
 from kindzicht.safety.factors import DOMAINS
 from kindzicht.safety.models import RiskLevel, Safety
 from kindzicht.safety.regional import Factor
+from kindzicht.web.input_forms import InputRulesForm
 
 from .forms import DateInput, _not_in_future
 
@@ -37,7 +38,7 @@ def owner_choices(own: Organisation) -> list:
         groups.items(), key=lambda g: g[0].casefold())
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(InputRulesForm):
     """The decision and the risk level are the professional's; the factors are what they
     found, each with the organisation that will own it (by default their own)."""
 
@@ -88,7 +89,7 @@ class AssessmentForm(forms.Form):
                 for code, f in self.factor_list.items() if self.cleaned_data.get(f"factor_{code}")]
 
 
-class AcceptFactorsForm(forms.Form):
+class AcceptFactorsForm(InputRulesForm):
     factors = forms.MultipleChoiceField(
         label=_("Welke risicofactoren neemt uw organisatie als eigenaar aan?"),
         widget=forms.CheckboxSelectMultiple,
@@ -101,7 +102,7 @@ class AcceptFactorsForm(forms.Form):
             self.initial.setdefault("factors", [c for c, _label in factor_choices])
 
 
-class LifeEventForm(forms.Form):
+class LifeEventForm(InputRulesForm):
     kind = forms.ChoiceField(label=_("Wat is er veranderd?"))
     on = forms.DateField(label=_("Wanneer?"), widget=DateInput(), validators=[_not_in_future],
                          help_text=_("De dag van de verandering; niet in de toekomst."))

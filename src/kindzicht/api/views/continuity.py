@@ -19,6 +19,7 @@ from kindzicht.people.models import Person
 from .. import reads
 from ..base import ApiView, get_or_404
 from ..serializers import (
+    EmptyInput,
     OrganisationSummary,
     PersonSummary,
     organisation_field,
@@ -297,10 +298,6 @@ class HandoverAcceptInput(serializers.Serializer):
 
 class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(help_text="Required; the other organisation reads it.")
-
-
-class EmptyInput(serializers.Serializer):
-    """No fields: the action is the whole request."""
 
 
 class _HandoverAction(ApiView):

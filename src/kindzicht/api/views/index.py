@@ -30,7 +30,7 @@ from kindzicht.index.services import (
 from kindzicht.people.models import Person
 
 from ..base import ApiView, get_or_404
-from ..serializers import OrganisationSummary, PersonSummary, person_field
+from ..serializers import EmptyInput, OrganisationSummary, PersonSummary, person_field
 
 TAGS = ["reference-index"]
 
@@ -219,13 +219,14 @@ class SignalCollectionApi(ApiView):
 
 class SignalWithdrawApi(ApiView):
     refusable = True
-    problem_statuses = (401, 403, 404, 409)
+    problem_statuses = (400, 401, 403, 404, 409)
 
     @extend_schema(operation_id="signal_withdraw", tags=TAGS, summary="Withdraw a signal",
                    description="The risk is gone or was unfounded. The signal leaves the index; "
                    "its matches are re-evaluated. 409 when it has ended already.",
                    request=None, responses={200: SignalOutput})
     def post(self, request: Request, signal_id: int) -> Response:
+        self.input(EmptyInput)
         actor = self.actor()
         sig = signal_get(actor, signal_id)
         if sig.ended_at is not None:
@@ -236,13 +237,14 @@ class SignalWithdrawApi(ApiView):
 
 class SignalRenewApi(ApiView):
     refusable = True
-    problem_statuses = (401, 403, 404, 409)
+    problem_statuses = (400, 401, 403, 404, 409)
 
     @extend_schema(operation_id="signal_renew", tags=TAGS, summary="Renew a signal",
                    description="The concerns last: the signal runs another full period from "
                    "today — at the latest until the young person turns 23 (409 beyond that).",
                    request=None, responses={200: SignalOutput})
     def post(self, request: Request, signal_id: int) -> Response:
+        self.input(EmptyInput)
         actor = self.actor()
         sig = signal_renew(actor, signal=signal_get(actor, signal_id))
         return Response(SignalOutput(sig).data)

@@ -33,8 +33,10 @@ from kindzicht.people.sectors import SECTOR_CHOICES
 
 from ..base import ApiView
 from ..serializers import (
+    EmptyInput,
     OrganisationSummary,
     PersonSummary,
+    id_value,
     organisation_field,
     person_field,
 )
@@ -217,7 +219,7 @@ class ConcernCreateInput(serializers.Serializer):
 class ConcernListQuery(serializers.Serializer):
     open = serializers.BooleanField(required=False, default=False,
                                     help_text="Only concerns not yet decided.")
-    child = serializers.IntegerField(required=False, help_text="Only concerns about this "
+    child = id_value(required=False, help_text="Only concerns about this "
                                      "child (person id).")
 
 
@@ -451,10 +453,6 @@ class ReportReadApi(ApiView):
                    "the concern it came from.", responses={200: ReportOutput})
     def get(self, request: Request, report_id: int) -> Response:
         return Response(ReportOutput(_report(self.actor(), report_id)).data)
-
-
-class EmptyInput(serializers.Serializer):
-    """No fields: the action is the whole request."""
 
 
 class ReportDeclineInput(serializers.Serializer):

@@ -28,7 +28,13 @@ from kindzicht.plans.models import (
 )
 
 from ..base import ApiView, get_or_404
-from ..serializers import OrganisationSummary, PersonSummary, organisation_field, person_field
+from ..serializers import (
+    OrganisationSummary,
+    PersonSummary,
+    organisation_field,
+    person_field,
+    related_field,
+)
 
 # --- output --------------------------------------------------------------------------------
 
@@ -121,8 +127,8 @@ class AgreementInput(serializers.Serializer):
 class PlanCreateInput(serializers.Serializer):
     child = person_field(required=False, allow_null=True, default=None,
                          help_text="The child (or give household).")
-    household = serializers.PrimaryKeyRelatedField(
-        queryset=Household.objects.all(), required=False, allow_null=True, default=None,
+    household = related_field(
+        Household.objects.all(), required=False, allow_null=True, default=None,
         help_text="The household (or give child).")
     goals = GoalInput(many=True, allow_empty=False)
     parent_agreements = AgreementInput(many=True, required=False, default=list)

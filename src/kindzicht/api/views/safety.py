@@ -27,7 +27,13 @@ from kindzicht.safety.regional import factor_label
 from kindzicht.safety.services import assessment_record, factors_accept
 
 from ..base import ApiView, get_or_404
-from ..serializers import OrganisationSummary, PersonSummary, person_field
+from ..serializers import (
+    OrganisationSummary,
+    PersonSummary,
+    id_value,
+    person_field,
+    related_field,
+)
 
 # --- output --------------------------------------------------------------------------------
 
@@ -179,7 +185,7 @@ class RiskHistoryOutput(serializers.Serializer):
 class AssessmentFactorInput(serializers.Serializer):
     domain = serializers.ChoiceField(choices=list(DOMAINS))
     code = serializers.CharField(max_length=60)
-    owner = serializers.IntegerField(required=False, allow_null=True, default=None,
+    owner = id_value(required=False, allow_null=True, default=None,
                                      help_text="The owning organisation's id; left out: my "
                                      "organisation. The owner must accept it.")
 
@@ -227,6 +233,10 @@ class AssessmentCreateApi(ApiView):
 
 
 class AssessmentListApi(ApiView):
+    #: An adult has no assessments and no risk history: 400 naming the path's person.
+    problem_statuses = (400, 401, 403, 404)
+    error_field_names = {"child": "person_id"}
+
     @extend_schema(operation_id="assessment_list", tags=["assessments"],
                    summary="A child's assessments, newest first",
                    description="For organisations involved with the child, its assessors and "
@@ -294,8 +304,8 @@ class LifeEventInput(serializers.Serializer):
                                "future, not before the person's birth.")
     person = person_field(required=False, allow_null=True, default=None,
                           help_text="The person it is about (or give a household).")
-    household = serializers.PrimaryKeyRelatedField(
-        queryset=Household.objects.all(), required=False, allow_null=True, default=None,
+    household = related_field(
+        Household.objects.all(), required=False, allow_null=True, default=None,
         help_text="The household it is about (or give a person).")
 
 
@@ -342,6 +352,10 @@ class LifeEventListApi(ApiView):
 
 
 class RiskHistoryApi(ApiView):
+    #: An adult has no assessments and no risk history: 400 naming the path's person.
+    problem_statuses = (400, 401, 403, 404)
+    error_field_names = {"child": "person_id"}
+
     @extend_schema(operation_id="risk_history", tags=["assessments"],
                    summary="A child's risk history over time",
                    description="The record follows the child: every address with its "
