@@ -129,12 +129,15 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
                                     professional=actor.professional, contact=contact_text,
                                     observer=on_behalf_of, at=now, on=day,
                                     expires_on=_expiry(person, day, policy.signal_months))
+        # matching first, so that the family members whose signals it read are named in the
+        # registration's one audit entry
+        read: set[int] = set()
+        rematch(actor, [person.pk], read=read)
         sig.event = record(actor, "signal_registered", subjects=[person.pk], obj=sig,
-                           payload={"on_behalf": bool(on_behalf_of)})
+                           payload={"on_behalf": bool(on_behalf_of)}, read=read)
         sig.save(update_fields=["event"])
         _inform_task(sig, person, day, policy.inform_days)
         risk.open_for(actor, [person.pk], opener=org, event_id=sig.event_id)
-        rematch(actor, [person.pk])
     return sig
 
 
@@ -222,12 +225,14 @@ def signal_end(actor: Actor, *, organisation: Organisation, person: Person, reas
         sig.ended_at = now
         sig.ended_on = clock.local_date(now)
         sig.end_reason = reason
+        sig.save(update_fields=["ended_at", "ended_on", "end_reason"])
+        read: set[int] = set()
+        rematch(actor, [person.pk], read=read)   # its reads belong to this entry
         event = record(actor, "signal_ended", subjects=[person.pk], obj=sig,
-                       payload={"reason": reason})
+                       payload={"reason": reason}, read=read)
         sig.end_event_id = event.pk
-        sig.save(update_fields=["ended_at", "ended_on", "end_reason", "end_event_id"])
+        sig.save(update_fields=["end_event_id"])
         _close_inform_tasks(sig, status="not_applicable", answer="signaal beëindigd")
-        rematch(actor, [person.pk])
         risk.reevaluate(actor, [person.pk], event_id=event.pk)
     return sig
 
