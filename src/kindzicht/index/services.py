@@ -116,8 +116,10 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
             % {"name": person.name}, field="person", code="not_in_scope")
     policy = policy_for_organisation(org)
     with transaction.atomic():
-        risk.lock_children(children_in_family_of([person.pk], day)
-                           | risk.children_concerned([person.pk], day))
+        # who the signal concerns, once: matching and open risk reuse it under the lock
+        in_family = children_in_family_of([person.pk], day)
+        concerned = risk.children_concerned([person.pk], day)
+        risk.lock_children(in_family | concerned)
         if Signal.objects.filter(organisation=org, person=person, ended_at__isnull=True).exists():
             raise Refused(_("%(org)s heeft al een actief signaal op %(name)s; verleng dat "
                             "signaal in plaats van een nieuw te registreren.")
@@ -132,12 +134,13 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
         # matching first, so that the family members whose signals it read are named in the
         # registration's one audit entry
         read: set[int] = set()
-        rematch(actor, [person.pk], read=read)
+        rematch(actor, [person.pk], read=read, children=in_family)
         sig.event = record(actor, "signal_registered", subjects=[person.pk], obj=sig,
                            payload={"on_behalf": bool(on_behalf_of)}, read=read)
         sig.save(update_fields=["event"])
         _inform_task(sig, person, day, policy.inform_days)
-        risk.open_for(actor, [person.pk], opener=org, event_id=sig.event_id)
+        risk.open_for(actor, [person.pk], opener=org, event_id=sig.event_id,
+                      concerned=concerned)
     return sig
 
 
