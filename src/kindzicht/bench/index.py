@@ -97,7 +97,10 @@ class IndexReport:
     persons: int = 0
     active_signals: int = 0
     open_matches: int = 0
+    active_signals_after: int = 0
+    open_matches_after: int = 0
     candidates: int = 0
+    warmup: int = 0
     registrations: list[Latencies] = field(default_factory=list)
     floor: Latencies | None = None
     bulk: ImportRun | None = None
@@ -153,13 +156,17 @@ def _candidates() -> list[Candidate]:
                 for p, a, code, s in cur.fetchall()]
 
 
-def _counts(report: IndexReport) -> None:
+def _counts(report: IndexReport, *, after: bool = False) -> None:
     from kindzicht.index.models import Match, Signal
     from kindzicht.people.models import Person
 
-    report.persons = Person.objects.count()
-    report.active_signals = Signal.objects.filter(ended_at__isnull=True).count()
-    report.open_matches = Match.objects.filter(ended_on__isnull=True).count()
+    signals = Signal.objects.filter(ended_at__isnull=True).count()
+    matches = Match.objects.filter(ended_on__isnull=True).count()
+    if after:
+        report.active_signals_after, report.open_matches_after = signals, matches
+    else:
+        report.persons = Person.objects.count()
+        report.active_signals, report.open_matches = signals, matches
 
 
 # --- registrations through the service --------------------------------------------------------
@@ -321,20 +328,16 @@ VALUES (%s, %s, %s, %s, %s, %s, '', %s, '') RETURNING id
 """
 
 
-def _pg_url() -> str:
-    settings = connection.settings_dict
-    user = settings.get("USER") or "postgres"
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    host = settings.get("HOST") or "127.0.0.1"
-    port = settings.get("PORT") or 5432
-    return f"postgresql://{user}{password}@{host}:{port}/{settings['NAME']}"
+def _raw():
+    """The psycopg connection under Django's: plain SQL, no ORM — and in a test, inside the
+    test's transaction (a second connection would not see its rows)."""
+    connection.ensure_connection()
+    return connection.connection
 
 
 def measure_floor(plans: list[Planned], day: date) -> Latencies:
     """Each registration as plain SQL in its own transaction: insert the signal, then the
     family's active signals in one statement — the least the service must do."""
-    import psycopg
-
     from kindzicht.people.models import Professional
 
     orgs = dict(Professional.objects.filter(pk__in={p.professional for p in plans})
@@ -342,16 +345,16 @@ def measure_floor(plans: list[Planned], day: date) -> Latencies:
     moment = datetime(day.year, day.month, day.day, 12, 0, tzinfo=clock.zone())
     expires = date(day.year + 2, day.month, min(day.day, 28))
     times = []
-    with psycopg.connect(_pg_url()) as conn:
-        started = time.perf_counter()
-        for p in plans:
-            t = time.perf_counter()
-            with conn.transaction():
-                conn.execute(INSERT_SIGNAL, [moment, day, p.person, orgs[p.professional],
-                                             p.professional, "bench floor", expires])
-                conn.execute(FAMILY_SIGNALS, {"person": p.person, "day": day}).fetchall()
-            times.append(time.perf_counter() - t)
-        seconds = time.perf_counter() - started
+    conn = _raw()
+    started = time.perf_counter()
+    for p in plans:
+        t = time.perf_counter()
+        with conn.transaction():
+            conn.execute(INSERT_SIGNAL, [moment, day, p.person, orgs[p.professional],
+                                         p.professional, "bench floor", expires])
+            conn.execute(FAMILY_SIGNALS, {"person": p.person, "day": day}).fetchall()
+        times.append(time.perf_counter() - t)
+    seconds = time.perf_counter() - started
     lat = _summary("vloer: dezelfde registraties als SQL", times, seconds)
     lat.queries = 2
     return lat
@@ -457,40 +460,37 @@ def measure_import(rows: int, day: date, seed: int, log) -> ImportRun:
 def measure_import_floor(run: ImportRun, day: date, seed: int, log) -> None:
     """The import's floor: the same rows COPYed into the signal table in one transaction,
     then every family's active signals in one set-based statement — rolled back."""
-    import psycopg
-
     text = _import_csv(run.rows, day, seed + 1)  # other people: these have signals now
     lines = text.splitlines()[1:]
     moment = datetime(day.year, day.month, day.day, 12, 0, tzinfo=clock.zone())
     expires = date(day.year + 2, day.month, min(day.day, 28))
-    with psycopg.connect(_pg_url()) as conn:
-        started = time.perf_counter()
-        with conn.cursor() as cur:
-            cur.execute("CREATE TEMPORARY TABLE floor_stage (organisation int, bsn varchar(9))")
-            with cur.copy("COPY floor_stage (organisation, bsn) FROM STDIN") as cp:
-                for line in lines:
-                    parts = line.split(",")
-                    cp.write_row((int(parts[0]), parts[1]))
-            t_stage = time.perf_counter()
-            cur.execute(
-                "INSERT INTO refindex_signal (at, \"on\", person_id, organisation_id, contact, "
-                "observer, expires_on, end_reason) SELECT %s, %s, p.id, s.organisation, "
-                "'bench floor', '', %s, '' FROM floor_stage s JOIN people_person p "
-                "ON p.bsn = s.bsn", [moment, day, expires])
-            t_insert = time.perf_counter()
-            cur.execute(
-                "SELECT count(*) FROM floor_stage f JOIN people_person p ON p.bsn = f.bsn "
-                "JOIN people_householdmembership m ON m.person_id = p.id AND m.left_on IS NULL "
-                "JOIN people_householdmembership o ON o.household_id = m.household_id "
-                "AND o.left_on IS NULL JOIN refindex_signal s ON s.person_id = o.person_id "
-                "AND s.ended_at IS NULL")
-            cur.fetchone()
-            t_lookup = time.perf_counter()
-        conn.rollback()
+    conn = _raw()
+    started = time.perf_counter()
+    with conn.transaction(force_rollback=True), conn.cursor() as cur:
+        cur.execute("CREATE TEMPORARY TABLE floor_stage (organisation int, bsn varchar(9))")
+        with cur.copy("COPY floor_stage (organisation, bsn) FROM STDIN") as cp:
+            for line in lines:
+                parts = line.split(",")
+                cp.write_row((int(parts[0]), parts[1]))
+        t_stage = time.perf_counter()
+        cur.execute(
+            "INSERT INTO refindex_signal (at, \"on\", person_id, organisation_id, contact, "
+            "observer, expires_on, end_reason) SELECT %s, %s, p.id, s.organisation, "
+            "'bench floor', '', %s, '' FROM floor_stage s JOIN people_person p "
+            "ON p.bsn = s.bsn", [moment, day, expires])
+        t_insert = time.perf_counter()
+        cur.execute(
+            "SELECT count(*) FROM floor_stage f JOIN people_person p ON p.bsn = f.bsn "
+            "JOIN people_householdmembership m ON m.person_id = p.id AND m.left_on IS NULL "
+            "JOIN people_householdmembership o ON o.household_id = m.household_id "
+            "AND o.left_on IS NULL JOIN refindex_signal s ON s.person_id = o.person_id "
+            "AND s.ended_at IS NULL")
+        cur.fetchone()
+        t_lookup = time.perf_counter()
     run.floor_seconds = t_lookup - started
     run.floor_phases = {"COPY in een staging-tabel": t_stage - started,
                         "INSERT … SELECT (BSN → persoon)": t_insert - t_stage,
-                        "gezinnen en hun signalen (één query)": t_lookup - t_insert}
+                        "huishoudens en hun signalen (één query)": t_lookup - t_insert}
     log(f"  vloer: {run.floor_seconds:.1f} s")
 
 
@@ -577,4 +577,4 @@ def _measure(report: IndexReport, day: date, target: database.Target, *, registr
         report.bulk = measure_import(import_rows, day, seed, log)
         if pg and report.bulk.rows:
             measure_import_floor(report.bulk, day, seed, log)
-    _counts(report)
+    _counts(report, after=True)

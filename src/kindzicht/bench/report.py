@@ -163,6 +163,8 @@ def index_text(r) -> str:  # r: index.IndexReport (imported lazily: index import
     else:
         add(f"Populatie: hergebruikt (--reuse): {r.persons:,} personen, {r.active_signals:,} "
             f"actieve signalen, {r.open_matches:,} open matches")
+    add(f"  na de meting: {r.active_signals_after:,} actieve signalen, {r.open_matches_after:,} "
+        f"open matches")
     add(f"  kandidaten voor een registratie (gezinsleden zonder eigen signaal in een gezin met "
         f"signalen): {r.candidates:,}")
     add("")
