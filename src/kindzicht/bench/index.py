@@ -385,7 +385,8 @@ def _import_csv(rows: int, day: date, seed: int) -> str:
             "AND a.valid_to IS NULL "
             "WHERE p.birth_date > %s AND NOT EXISTS (SELECT 1 FROM refindex_signal s "
             "WHERE s.person_id = p.id AND s.ended_at IS NULL) "
-            "ORDER BY md5(p.id::text || %s) LIMIT %s", [young_from, str(seed), rows])
+            "ORDER BY (p.id * 2654435761 + %s) %% 4294967291, p.id LIMIT %s",
+            [young_from, seed, rows])
         found = cur.fetchall()
     records = []
     for bsn, given, family, birth, code in found:
@@ -557,7 +558,7 @@ def _measure(report: IndexReport, day: date, target: database.Target, *, registr
     chunk = max(1, (len(plans) - warm) // parts)
     todo = plans[warm:]
     log(f"Opwarmen: {warm:,} registraties via de service …")
-    measure_registrations("opwarmen", plans[:warm], day)
+    report.warmup = measure_registrations("opwarmen", plans[:warm], day).n
     log(f"{chunk:,} registraties via de service, na elkaar …")
     seq = measure_registrations("registraties via de service (na elkaar)", todo[:chunk], day)
     report.registrations.append(seq)
