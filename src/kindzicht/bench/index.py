@@ -57,6 +57,7 @@ class Latencies:
     max_ms: float = 0.0
     per_second: float = 0.0
     queries: float = 0.0        # per registration
+    cpu_ms: float = 0.0         # this process's CPU per registration (Python, not the server)
     refused: dict[str, int] = field(default_factory=dict)
     matches: int = 0
     notifications: int = 0
@@ -204,8 +205,10 @@ def _plan(cands: list[Candidate], n: int, rng: random.Random) -> list[Planned]:
     return out
 
 
-def _register_all(plans: list[Planned], day: date) -> tuple[list[float], dict[str, int], int]:
-    """Register each planned signal through the service; (latencies, refusals, queries)."""
+def _register_all(plans: list[Planned], day: date
+                  ) -> tuple[list[float], dict[str, int], int, float]:
+    """Register each planned signal through the service; (latencies, refusals, queries,
+    seconds of this process's CPU)."""
     from kindzicht.core.actions import Actor
     from kindzicht.core.errors import Forbidden, NotFound, Refused, ValidationError
     from kindzicht.index.services import signal_register
@@ -221,6 +224,7 @@ def _register_all(plans: list[Planned], day: date) -> tuple[list[float], dict[st
 
     times: list[float] = []
     refused: dict[str, int] = defaultdict(int)
+    cpu = time.process_time()
     with clock.frozen(datetime(day.year, day.month, day.day, 12, 0, tzinfo=clock.zone())), \
             connection.execute_wrapper(count):
         for p in plans:
@@ -233,7 +237,7 @@ def _register_all(plans: list[Planned], day: date) -> tuple[list[float], dict[st
                 refused[getattr(exc, "code", "") or type(exc).__name__] += 1
                 continue
             times.append(time.perf_counter() - started)
-    return times, dict(refused), queries[0]
+    return times, dict(refused), queries[0], time.process_time() - cpu
 
 
 def _worker(plans: list[Planned], day: date, out) -> None:
@@ -241,7 +245,7 @@ def _worker(plans: list[Planned], day: date, out) -> None:
     try:
         out.put(("ok", *_register_all(plans, day)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
-        out.put(("error", f"{type(exc).__name__}: {exc}", {}, 0))
+        out.put(("error", f"{type(exc).__name__}: {exc}", {}, 0, 0.0))
     finally:
         connections["default"].close()
 
@@ -254,7 +258,7 @@ def measure_registrations(label: str, plans: list[Planned], day: date,
     before = (Match.objects.count(), Notification.objects.count(), AuditEntry.objects.count())
     if workers <= 1:
         started = time.perf_counter()
-        times, refused, queries = _register_all(plans, day)
+        times, refused, queries, cpu = _register_all(plans, day)
         seconds = time.perf_counter() - started
     else:
         connections.close_all()
@@ -269,17 +273,19 @@ def measure_registrations(label: str, plans: list[Planned], day: date,
         seconds = time.perf_counter() - started
         for proc in procs:
             proc.join()
-        times, refused, queries = [], defaultdict(int), 0
-        for status, t, r, q in results:
+        times, refused, queries, cpu = [], defaultdict(int), 0, 0.0
+        for status, t, r, q, c in results:
             if status != "ok":
                 raise RuntimeError(f"bench worker failed: {t}")
             times += t
             queries += q
+            cpu += c
             for k, v in r.items():
                 refused[k] += v
         refused = dict(refused)
     lat = _summary(label, times, seconds, workers)
     lat.queries = queries / max(len(plans), 1)
+    lat.cpu_ms = cpu * 1000 / max(len(plans), 1)
     lat.refused = refused
     lat.matches = Match.objects.count() - before[0]
     lat.notifications = Notification.objects.count() - before[1]
@@ -347,6 +353,7 @@ def measure_floor(plans: list[Planned], day: date) -> Latencies:
     times = []
     conn = _raw()
     started = time.perf_counter()
+    cpu = time.process_time()
     for p in plans:
         t = time.perf_counter()
         with conn.transaction():
@@ -357,6 +364,7 @@ def measure_floor(plans: list[Planned], day: date) -> Latencies:
     seconds = time.perf_counter() - started
     lat = _summary("vloer: dezelfde registraties als SQL", times, seconds)
     lat.queries = 2
+    lat.cpu_ms = (time.process_time() - cpu) * 1000 / max(len(plans), 1)
     return lat
 
 

@@ -169,13 +169,15 @@ def index_text(r) -> str:  # r: index.IndexReport (imported lazily: index import
         f"signalen): {r.candidates:,}")
     add("")
     add("Registraties (één signaal, matching op gezinsniveau, via index.services.signal_register)")
+    add("  (q/reg: SQL-queries per registratie; cpu ms: CPU van dit Python-proces per registratie "
+        "— minder gevoelig voor de load van anderen dan de wandklok)")
     add(f"  {'':<44} {'aantal':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-        f"{'per s':>8} {'q/reg':>6} {'matches':>8}")
+        f"{'per s':>8} {'q/reg':>6} {'cpu ms':>7} {'matches':>8}")
     rows = list(r.registrations) + ([r.floor] if r.floor else [])
     for lat in rows:
         add(f"  {lat.label:<44} {lat.n:>7,} {lat.p50_ms:>8.2f} {lat.p95_ms:>8.2f} "
             f"{lat.p99_ms:>8.2f} {lat.max_ms:>8.1f} {lat.per_second:>8,.0f} {lat.queries:>6.1f} "
-            f"{lat.matches:>8,}")
+            f"{lat.cpu_ms:>7.1f} {lat.matches:>8,}")
         if lat.refused:
             add("    geweigerd: " + ", ".join(f"{k} {v}" for k, v in lat.refused.items()))
     for lat in r.registrations:
