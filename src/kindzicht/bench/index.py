@@ -152,7 +152,10 @@ def _save_candidates(pop: IndexPopulation) -> None:
 
 def _candidates() -> list[Candidate]:
     with connection.cursor() as cur:
-        cur.execute(f"SELECT person, adult, place, signalled FROM {CANDIDATES} ORDER BY n")
+        # still without a signal (a kept population carries the registrations of earlier runs)
+        cur.execute(f"SELECT c.person, c.adult, c.place, c.signalled FROM {CANDIDATES} c "
+                    "WHERE NOT EXISTS (SELECT 1 FROM refindex_signal s WHERE s.person_id = "
+                    "c.person AND s.ended_at IS NULL) ORDER BY c.n")
         return [Candidate(p, a, code, tuple(int(x) for x in s.split(",") if x))
                 for p, a, code, s in cur.fetchall()]
 
