@@ -255,3 +255,43 @@ def test_withdrawing_leaves_the_index_and_closes_the_informing_task(orgs, fam):
     assert Task.objects.get(key=f"signal:{sig.pk}").status == "not_applicable"
     with pytest.raises(Refused):
         services.signal_withdraw(orgs.pro["school"], person=fam.girl)
+
+
+def test_a_registration_writes_one_audit_entry_naming_whose_signals_its_matching_read(orgs, fam):
+    """Issue 4: the matching reads inside a registration are part of its one audit entry —
+    not entries of their own, and not missing."""
+    from kindzicht.core.models import EventSubject
+
+    signal_register(orgs.pro["probation"], person=fam.stepfather)   # opens the girl's risk
+    before = AuditEntry.objects.order_by("-id").first().pk
+
+    sig = signal_register(orgs.pro["school"], person=fam.girl)
+
+    entries = list(AuditEntry.objects.filter(pk__gt=before))
+    assert len(entries) == 1, [(e.action, e.kind) for e in entries]
+    entry = entries[0]
+    assert (entry.action, entry.kind, entry.event_id) == ("signal_registered", "write",
+                                                          sig.event_id)
+    # the girl, and everyone whose index data the family-level matching compared: her
+    # family, and the family of her half-brother (a child the signal concerns too)
+    assert set(entry.person_ids) == {fam.girl.pk, fam.mother.pk, fam.stepfather.pk,
+                                     fam.father.pk, fam.half_brother.pk}
+    assert fam.grandmother.pk not in entry.person_ids
+    # the event itself stays about the girl only
+    assert list(EventSubject.objects.filter(event_id=sig.event_id).values_list(
+        "person_id", flat=True)) == [fam.girl.pk]
+    assert Match.objects.filter(child=fam.girl, level="family").exists()
+
+
+def test_withdrawing_names_the_family_read_by_the_rematch_in_its_one_entry(orgs, fam):
+    signal_register(orgs.pro["probation"], person=fam.stepfather)
+    signal_register(orgs.pro["school"], person=fam.girl)
+    before = AuditEntry.objects.order_by("-id").first().pk
+
+    services.signal_withdraw(orgs.pro["school"], person=fam.girl)
+
+    entries = [e for e in AuditEntry.objects.filter(pk__gt=before)
+               if e.action == "signal_ended"]
+    assert len(entries) == 1
+    assert {fam.girl.pk, fam.stepfather.pk, fam.mother.pk} <= set(entries[0].person_ids)
+    assert not AuditEntry.objects.filter(pk__gt=before, kind="read").exists()

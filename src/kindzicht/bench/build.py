@@ -31,12 +31,16 @@ class BuildResult:
 
 
 def build_population(*, children: int, seed: int, as_of: date, fresh: bool,
-                     conninfo: str | None, log: Callable[[str], None]) -> BuildResult:
+                     conninfo: str | None, log: Callable[[str], None],
+                     make: Callable[..., Population] = Population,
+                     drawn: Callable[[Population], None] | None = None,
+                     what: str = "kinderen") -> BuildResult:
     """Write ``children`` children at open risk with their families and history.
 
     ``fresh``: the database was just created for the bench, so secondary indexes and foreign
     keys may be dropped during the load (PostgreSQL) and a second connection may copy while
-    the next chunk is drawn."""
+    the next chunk is drawn. ``make`` draws another population with the same machinery (the
+    index bench's young people 0–23); ``drawn`` sees it once it is written."""
     started = time.perf_counter()
     result = BuildResult(children=children)
     places = build_places(seed)
@@ -48,7 +52,7 @@ def build_population(*, children: int, seed: int, as_of: date, fresh: bool,
     if pg and fresh:
         restore = loader.pg_drop_secondary(by_name)
     first = loader.next_ids(specs.values())
-    pop = Population(children=children, seed=seed, as_of=as_of, places=places,
+    pop = make(children=children, seed=seed, as_of=as_of, places=places,
                      first_ids=first, table_names={k: t.name for k, t in specs.items()})
     sink: loader.Sink = loader.PgCopySink(by_name, conninfo=conninfo, threaded=fresh) if pg \
         else loader.SqliteSink(by_name)
@@ -61,13 +65,15 @@ def build_population(*, children: int, seed: int, as_of: date, fresh: bool,
     def progress(done: int, total: int) -> None:
         if time.perf_counter() - last[0] > 15 or done == total:
             last[0] = time.perf_counter()
-            log(f"  {done:,} / {total:,} kinderen ({time.perf_counter() - started:.0f} s)")
+            log(f"  {done:,} / {total:,} {what} ({time.perf_counter() - started:.0f} s)")
 
     try:
         pop.generate(emit, progress)
     finally:
         sink.close()
     result.seconds_generate = time.perf_counter() - started
+    if drawn is not None:
+        drawn(pop)
     result.families = pop.families
     result.rows = {specs[k].name: n for k, n in pop.counts.items()}
     from kindzicht.people.models import Organisation

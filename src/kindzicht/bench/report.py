@@ -130,3 +130,87 @@ def _plain(o):
 
 def as_json(r: BenchReport) -> str:
     return json.dumps(_plain(r), indent=2)
+
+
+# --- kindzicht bench index ------------------------------------------------------------------
+
+
+def _met(value: float, target: float, *, below: bool = True) -> str:
+    ok = value <= target if below else value >= target
+    return "gehaald" if ok else "NIET gehaald"
+
+
+def index_text(r) -> str:  # r: index.IndexReport (imported lazily: index imports this module)
+    from .index import TARGETS
+
+    out: list[str] = []
+    add = out.append
+    add(f"kindzicht bench index — {r.young:,} jongeren van 0–23 met ouders en huishoudens, "
+        f"{r.signals:,} actieve signalen (gevraagd), per {r.as_of} (seed {r.seed})")
+    add(f"database: {r.target}; machine: {cpu_count()} cores; uptime {r.uptime_before} (start) "
+        f"/ load {r.load_after} (eind)")
+    add(f"code: {r.code}; één query-rondgang (SELECT 1, mediaan): {r.roundtrip_ms:.2f} ms")
+    add("")
+    if r.build:
+        b = r.build
+        add(f"Populatie: {b.families:,} gezinnen, {r.persons:,} personen, {r.active_signals:,} "
+            f"actieve signalen, {r.open_matches:,} open matches, {b.organisations:,} "
+            f"organisaties, {b.total_rows:,} rijen")
+        add(f"  opgebouwd in {_s(b.seconds_total)} s (COPY {_s(b.seconds_generate)} s, indexen en "
+            f"constraints {_s(b.seconds_constraints)} s, VACUUM ANALYZE {_s(b.seconds_analyze)} s)")
+        top = sorted(b.rows.items(), key=lambda kv: -kv[1])
+        add("  " + ", ".join(f"{k} {v:,}" for k, v in top if v))
+    else:
+        add(f"Populatie: hergebruikt (--reuse): {r.persons:,} personen, {r.active_signals:,} "
+            f"actieve signalen, {r.open_matches:,} open matches")
+    add(f"  na de meting: {r.active_signals_after:,} actieve signalen, {r.open_matches_after:,} "
+        f"open matches")
+    add(f"  kandidaten voor een registratie (gezinsleden zonder eigen signaal in een gezin met "
+        f"signalen): {r.candidates:,}")
+    add("")
+    add("Registraties (één signaal, matching op gezinsniveau, via index.services.signal_register)")
+    add("  (q/reg: SQL-queries per registratie; cpu ms: CPU van dit Python-proces per registratie "
+        "— minder gevoelig voor de load van anderen dan de wandklok)")
+    add(f"  {'':<44} {'aantal':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+        f"{'per s':>8} {'q/reg':>6} {'cpu ms':>7} {'matches':>8}")
+    rows = list(r.registrations) + ([r.floor] if r.floor else [])
+    for lat in rows:
+        add(f"  {lat.label:<44} {lat.n:>7,} {lat.p50_ms:>8.2f} {lat.p95_ms:>8.2f} "
+            f"{lat.p99_ms:>8.2f} {lat.max_ms:>8.1f} {lat.per_second:>8,.0f} {lat.queries:>6.1f} "
+            f"{lat.cpu_ms:>7.1f} {lat.matches:>8,}")
+        if lat.refused:
+            add("    geweigerd: " + ", ".join(f"{k} {v}" for k, v in lat.refused.items()))
+    for lat in r.registrations:
+        add(f"  {lat.label}: {lat.audit_entries:,} audit-regels, {lat.notifications:,} "
+            f"meldingen in de outbox")
+    if r.floor:
+        for lat in r.registrations:
+            add(f"  verhouding tot de vloer, {lat.label}: p50 "
+                f"{_ratio(lat.p50_ms, r.floor.p50_ms)}, p99 {_ratio(lat.p99_ms, r.floor.p99_ms)}, "
+                f"doorvoer {_ratio(r.floor.per_second, lat.per_second)} lager")
+    best = max(r.registrations, key=lambda x: x.per_second, default=None)
+    seq = r.registrations[0] if r.registrations else None
+    if seq and best:
+        rate = _met(best.per_second, TARGETS["per_second"], below=False)
+        add(f"  doelen: p50 ≤ {TARGETS['p50_ms']:.0f} ms {_met(seq.p50_ms, TARGETS['p50_ms'])} "
+            f"({seq.p50_ms:.1f}); p99 ≤ {TARGETS['p99_ms']:.0f} ms "
+            f"{_met(seq.p99_ms, TARGETS['p99_ms'])} ({seq.p99_ms:.1f}); ≥ "
+            f"{TARGETS['per_second']:.0f}/s {rate} "
+            f"({best.per_second:,.0f}/s, {best.label})")
+    if r.bulk:
+        b = r.bulk
+        add("")
+        add(f"Bulkimport (index.bulk.signals_import, COPY naar een staging-tabel): {b.rows:,} "
+            f"rijen, {b.imported:,} geïmporteerd, {b.rejected:,} afgewezen, {b.matches:,} "
+            f"nieuwe matches")
+        status = f"  FOUT: {b.error}" if b.error else ""
+        add(f"  van begin tot eind {_s(b.seconds)} s, {b.queries:,} queries; doel < "
+            f"{TARGETS['import_s']:.0f} s {_met(b.seconds, TARGETS['import_s'])}{status}")
+        for name, f in sorted(b.phases.items(), key=lambda kv: -kv[1].seconds):
+            add(f"    {name:<22} {_s(f.seconds):>10} s {f.queries:>10,} queries {f.steps:>7,}×")
+        if b.floor_seconds:
+            add(f"  vloer (COPY + INSERT … SELECT + één gezinsquery): {_s(b.floor_seconds)} s; "
+                f"verhouding {_ratio(b.seconds, b.floor_seconds)}")
+            for name, s in b.floor_phases.items():
+                add(f"    {name:<40} {_s(s):>10} s")
+    return "\n".join(out)

@@ -99,14 +99,21 @@ def _set_holder(actor: Actor, child_id: int, org: Organisation | None, *, basis:
 
 
 def open_for(actor: Actor, person_ids: Iterable[int], *, opener: Organisation,
-             event_id: int | None) -> list[int]:
+             event_id: int | None, concerned: Iterable[int] | None = None) -> list[int]:
     """A fact by ``opener`` about these people: open risk for every child it concerns that is
-    not at open risk yet. Returns the children whose risk opened."""
+    not at open risk yet. Returns the children whose risk opened.
+
+    ``concerned``: the children the fact concerns, when the caller has them already. The
+    children are locked and their open risk read in one query each, not per child."""
     day = clock.today()
     opened: list[int] = []
-    for child_id in sorted(children_concerned(person_ids, day)):
-        lock_child(child_id)
-        if is_at_open_risk(child_id):
+    children = sorted(set(concerned) if concerned is not None
+                      else children_concerned(person_ids, day))
+    lock_children(children)
+    at_risk = set(RiskPeriod.objects.filter(child_id__in=children, closed_at__isnull=True)
+                  .values_list("child_id", flat=True)) if children else set()
+    for child_id in children:
+        if child_id in at_risk:
             continue
         now = clock.now()
         last = RiskPeriod.objects.filter(child_id=child_id).order_by("-closed_at").first()

@@ -55,9 +55,14 @@ def record(
     subjects: Iterable[int] = (),
     obj: models.Model | None = None,
     payload: dict[str, Any] | None = None,
+    read: Iterable[int] = (),
 ) -> DomainEvent:
     """Append the domain event of a change and its audit entry. Must run in the change's
-    transaction, so that the change, its event and its audit entry commit or fail together."""
+    transaction, so that the change, its event and its audit entry commit or fail together.
+
+    ``read``: persons whose data the change read on its way (a registration's matching reads
+    the signals of the family): named in the same audit entry — one entry per change — but
+    not subjects of the event."""
     assert transaction.get_connection().in_atomic_block, "record() must run inside a transaction"
     moment = clock.now()
     subject_ids = sorted({int(s) for s in subjects if s is not None})
@@ -77,7 +82,7 @@ def record(
         actor,
         action=event_type,
         kind="write" if actor.professional is not None else "system",
-        person_ids=subject_ids,
+        person_ids=sorted(set(subject_ids) | {int(p) for p in read if p is not None}),
         obj=obj,
         event_id=event.pk,
     )

@@ -34,11 +34,13 @@ class _Signals:
         return sorted({c for p in people if (c := self.contacts.get((org_id, p)))})
 
 
-def _state(child_ids: Iterable[int], day: date) -> tuple[
+def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None) -> tuple[
         dict[tuple[int, str], tuple[set[int], set[int]]], _Signals]:
     child_ids = list(child_ids)
     fams = families_of(child_ids, day)
     everyone = set(child_ids) | {m for f in fams.values() for m in f}
+    if read is not None:
+        read |= everyone
     signals = _Signals()
     for pid, oid, contact in Signal.objects.filter(
             person_id__in=everyone, ended_at__isnull=True).values_list(
@@ -66,13 +68,20 @@ def propose(org_ids: Iterable[int], region_id: int | None) -> Organisation | Non
     return orgs[0] if orgs else None
 
 
-def rematch(actor: Actor, person_ids: Iterable[int]) -> list[Match]:
-    """Re-evaluate the matches of every child these people's signals can concern."""
+def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,
+            children: set[int] | None = None) -> list[Match]:
+    """Re-evaluate the matches of every child these people's signals can concern.
+
+    ``read`` (if given) receives the persons whose index data the comparison read — the
+    children and their family members — so that the calling service names them in its one
+    audit entry: the matching reads are part of that change, not entries of their own.
+    ``children``: the children concerned, when the caller has them already."""
     day = clock.today()
-    children = children_in_family_of(person_ids, day)
+    if children is None:
+        children = children_in_family_of(person_ids, day)
     if not children:
         return []
-    state, signals = _state(children, day)
+    state, signals = _state(children, day, read)
     current = {(m.child_id, m.level): m for m in Match.objects.filter(
         child_id__in=children, ended_on__isnull=True).select_related("proposed_coordinator")}
     new: list[Match] = []

@@ -23,7 +23,7 @@ from kindzicht.people.services import age_on
 
 from .matching import rematch
 from .models import Informing, Signal
-from .policy import months_later, policy_for_organisation
+from .policy import Policy, months_later, policy_for_organisation
 
 MAX_AGE = 23
 #: Task.code of the duty to inform the family of a signal (and of a postponement's review).
@@ -73,6 +73,12 @@ def _check_text(value: str, field: str, limit: int = 200) -> str:
 def check_may_register(actor: Actor) -> Organisation:
     """Who may register: a professional of an organisation in the region's circle of
     authorised sectors (meldingsbevoegd)."""
+    return _may_register(actor)[0]
+
+
+def _may_register(actor: Actor) -> tuple[Organisation, Policy]:
+    """:func:`check_may_register`, also giving the policy it read (a registration needs it
+    again for the expiry and the informing days)."""
     org = actor.organisation
     if org is None:
         raise Forbidden(_("Alleen een professional van een organisatie kan een signaal "
@@ -86,7 +92,7 @@ def check_may_register(actor: Actor) -> Organisation:
               "de beheerder van de regio bepaalt welke sectoren verder mogen.")
             % {"sector": org.get_sector_display(), "where": where, "org": org.name},
             field="organisation", code="not_authorised")
-    return org
+    return org, policy
 
 
 def signal_register(actor: Actor, *, person: Person, contact: str = "",
@@ -94,7 +100,7 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
     """Register that this organisation is involved with ``person`` because of concerns."""
     from kindzicht.continuity import risk
 
-    org = check_may_register(actor)
+    org, policy = _may_register(actor)
     contact = _check_text(contact, "contact")
     on_behalf_of = _check_text(on_behalf_of, "on_behalf_of")
     if on_behalf_of and actor.role not in COORDINATOR_ROLES:
@@ -114,10 +120,11 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
             _("%(name)s is ouder dan 23 en hoort niet bij het gezin van een kind: de "
               "verwijsindex registreert alleen jongeren tot 23 en gezinsleden van een kind.")
             % {"name": person.name}, field="person", code="not_in_scope")
-    policy = policy_for_organisation(org)
     with transaction.atomic():
-        risk.lock_children(children_in_family_of([person.pk], day)
-                           | risk.children_concerned([person.pk], day))
+        # who the signal concerns, once: matching and open risk reuse it under the lock
+        in_family = children_in_family_of([person.pk], day)
+        concerned = risk.children_concerned([person.pk], day)
+        risk.lock_children(in_family | concerned)
         if Signal.objects.filter(organisation=org, person=person, ended_at__isnull=True).exists():
             raise Refused(_("%(org)s heeft al een actief signaal op %(name)s; verleng dat "
                             "signaal in plaats van een nieuw te registreren.")
@@ -129,12 +136,16 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
                                     professional=actor.professional, contact=contact_text,
                                     observer=on_behalf_of, at=now, on=day,
                                     expires_on=_expiry(person, day, policy.signal_months))
+        # matching first, so that the family members whose signals it read are named in the
+        # registration's one audit entry
+        read: set[int] = set()
+        rematch(actor, [person.pk], read=read, children=in_family)
         sig.event = record(actor, "signal_registered", subjects=[person.pk], obj=sig,
-                           payload={"on_behalf": bool(on_behalf_of)})
+                           payload={"on_behalf": bool(on_behalf_of)}, read=read)
         sig.save(update_fields=["event"])
         _inform_task(sig, person, day, policy.inform_days)
-        risk.open_for(actor, [person.pk], opener=org, event_id=sig.event_id)
-        rematch(actor, [person.pk])
+        risk.open_for(actor, [person.pk], opener=org, event_id=sig.event_id,
+                      concerned=concerned)
     return sig
 
 
@@ -150,18 +161,16 @@ def _default_contact(actor: Actor, org: Organisation) -> str:
 
 
 def _inform_task(sig: Signal, person: Person, day: date, days: int) -> None:
-    from kindzicht.rules.models import Task
     from kindzicht.rules.tasks import task_create
 
     whom = " en ".join(WHOM_LABELS[w] for w in inform_duties(person, day))
-    task = task_create(
+    task_create(
         organisation=sig.organisation, code=INFORM_TASK, key=f"signal:{sig.pk}",
         child=person, kind="task", raised_on=day, due_in_days=days,
+        assignee=sig.professional if sig.professional_id else None,
         text=(f"Informeer {whom} over het signaal in de verwijsindex op {person.name} "
               f"(geregistreerd {day:%d-%m-%Y}), of leg vast waarom u dat uitstelt."),
         facts=[f"{day}: signaal geregistreerd"], evidence=[sig.event_id] if sig.event_id else [])
-    if task is not None and sig.professional_id:
-        Task.objects.filter(pk=task.pk).update(assignee_id=sig.professional_id)
 
 
 def _own_active_signal(actor: Actor, signal: Signal) -> Signal:
@@ -222,12 +231,14 @@ def signal_end(actor: Actor, *, organisation: Organisation, person: Person, reas
         sig.ended_at = now
         sig.ended_on = clock.local_date(now)
         sig.end_reason = reason
+        sig.save(update_fields=["ended_at", "ended_on", "end_reason"])
+        read: set[int] = set()
+        rematch(actor, [person.pk], read=read)   # its reads belong to this entry
         event = record(actor, "signal_ended", subjects=[person.pk], obj=sig,
-                       payload={"reason": reason})
+                       payload={"reason": reason}, read=read)
         sig.end_event_id = event.pk
-        sig.save(update_fields=["ended_at", "ended_on", "end_reason", "end_event_id"])
+        sig.save(update_fields=["end_event_id"])
         _close_inform_tasks(sig, status="not_applicable", answer="signaal beëindigd")
-        rematch(actor, [person.pk])
         risk.reevaluate(actor, [person.pk], event_id=event.pk)
     return sig
 

@@ -34,15 +34,18 @@ def task_create(*, organisation: Organisation | None, code: str, key: str,
                 child: Person | None = None, text: str, kind: str = "task",
                 due_in_days: int | None = None, facts: list | None = None,
                 evidence: list | None = None, municipality_code: str = "",
-                level: int = 0, raised_on=None) -> Task | None:
-    """Create a task once per (kind, code, key, recipient); a repeat is ignored (idempotent)."""
+                level: int = 0, raised_on=None,
+                assignee: Professional | None = None) -> Task | None:
+    """Create a task once per (kind, code, key, recipient); a repeat is ignored (idempotent).
+    ``assignee``: who gets it, when the caller knows (else the organisation's default)."""
     day = raised_on or clock.today()
     try:
         with transaction.atomic():
             return Task.objects.create(
                 kind=kind, code=code, key=key, organisation=organisation,
                 municipality_code=municipality_code, child=child,
-                assignee=default_assignee(organisation, child.pk if child else None),
+                assignee=assignee or default_assignee(organisation,
+                                                      child.pk if child else None),
                 raised_on=day, due_on=day + timedelta(days=due_in_days) if due_in_days else None,
                 text=text, facts=facts or [], evidence=evidence or [], level=level)
     except IntegrityError:

@@ -1,0 +1,91 @@
+"""``kindzicht bench index`` at a tiny scale on the test database: it builds a population of
+young people with families and signals that the database accepts, registers through the real
+service, imports in bulk, and prints its figures — and the counts add up. No timing is
+asserted: timings belong in docs/benchmarks.md, not in a test."""
+
+from __future__ import annotations
+
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from kindzicht.core.models import AuditEntry
+from kindzicht.index.models import Match, Signal
+from kindzicht.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+YOUNG = 400
+SIGNALS = 150
+REGISTRATIONS = 12
+IMPORT_ROWS = 30
+
+
+def _bench(tmp_path, *extra: str) -> tuple[str, dict]:
+    out, err = StringIO(), StringIO()
+    target = tmp_path / "index.json"
+    call_command("bench", "index", "--young", str(YOUNG), "--signals", str(SIGNALS),
+                 "--registrations", str(REGISTRATIONS), "--import-rows", str(IMPORT_ROWS),
+                 "--workers", "1", "--database", "current", "--date", "2025-06-02",
+                 "--json", str(target), *extra, stdout=out, stderr=err)
+    return out.getvalue(), json.loads(target.read_text())
+
+
+def test_bench_index_prints_its_figures_and_the_counts_add_up(tmp_path):
+    text, figures = _bench(tmp_path)
+
+    assert "Registraties (één signaal, matching op gezinsniveau" in text
+    assert re.search(r"registraties via de service \(na elkaar\)\s+\d+\s+[\d.]+\s+[\d.]+", text)
+    assert re.search(r"Bulkimport .*: 30 rijen", text)
+    assert "doelen: p50" in text
+
+    # the population: young people 0-23 with their parents, and the signals drawn for them
+    assert figures["persons"] == Person.objects.count() > YOUNG
+    assert figures["build"]["rows"]["refindex_signal"] == figures["active_signals"] > 0
+    assert figures["open_matches"] > 0
+    assert figures["candidates"] > REGISTRATIONS
+
+    # every planned registration either went through the service or was refused, by name
+    seq = figures["registrations"][0]
+    assert seq["n"] + sum(seq["refused"].values()) == REGISTRATIONS
+    assert seq["n"] > 0 and seq["queries"] > 0
+    # one audit entry per registration (risk that opens for a child writes its own)
+    assert seq["audit_entries"] >= seq["n"]
+
+    bulk = figures["bulk"]
+    assert bulk["rows"] == IMPORT_ROWS
+    assert bulk["imported"] + bulk["rejected"] == IMPORT_ROWS and not bulk["error"]
+    assert {"read", "write", "rematch"} <= set(bulk["phases"])
+
+    # the signals add up: those built, plus the warm-up, the measured registrations, the
+    # floor's plain inserts (PostgreSQL) and the import
+    floor = figures["floor"]["n"] if figures["floor"] else 0
+    assert figures["active_signals_after"] == Signal.objects.filter(
+        ended_at__isnull=True).count() == (figures["active_signals"] + figures["warmup"]
+                                           + seq["n"] + floor + bulk["imported"])
+    assert figures["open_matches_after"] == Match.objects.filter(ended_on__isnull=True).count()
+    assert AuditEntry.objects.filter(action="signal_registered").count() >= (
+        figures["warmup"] + seq["n"] + bulk["imported"])
+    # and the bulk-loaded rows satisfy every foreign key
+    connection.check_constraints()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_floor_is_measured_too(tmp_path):
+    text, figures = _bench(tmp_path)
+    assert figures["floor"]["n"] > 0 and figures["floor"]["queries"] == 2
+    assert "verhouding tot de vloer" in text
+    assert figures["bulk"]["floor_seconds"] > 0
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(CommandError, match="--registrations: at least 1"):
+        call_command("bench", "index", "--registrations", "0", "--database", "current",
+                     stdout=StringIO())
+    with pytest.raises(CommandError, match="SQLite cannot carry a benchmark of 4,500,000"):
+        call_command("bench", "index", "--database", "sqlite:///var/never-made.sqlite3",
+                     stdout=StringIO())
