@@ -20,6 +20,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Dutch): a request handled in English (a user
+    who chose English) leaves its thread's language active, which must not leak into the next
+    test's output."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     """Tests never reach out: any connection beyond the loopback interface fails loudly."""
     real_connect = socket.socket.connect
