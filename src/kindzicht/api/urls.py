@@ -6,7 +6,17 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import permissions
 
-from .views import continuity, families, meldcode, organisations, persons, plans, safety, tasks
+from .views import (
+    access,
+    continuity,
+    families,
+    meldcode,
+    organisations,
+    persons,
+    plans,
+    safety,
+    tasks,
+)
 from .views import index as refindex
 
 app_name = "api"
@@ -137,6 +147,13 @@ urlpatterns = [
     path("matches", refindex.MatchListApi.as_view(), name="matches"),
     path("persons/<int:person_id>/involved-organisations", refindex.PersonInvolvedApi.as_view(),
          name="person-involved-organisations"),
+    # need to know: break the glass, its review, who read a record (issue 8)
+    path("persons/<int:person_id>/break-glass", access.BreakGlassApi.as_view(),
+         name="break-glass-open"),
+    path("break-glass/<int:grant_id>/review", access.BreakGlassReviewApi.as_view(),
+         name="break-glass-review"),
+    path("persons/<int:person_id>/access-log", access.AccessLogApi.as_view(),
+         name="person-access-log"),
     # tasks and alerts
     path("tasks", tasks.TaskListApi.as_view(), name="tasks"),
     path("tasks/<int:task_id>/answer", tasks.TaskAnswerApi.as_view(), name="task-answer"),

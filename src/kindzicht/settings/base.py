@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kindzicht.plans",
     "kindzicht.rules",
     "kindzicht.learning",
+    "kindzicht.access",
     "kindzicht.api",
     "kindzicht.web",
 ]
@@ -135,6 +136,10 @@ SESSION_COOKIE_AGE = config(
     "KINDZICHT_SESSION_SECONDS", 8 * 3600, help="Session lifetime in seconds.", cast=int
 )
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+BREAK_GLASS_HOURS = config(
+    "KINDZICHT_BREAK_GLASS_HOURS", 24, cast=int,
+    help="How long a break-the-glass grant lets a professional open a record outside reach.",
+)
 
 CSRF_TRUSTED_ORIGINS = config(
     "KINDZICHT_CSRF_TRUSTED_ORIGINS", [],

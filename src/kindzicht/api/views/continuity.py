@@ -14,10 +14,9 @@ from rest_framework.response import Response
 
 from kindzicht.continuity import selectors, services
 from kindzicht.continuity.models import Basis, DecisionKind, HandoverStatus, RequestKind
-from kindzicht.people.models import Person
 
 from .. import reads
-from ..base import ApiView, get_or_404
+from ..base import ApiView, person_in_reach
 from ..serializers import (
     OrganisationSummary,
     PersonSummary,
@@ -98,7 +97,7 @@ class InvolvementEndApi(ApiView):
         "take over.",
         request=InvolvementEndInput, responses={200: InvolvementEndOutput})
     def post(self, request: Request, person_id: int) -> Response:
-        person = get_or_404(Person, person_id, what="person")
+        person = person_in_reach(self.actor(), person_id)
         fact = services.involvement_end(self.actor(), person=person,
                                         **self.input(InvolvementEndInput))
         return Response(InvolvementEndOutput(fact).data)
@@ -139,7 +138,7 @@ class ResponsibilityReadApi(ApiView):
                    "organisation; whether the child is at open risk now.",
                    responses={200: ResponsibilityOutput})
     def get(self, request: Request, person_id: int) -> Response:
-        child = get_or_404(Person, person_id, what="person")
+        child = person_in_reach(self.actor(), person_id)
         return Response(ResponsibilityOutput(selectors.responsibility_of(self.actor(),
                                                                          child)).data)
 
@@ -156,7 +155,7 @@ class ResponsibilityTakeApi(ApiView):
                    "before risk opens, it holds as soon as risk opens.",
                    request=ResponsibilityTakeInput, responses={201: ResponsibilityOutput})
     def post(self, request: Request, person_id: int) -> Response:
-        child = get_or_404(Person, person_id, what="person")
+        child = person_in_reach(self.actor(), person_id)
         actor = self.actor()
         services.responsibility_take(actor, child=child, **self.input(ResponsibilityTakeInput))
         return Response(ResponsibilityOutput(selectors.responsibility_of(actor, child)).data,

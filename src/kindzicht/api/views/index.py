@@ -27,9 +27,8 @@ from kindzicht.index.services import (
     signal_renew,
     signal_withdraw,
 )
-from kindzicht.people.models import Person
 
-from ..base import ApiView, get_or_404
+from ..base import ApiView, person_in_reach
 from ..serializers import OrganisationSummary, PersonSummary, person_field
 
 TAGS = ["reference-index"]
@@ -298,7 +297,7 @@ class PersonInvolvedApi(ApiView):
                    "signal or involvement); others get 403.",
                    responses={200: FamilyIndexOutput})
     def get(self, request: Request, person_id: int) -> Response:
-        person = get_or_404(Person, person_id, what="person")
+        person = person_in_reach(self.actor(), person_id)
         view = selectors.family_index(self.actor(), person)
         if not view.visible:
             raise Forbidden("Uw organisatie is niet betrokken bij dit gezin: registreer eerst "

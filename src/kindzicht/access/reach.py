@@ -1,0 +1,143 @@
+"""Reach: the persons an organisation's caseworkers may open (need to know, issue 8).
+
+Defined once, set-based: :func:`reachable` answers, for a set of persons, which of them the
+acting professional's organisation may open, in a fixed number of queries however many persons
+are asked about. The person and continuity selectors, the API's person reads and the services
+that write about a person ask it; nothing else decides.
+
+An organisation reaches a person when it
+
+* is *directly* concerned with them: open involvement, an active signal in the index, an open
+  concern (or a report it made or received as Veilig Thuis), safety responsibility held, a
+  handover offered to it or by it still open, a request it made or a decision it recorded about
+  the child — and, for the Raad and the kinderrechter, any request about the child (that is how
+  a case comes to them);
+* is directly concerned with a child in whose family (parents, guardians, step-parents,
+  siblings, household) the person is: a school must see the family composition of its pupil
+  and who else is involved — the index shows involvement, never another organisation's
+  content, and a family member is opened with that same index view;
+* or, for one professional, holds an active break-the-glass grant for the person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kindzicht.core import clock
+from kindzicht.core.actions import Actor
+from kindzicht.core.errors import Forbidden
+
+#: Sectors to which a request about a child is addressed (continuity.models.REQUESTING_SECTORS).
+DECIDING_SECTORS = frozenset({"child_protection_board", "juvenile_court"})
+
+
+class OutOfReach(Forbidden):
+    """The person is outside the acting organisation's reach. The web answers with the
+    "buiten uw bereik" page offering break the glass; the API with a 403 problem."""
+
+    code = "out_of_reach"
+
+    def __init__(self, person_id: int):
+        super().__init__(_("Deze persoon valt buiten het bereik van uw organisatie."),
+                         field="person")
+        self.person_id = person_id
+
+
+def directly_reached(organisation_id: int, person_ids: Iterable[int]) -> set[int]:
+    """Those of ``person_ids`` the organisation itself is concerned with (see the module)."""
+    from kindzicht.continuity.models import (
+        Decision,
+        Handover,
+        HandoverStatus,
+        Involvement,
+        Request,
+        ResponsibilityPeriod,
+    )
+    from kindzicht.index.models import Signal
+    from kindzicht.meldcode.models import Concern, Report
+    from kindzicht.people.models import Organisation
+
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    org = organisation_id
+    open_handover = [HandoverStatus.OFFERED, HandoverStatus.ACCEPTED]
+    found: set[int] = set()
+    for qs in (
+        Involvement.objects.filter(organisation_id=org, ended_at__isnull=True,
+                                   person_id__in=ids).values_list("person_id", flat=True),
+        Signal.objects.filter(organisation_id=org, ended_at__isnull=True,
+                              person_id__in=ids).values_list("person_id", flat=True),
+        Concern.objects.filter(organisation_id=org, decided_at__isnull=True,
+                               child_id__in=ids).values_list("child_id", flat=True),
+        Report.objects.filter(Q(reporter_id=org) | Q(safe_at_home_id=org),
+                              child_id__in=ids).values_list("child_id", flat=True),
+        ResponsibilityPeriod.objects.filter(organisation_id=org, ended_at__isnull=True,
+                                            child_id__in=ids).values_list("child_id", flat=True),
+        Handover.objects.filter(Q(receiver_id=org) | Q(sender_id=org),
+                                status__in=open_handover, child_id__in=ids)
+        .values_list("child_id", flat=True),
+        Request.objects.filter(requester_id=org, child_id__in=ids)
+        .values_list("child_id", flat=True),
+        Decision.objects.filter(organisation_id=org, child_id__in=ids)
+        .values_list("child_id", flat=True),
+    ):
+        found |= set(qs)
+        if found >= ids:
+            return found
+    sector = Organisation.objects.filter(pk=org).values_list("sector", flat=True).first()
+    if sector in DECIDING_SECTORS:
+        found |= set(Request.objects.filter(child_id__in=ids - found)
+                     .values_list("child_id", flat=True))
+    return found
+
+
+def granted(professional_id: int | None, person_ids: Iterable[int]) -> set[int]:
+    """Those of ``person_ids`` the professional holds an active break-the-glass grant for."""
+    from .models import BreakGlass
+
+    ids = set(person_ids)
+    if professional_id is None or not ids:
+        return set()
+    return set(BreakGlass.objects.filter(professional_id=professional_id, person_id__in=ids,
+                                         expires_at__gt=clock.now())
+               .values_list("person_id", flat=True))
+
+
+def reachable(actor: Actor, person_ids: Iterable[int]) -> set[int]:
+    """The persons of ``person_ids`` the actor may open. The system and replays (reconstruct
+    mode) reach everyone; an actor without an organisation reaches nobody."""
+    from kindzicht.people.family import children_in_family_of, families_of
+
+    ids = {int(p) for p in person_ids}
+    if not ids or actor.professional is None or not actor.is_live:
+        return ids
+    if actor.organisation_id is None:
+        return set()
+    org = actor.organisation_id
+    found = directly_reached(org, ids)
+    rest = ids - found
+    if rest:
+        day = clock.today()
+        kids = children_in_family_of(rest, day) - found
+        reached_kids = directly_reached(org, kids)
+        if reached_kids:
+            members = {m for fam in families_of(reached_kids, day).values() for m in fam}
+            found |= rest & members
+        rest = ids - found
+    if rest:
+        found |= granted(actor.professional.pk, rest)
+    return found
+
+
+def in_reach(actor: Actor, person_id: int) -> bool:
+    return int(person_id) in reachable(actor, [person_id])
+
+
+def require_reach(actor: Actor, person_id: int) -> None:
+    """Refuse (:class:`OutOfReach`) a person outside the actor's reach."""
+    if not in_reach(actor, person_id):
+        raise OutOfReach(int(person_id))
