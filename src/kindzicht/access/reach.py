@@ -96,15 +96,20 @@ def directly_reached(organisation_id: int, person_ids: Iterable[int]) -> set[int
 
 
 def granted(professional_id: int | None, person_ids: Iterable[int]) -> set[int]:
-    """Those of ``person_ids`` the professional holds an active break-the-glass grant for."""
+    """Those of ``person_ids`` the professional holds an active break-the-glass grant for.
+    Remembers them (:mod:`.grants`) so that the reads that follow are audited with the
+    grant's reason without another query."""
+    from .grants import remember
     from .models import BreakGlass
 
     ids = set(person_ids)
     if professional_id is None or not ids:
         return set()
-    return set(BreakGlass.objects.filter(professional_id=professional_id, person_id__in=ids,
-                                         expires_at__gt=clock.now())
-               .values_list("person_id", flat=True))
+    rows = list(BreakGlass.objects.filter(professional_id=professional_id, person_id__in=ids,
+                                          expires_at__gt=clock.now())
+                .order_by("opened_at").values_list("person_id", "reason", "expires_at"))
+    remember(professional_id, ids, rows)
+    return {pid for pid, _reason, _until in rows}
 
 
 def reachable(actor: Actor, person_ids: Iterable[int]) -> set[int]:
@@ -117,7 +122,10 @@ def reachable(actor: Actor, person_ids: Iterable[int]) -> set[int]:
         return ids
     if actor.organisation_id is None:
         return set()
+    from .grants import forget
+
     org = actor.organisation_id
+    forget(actor.professional.pk, ids)
     found = directly_reached(org, ids)
     rest = ids - found
     if rest:

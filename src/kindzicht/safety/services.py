@@ -166,7 +166,8 @@ def life_event_record(actor: Actor, *, kind: str, person: Person | None = None,
     day = clock.today()
     if person is not None and day < person.birth_date:
         raise ValidationError("The life event is dated before the person's birth.", field="at")
-    _require_life_event_reach(actor, person, household)
+    if not derived:  # derived: follows from a register change (a move, a death), not a report
+        _require_life_event_reach(actor, person, household)
     with transaction.atomic():
         if LifeEvent.objects.filter(person=person, household=household, kind=kind, on=day).exists():
             return None

@@ -6,12 +6,13 @@ from django.db import migrations, models
 
 
 def _gin_index(apps, schema_editor):
-    """"Who read this record" asks the audit log for the entries naming a person: on
+    """ "Who read this record" asks the audit log for the entries naming a person: on
     PostgreSQL a jsonb containment that this GIN index serves (SQLite has no such index)."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS access_auditentry_person_ids_gin "
-            "ON core_auditentry USING gin (person_ids jsonb_path_ops)")
+            "ON core_auditentry USING gin (person_ids jsonb_path_ops)"
+        )
 
 
 def _drop_gin_index(apps, schema_editor):
@@ -20,36 +21,89 @@ def _drop_gin_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_append_only_triggers'),
-        ('people', '0003_privacy_officer_role'),
+        ("core", "0003_append_only_triggers"),
+        ("people", "0003_privacy_officer_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BreakGlass',
+            name="BreakGlass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('opened_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('event_id', models.BigIntegerField(blank=True, null=True)),
-                ('reviewer_ids', models.JSONField(blank=True, default=list)),
-                ('review', models.CharField(choices=[('pending', 'te beoordelen'), ('ok', 'terecht'), ('improper', 'onterecht')], default='pending', max_length=10)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.TextField(blank=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to='people.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='break_glass_grants', to='people.person')),
-                ('professional', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("opened_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("event_id", models.BigIntegerField(blank=True, null=True)),
+                ("reviewer_ids", models.JSONField(blank=True, default=list)),
+                (
+                    "review",
+                    models.CharField(
+                        choices=[
+                            ("pending", "te beoordelen"),
+                            ("ok", "terecht"),
+                            ("improper", "onterecht"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_note", models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_grants",
+                        to="people.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="break_glass_grants",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "professional",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-id'],
-                'indexes': [models.Index(fields=['professional', 'person', 'expires_at'], name='access_brea_profess_27e5a7_idx'), models.Index(fields=['person', 'opened_at'], name='access_brea_person__11b00d_idx')],
+                "ordering": ["-opened_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["professional", "person", "expires_at"],
+                        name="access_brea_profess_27e5a7_idx",
+                    ),
+                    models.Index(
+                        fields=["person", "opened_at"], name="access_brea_person__11b00d_idx"
+                    ),
+                ],
             },
         ),
         migrations.RunPython(_gin_index, _drop_gin_index),
