@@ -10,12 +10,15 @@ An organisation reaches a person when it
 * is *directly* concerned with them: open involvement, an active signal in the index, an open
   concern (or a report it made or received as Veilig Thuis), safety responsibility held, a
   handover offered to it or by it still open, a request it made or a decision it recorded about
-  the child — and, for the Raad and the kinderrechter, any request about the child (that is how
-  a case comes to them);
-* is directly concerned with a child in whose family (parents, guardians, step-parents,
-  siblings, household) the person is: a school must see the family composition of its pupil
-  and who else is involved — the index shows involvement, never another organisation's
-  content, and a family member is opened with that same index view;
+  the child, an assessment of the child it made or in which it is named owner of a risk factor
+  — and, for the Raad and the kinderrechter, any request about the child (that is how a case
+  comes to them);
+* is directly concerned with someone of a child's family (the child, its parents, guardians,
+  step-parents, siblings, household — findings.md) of which the person is part: a school must
+  see the family composition of its pupil and who else is involved, adult mental health care
+  the children of its client (the Meldcode's kindcheck). The index shows involvement, never
+  another organisation's content: what each organisation recorded stays scoped by its own
+  rules (concerns, reports, assessments, plans);
 * or, for one professional, holds an active break-the-glass grant for the person.
 """
 
@@ -59,6 +62,7 @@ def directly_reached(organisation_id: int, person_ids: Iterable[int]) -> set[int
     from kindzicht.index.models import Signal
     from kindzicht.meldcode.models import Concern, Report
     from kindzicht.people.models import Organisation
+    from kindzicht.safety.models import Assessment
 
     ids = set(person_ids)
     if not ids:
@@ -84,6 +88,8 @@ def directly_reached(organisation_id: int, person_ids: Iterable[int]) -> set[int
         .values_list("child_id", flat=True),
         Decision.objects.filter(organisation_id=org, child_id__in=ids)
         .values_list("child_id", flat=True),
+        Assessment.objects.filter(Q(organisation_id=org) | Q(factors__owner_id=org),
+                                  child_id__in=ids).values_list("child_id", flat=True),
     ):
         found |= set(qs)
         if found >= ids:
@@ -129,12 +135,17 @@ def reachable(actor: Actor, person_ids: Iterable[int]) -> set[int]:
     found = directly_reached(org, ids)
     rest = ids - found
     if rest:
+        # A child's family as one unit: concerned with one member, the organisation reaches
+        # the child and every member (the school its pupil's parents, adult mental health
+        # care its client's children — the Meldcode's kindcheck).
         day = clock.today()
-        kids = children_in_family_of(rest, day) - found
-        reached_kids = directly_reached(org, kids)
-        if reached_kids:
-            members = {m for fam in families_of(reached_kids, day).values() for m in fam}
-            found |= rest & members
+        units = {kid: set(fam) | {kid}
+                 for kid, fam in families_of(children_in_family_of(rest, day), day).items()}
+        members = set().union(*units.values()) if units else set()
+        concerned = (found & members) | directly_reached(org, members - found)
+        for unit in units.values():
+            if unit & concerned:
+                found |= rest & unit
         rest = ids - found
     if rest:
         found |= granted(actor.professional.pk, rest)

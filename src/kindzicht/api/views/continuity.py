@@ -14,9 +14,10 @@ from rest_framework.response import Response
 
 from kindzicht.continuity import selectors, services
 from kindzicht.continuity.models import Basis, DecisionKind, HandoverStatus, RequestKind
+from kindzicht.people.models import Person
 
 from .. import reads
-from ..base import ApiView, person_in_reach
+from ..base import ApiView, get_or_404, person_in_reach
 from ..serializers import (
     OrganisationSummary,
     PersonSummary,
@@ -155,7 +156,8 @@ class ResponsibilityTakeApi(ApiView):
                    "before risk opens, it holds as soon as risk opens.",
                    request=ResponsibilityTakeInput, responses={201: ResponsibilityOutput})
     def post(self, request: Request, person_id: int) -> Response:
-        child = person_in_reach(self.actor(), person_id)
+        # Open like starting involvement: taking responsibility brings the child into reach.
+        child = get_or_404(Person, person_id, what="person")
         actor = self.actor()
         services.responsibility_take(actor, child=child, **self.input(ResponsibilityTakeInput))
         return Response(ResponsibilityOutput(selectors.responsibility_of(actor, child)).data,
