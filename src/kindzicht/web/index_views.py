@@ -77,7 +77,7 @@ def _register(request: HttpRequest, person: Person | None) -> HttpResponse:
 @case_access
 def signal_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Register a signal on this person (from their page)."""
-    person = selectors.person_get(actor(request, "index_register"), pk, reach=False)
+    person = selectors.person_get(actor(request, "index_register"), pk)
     if person is None:
         raise Http404
     return _register(request, person)

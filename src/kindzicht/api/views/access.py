@@ -76,11 +76,11 @@ class BreakGlassReviewApi(ApiView):
                    "when it was reviewed already.",
                    request=BreakGlassReviewInput, responses={200: BreakGlassOutput})
     def post(self, request: Request, grant_id: int) -> Response:
-        data = self.input(BreakGlassReviewInput)
         actor = self.actor()
         grant = selectors.grant_get(actor, grant_id)
         if grant is None or actor.organisation_id not in grant.reviewer_ids:
             raise NotFound(f"No break-the-glass use with id {grant_id} for you to review.")
+        data = self.input(BreakGlassReviewInput)
         grant = break_glass_review(actor, grant, verdict=data["verdict"], note=data["note"])
         return Response(BreakGlassOutput(grant).data)
 

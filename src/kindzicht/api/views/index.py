@@ -268,8 +268,9 @@ class SignalInformApi(ApiView):
                    request=SignalInformInput, responses={201: InformingOutput})
     def post(self, request: Request, signal_id: int) -> Response:
         actor = self.actor()
+        signal = signal_get(actor, signal_id)
         data = self.input(SignalInformInput)
-        inf = signal_inform(actor, signal=signal_get(actor, signal_id), **data)
+        inf = signal_inform(actor, signal=signal, **data)
         return Response(InformingOutput(inf).data, status=status.HTTP_201_CREATED)
 
 

@@ -167,8 +167,8 @@ class PersonDeathApi(ApiView):
                    "the reference index. Refused (409) when a death is already recorded.",
                    request=DeathInput, responses={200: PersonOutput})
     def post(self, request: Request, person_id: int) -> Response:
-        on = self.input(DeathInput)["death_date"]
         person = person_in_reach(self.actor(), person_id)
+        on = self.input(DeathInput)["death_date"]
         person = services.person_record_death(self.actor(), person=person, on=on)
         return Response(PersonOutput(person, context={"in_reach": True}).data)
 
