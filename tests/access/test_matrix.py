@@ -21,13 +21,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
 from rest_framework.test import APIClient
+from test_access_rules import walk
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor
 from kindzicht.core.models import DomainEvent
 from kindzicht.people.models import Role
-
-from test_access_rules import walk
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "access.md"
 #: Content of the family outside reach that no denied answer may contain.
