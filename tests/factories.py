@@ -186,3 +186,11 @@ def make_family(*, parents: int = 2, children: int = 2, family_name: str | None 
                                           municipality_code=municipality_code,
                                           postcode=postcode, since=clock.today())
     return Family(ps, kids, household, rels)
+
+
+def involve(actor: Actor, person: Person, service: str = "ambulante hulp"):
+    """Bring ``person`` into the actor's organisation's reach the way a professional does:
+    by starting involvement (need to know, kindzicht.access.reach)."""
+    from kindzicht.continuity.services import involvement_start
+
+    return involvement_start(actor, person=person, service=service)

@@ -85,9 +85,16 @@ def actor(pro) -> Actor:
 @pytest.fixture
 def make_person(actor) -> Callable[..., object]:
     def make(birth_date: date, given_name: str = "", family_name: str = "Jansen",
-             bsn: str | None = None):
-        return people.person_create(actor, birth_date=birth_date, given_name=given_name,
-                                    family_name=family_name, bsn=bsn)
+             bsn: str | None = None, involved: bool = False):
+        """``involved``: the fixture's organisation starts involvement, so the person is in
+        its reach (kindzicht.access.reach); registering alone does not bring them there."""
+        person = people.person_create(actor, birth_date=birth_date, given_name=given_name,
+                                      family_name=family_name, bsn=bsn)
+        if involved:
+            from kindzicht.continuity.services import involvement_start
+
+            involvement_start(actor, person=person, service="ambulante jeugdhulp")
+        return person
     return make
 
 

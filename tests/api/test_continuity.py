@@ -109,8 +109,10 @@ class TestInvolvement:
         assert not Involvement.objects.filter(person=child, ended_at__isnull=True).exists()
 
     def test_end_without_involvement_is_refused(self, api, child):
-        assert_problem(api.post(f"/api/v1/persons/{child.pk}/end-involvement", {},
-                                format="json"), 409, "person")
+        # Not involved at all: the child is outside the organisation's reach.
+        body = assert_problem(api.post(f"/api/v1/persons/{child.pk}/end-involvement", {},
+                                       format="json"), 403, "person")
+        assert body["type"].endswith(":out_of_reach")
 
 
 class TestResponsibility:
@@ -251,6 +253,8 @@ class TestRequestsAndDecisions:
 
     def test_request_then_a_rejecting_decision_gives_the_requester_a_task(
             self, child, wijkteam, raad):
+        # The wijkteam works with the child (reach); the Raad reaches it through the request.
+        continuity.involvement_start(Actor.of(wijkteam), person=child, service="wijkteam")
         requester = client_for(wijkteam)
         made = requester.post("/api/v1/requests", {"child": child.pk, "kind": "investigation",
                                                    "reasons": "zorgen over veiligheid"},

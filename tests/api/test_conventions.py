@@ -100,7 +100,7 @@ def test_every_endpoint_declares_who_may_call_it(method, url, cls):
 def test_session_authentication_works_and_requires_csrf_on_writes(pro, make_person):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(pro)
-    person = make_person(date(2015, 6, 1))
+    person = make_person(date(2015, 6, 1), involved=True)
     assert client.get(f"/api/v1/persons/{person.pk}").status_code == 200
     response = client.post("/api/v1/persons", {"birth_date": "2015-01-01"}, format="json")
     body = assert_problem(response, 403)

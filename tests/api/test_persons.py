@@ -83,7 +83,8 @@ class TestCreate:
 
 class TestRead:
     def test_reads_a_person_and_audits_the_read(self, api, pro, make_person):
-        person = make_person(date(2015, 6, 1), given_name="Mila", bsn=VALID_BSN)
+        person = make_person(date(2015, 6, 1), given_name="Mila", bsn=VALID_BSN,
+                             involved=True)
         response = api.get(f"/api/v1/persons/{person.pk}")
         assert response.status_code == 200
         assert response.json() == {"id": person.pk, "bsn": VALID_BSN, "given_name": "Mila",
@@ -151,7 +152,7 @@ class TestFamily:
         mother = make_person(date(1985, 1, 1), given_name="Sanne")
         father = make_person(date(1983, 1, 1), given_name="Peter")
         partner = make_person(date(1980, 1, 1), given_name="Karim", family_name="El Amrani")
-        child = make_person(date(2015, 6, 1), given_name="Mila")
+        child = make_person(date(2015, 6, 1), given_name="Mila", involved=True)
         half_sibling = make_person(date(2012, 3, 1), given_name="Daan")  # Peter's, elsewhere
         people.relation_add(actor, person=mother, kind="parent_of", other=child)
         people.relation_add(actor, person=father, kind="parent_of", other=child)
@@ -177,20 +178,20 @@ class TestFamily:
         assert partner.pk not in {m["person"]["id"] for m in before_partner.json()["members"]}
 
     def test_defaults_to_today(self, api, make_person):
-        child = make_person(date(2015, 6, 1))
+        child = make_person(date(2015, 6, 1), involved=True)
         response = api.get(f"/api/v1/persons/{child.pk}/family")
         assert response.json()["date"] == TODAY.isoformat()
 
     @pytest.mark.parametrize("day", ["2014-01-01", "2033-06-01", "gisteren"])
     def test_a_day_the_person_is_no_child_is_a_problem(self, api, make_person, day):
-        child = make_person(date(2015, 6, 1))
+        child = make_person(date(2015, 6, 1), involved=True)
         assert_problem(api.get(f"/api/v1/persons/{child.pk}/family", {"date": day}), 400,
                        "date")
 
 
 class TestDeath:
     def test_records_a_death(self, api, make_person):
-        person = make_person(date(1950, 1, 1))
+        person = make_person(date(1950, 1, 1), involved=True)
         response = api.post(f"/api/v1/persons/{person.pk}/death",
                             {"death_date": "2024-05-01"}, format="json")
         assert response.status_code == 200, response.content
@@ -203,7 +204,7 @@ class TestDeath:
                                          {"death_date": "1949-12-31"}, {}])
     def test_bad_dates_name_death_date_and_write_nothing(self, api, make_person, snapshot,
                                                          payload):
-        person = make_person(date(1950, 1, 1))
+        person = make_person(date(1950, 1, 1), involved=True)
         snap = snapshot(Person)
         response = api.post(f"/api/v1/persons/{person.pk}/death", payload, format="json")
         assert_problem(response, 400, "death_date")
@@ -212,7 +213,7 @@ class TestDeath:
         assert person.death_date is None
 
     def test_a_second_death_is_refused(self, api, actor, make_person, snapshot):
-        person = make_person(date(1950, 1, 1))
+        person = make_person(date(1950, 1, 1), involved=True)
         people.person_record_death(actor, person=person, on=date(2024, 5, 1))
         snap = snapshot(Person)
         response = api.post(f"/api/v1/persons/{person.pk}/death",

@@ -31,7 +31,8 @@ def _frozen_clock():
 
 @pytest.fixture
 def family(make_person):
-    child = make_person(date(2015, 6, 1), given_name="Mila", family_name="de Vries")
+    child = make_person(date(2015, 6, 1), given_name="Mila", family_name="de Vries",
+                        involved=True)
     mother = make_person(date(1988, 2, 3), given_name="Sanne", family_name="de Vries")
     people.relation_add(SYSTEM, person=mother, kind="parent_of", other=child)
     home = people.household_create(SYSTEM, members=[mother, child], municipality_code="0344",
@@ -78,10 +79,19 @@ class TestAssessments:
 
     def test_content_is_for_those_involved(self, api, family, make_org, make_pro):
         assess(api, family["child"])
+        # A school not involved with the family: the child is outside its reach.
         school = client_for(make_pro(make_org("Basisschool", "school")))
         response = school.get(f"/api/v1/persons/{family['child'].pk}/assessments")
         assert_problem(response, 403)
-        history = school.get(f"/api/v1/persons/{family['child'].pk}/risk-history").json()
+        assert_problem(school.get(f"/api/v1/persons/{family['child'].pk}/risk-history"), 403)
+        # Adult mental health care working with the mother reaches the child as her family
+        # (the index), but not the content of the child's assessments.
+        ggz_pro = make_pro(make_org("GGZ Noord", "adult_mental_health"))
+        continuity.involvement_start(Actor.of(ggz_pro), person=family["mother"],
+                                     service="behandeling")
+        ggz = client_for(ggz_pro)
+        assert_problem(ggz.get(f"/api/v1/persons/{family['child'].pk}/assessments"), 403)
+        history = ggz.get(f"/api/v1/persons/{family['child'].pk}/risk-history").json()
         assert history["assessments"] is None and history["assessment_count"] == 1
 
     def test_an_adult(self, api, family, snapshot):
@@ -208,7 +218,6 @@ class TestLifeEvents:
 
 class TestRiskHistory:
     def test_across_a_move(self, api, family, pro, org):
-        continuity.involvement_start(Actor.of(pro), person=family["child"], service="jeugdhulp")
         assess(api, family["child"])
         with clock.frozen(TODAY + timedelta(days=20)):
             people.household_move(SYSTEM, household=family["home"], municipality_code="0363",

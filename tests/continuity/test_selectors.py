@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 from factories import OrganisationFactory, PersonFactory, ProfessionalFactory, actor_of
 
+from kindzicht.access.reach import OutOfReach
 from kindzicht.continuity import selectors
 from kindzicht.continuity import services as continuity
 from kindzicht.core import clock
@@ -119,8 +120,11 @@ class TestResponsibilityAndContinuity:
     def test_periods_holder_and_open_risk(self, world):
         at_risk_with_school(world)
         continuity.responsibility_take(world.actors["wt"], child=world.child, basis="voluntary")
+        # Jeugdhulp is not involved with the child: the child is outside its reach.
+        with pytest.raises(OutOfReach):
+            selectors.responsibility_of(world.actors["jh"], world.child)
         reads = Reads()
-        resp = selectors.responsibility_of(world.actors["jh"], world.child)
+        resp = selectors.responsibility_of(world.actors["wt"], world.child)
         assert [p.organisation for p in resp.periods] == [world.orgs["school"], world.orgs["wt"]]
         assert (resp.holder, resp.at_open_risk, resp.open_risk_since) == (
             world.orgs["wt"], True, clock.today())

@@ -13,6 +13,7 @@ from factories import (
     PersonFactory,
     ProfessionalFactory,
     actor_of,
+    involve,
     make_family,
     relate,
 )
@@ -121,6 +122,7 @@ class TestLookupByBsn:
 class TestPersonGet:
     def test_one_entry_per_read_and_none_for_a_composing_read(self, actor):
         person = PersonFactory()
+        involve(actor, person)
         reads = Reads()
         assert selectors.person_get(actor, person.pk) == person
         assert selectors.person_get(actor, person.pk, audit=False) == person
@@ -152,6 +154,7 @@ class TestFamily:
         young, older = fam.children
         partner = PersonFactory(adult=True, given_name="Karim")
         people.household_join(actor, household=fam.household, person=partner)
+        involve(actor, young)
         reads = Reads()
         members = selectors.family_on(actor, young, actor_today())
         # The parents share a birth date: then the one registered first.
@@ -172,7 +175,8 @@ class TestFamily:
 
     def test_a_fixed_number_of_queries(self, actor, django_assert_max_num_queries):
         fam = make_family(children=6)
-        with django_assert_max_num_queries(11):
+        involve(actor, fam.children[0])
+        with django_assert_max_num_queries(12):  # 11, and the reach check
             members = selectors.family_on(actor, fam.children[0], actor_today())
         assert len(members) == 7
 
@@ -180,6 +184,7 @@ class TestFamily:
 class TestPersonRecord:
     def test_the_page_read_names_everyone_shown_in_one_entry(self, actor):
         fam = make_family(children=2)
+        involve(actor, fam.children[0])  # the mother is in reach as the child's family
         reads = Reads()
         record = selectors.person_record(actor, fam.mother.pk)
         assert record is not None and record.person == fam.mother
@@ -209,9 +214,11 @@ class TestPersonRecord:
     def test_queries_do_not_grow_with_the_family(self, actor, django_assert_max_num_queries):
         small = make_family(children=1)
         big = make_family(children=6)
-        with django_assert_max_num_queries(21) as small_q:
+        involve(actor, small.children[0])
+        involve(actor, big.children[0])
+        with django_assert_max_num_queries(22) as small_q:  # 21, and the reach check
             selectors.person_record(actor, small.children[0].pk)
-        with django_assert_max_num_queries(21) as big_q:
+        with django_assert_max_num_queries(22) as big_q:
             selectors.person_record(actor, big.children[0].pk)
         assert len(big_q.captured_queries) == len(small_q.captured_queries)
 

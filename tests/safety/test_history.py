@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from factories import involve
 
 from kindzicht.continuity.services import involvement_end, involvement_start
 from kindzicht.core import clock
@@ -88,8 +89,9 @@ def test_only_the_latest_assessment_names_owners(world):
 
 def test_life_events_in_the_family(world):
     people.household_join(SYSTEM, household=world.home, person=world.partner)
+    involve(world.actors["ggz"], world.mother, service="behandeling")  # GGZ treats her
     life_event_record(world.actors["ggz"], kind="job_loss", person=world.mother)
     stranger = people.person_create(SYSTEM, birth_date=world.mother.birth_date)
-    life_event_record(world.actors["ggz"], kind="job_loss", person=stranger)
+    life_event_record(SYSTEM, kind="job_loss", person=stranger)
     kinds = {(e.kind, e.person_id) for e in reads.life_events_of(world.actors["wt"], world.child)}
     assert kinds == {("new_partner", world.partner.pk), ("job_loss", world.mother.pk)}

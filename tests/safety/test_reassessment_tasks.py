@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from factories import involve
+
 from kindzicht.core import clock
 from kindzicht.core.models import PolicyValue
 from kindzicht.people import services as people
@@ -49,6 +51,7 @@ def test_the_task_goes_to_the_holder_after_a_takeover(world):
 
     world.assess("wt")
     responsibility_take(world.actors["jgz"], child=world.child, basis="coordination")
+    involve(world.actors["ggz"], world.mother, service="behandeling")  # GGZ treats her
     life_event_record(world.actors["ggz"], kind="mental_health_admission", person=world.mother)
     [task] = tasks(world.child)
     assert task.organisation == world.orgs["jgz"]
@@ -111,6 +114,7 @@ def test_an_adult_household_without_children_gives_no_task(world):
     other = people.household_create(SYSTEM, members=[world.partner], municipality_code="0344",
                                     postcode="3512AB")
     world.assess("wt")
+    involve(world.actors["wt"], world.partner)  # the wijkteam works with him too
     life_event_record(world.actors["wt"], kind="eviction", household=other)
     assert tasks(world.child) == []
 

@@ -131,3 +131,11 @@ def open_risk(org_actor: Actor, child: Person, factors: list[str] | None = None)
     codes = factors if factors is not None else ["domestic_violence", "parent_addiction"]
     return assessment_record(org_actor, child=child, safety="unsafe", risk="high",
                              factors=[{"domain": FACTORS[c][0], "code": c} for c in codes])
+
+
+def involve(user: Professional, person: Person, service: str = "ambulante hulp"):
+    """Bring ``person`` into the reach of ``user``'s organisation the way a professional does:
+    by starting involvement (need to know, kindzicht.access.reach)."""
+    from kindzicht.continuity.services import involvement_start
+
+    return involvement_start(Actor.of(user), person=person, service=service)

@@ -163,6 +163,9 @@ def test_my_children_and_decision(page, make_org, make_pro, pro, held_since_90_d
     raad = make_pro(make_org("Raad voor de Kinderbescherming Midden",
                              sector="child_protection_board"), first_name="Ilse")
     page.get_by_role("button", name="Uitloggen").click()
+    from .conftest import involve
+
+    involve(raad, held_since_90_days, service="raadsonderzoek")  # the Raad works with her
     login(page, raad, PASSWORD)
     page.goto(f"/personen/{held_since_90_days.pk}/besluit/")
     page.get_by_label("onderzoek afgewezen").check()

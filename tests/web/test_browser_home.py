@@ -81,6 +81,9 @@ def test_bad_bsn_shows_a_form_error(page, pro, family):
 
 
 def test_record_a_death(page, pro, family):
+    from .conftest import involve
+
+    involve(pro, family.child)  # the father is in reach as the child's family
     login(page, pro, PASSWORD)
     page.goto(f"/personen/{family.father.pk}/")
     page.get_by_role("link", name="Overlijden vastleggen").click()

@@ -60,9 +60,9 @@ def test_a_fathers_and_his_step_daughters_signals_make_a_family_match(
     # GGZ registers a signal on the father, from his page
     login(page, ggz_pro, PASSWORD)
     page.goto(f"/personen/{father.pk}/")
-    section = page.locator(".index-section")
-    assert "Wie is er nog betrokken bij dit gezin" in section.inner_text()
-    section.get_by_role("link", name="Signaal registreren in de verwijsindex").click()
+    # not yet involved: outside reach, the page offers to register a signal
+    assert "Buiten uw bereik" in page.get_by_role("main").inner_text()
+    page.get_by_role("link", name="Signaal registreren", exact=True).click()
     page.wait_for_url(f"**/personen/{father.pk}/signaal/")
     assert page.get_by_label("Namens (waarnemend professional)").count() == 0
     page.get_by_role("button", name="Signaal registreren").click()

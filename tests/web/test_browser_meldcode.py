@@ -33,6 +33,9 @@ def vt_pro(make_org, make_pro):
 def test_niet_pluis_to_a_report_that_veilig_thuis_accepts(page, chromium, live_server, teacher,
                                                           vt_pro, family):
     child = family.child
+    from .conftest import involve
+
+    involve(teacher, child, service="onderwijs")  # the school works with its pupil
     login(page, teacher, PASSWORD)
     page.goto(f"/personen/{child.pk}/")
     page.get_by_role("link", name="Zorg vastleggen (Meldcode)").click()

@@ -190,9 +190,14 @@ def test_start_involvement_without_service_is_a_form_error(web, family):
 
 
 @pytest.fixture
-def raad(make_org, make_pro):
-    return logged_in(make_pro(make_org("Raad voor de Kinderbescherming Midden",
-                                       sector="child_protection_board")))
+def raad(make_org, make_pro, at_risk):
+    """The Raad, working with the child (reach)."""
+    from .conftest import involve
+
+    user = make_pro(make_org("Raad voor de Kinderbescherming Midden",
+                             sector="child_protection_board"))
+    involve(user, at_risk, service="raadsonderzoek")
+    return logged_in(user)
 
 
 def test_decision_by_the_raad_with_reasons_creates_a_task(raad, at_risk, org):

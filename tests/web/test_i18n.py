@@ -51,7 +51,10 @@ def test_risk_factor_labels_are_marked_for_translation():
 
 
 @pytest.mark.django_db
-def test_person_page_in_english(web, family):
+def test_person_page_in_english(web, pro, family):
+    from .conftest import involve
+
+    involve(pro, family.child)
     web.post(reverse("web:set_language"), {"language": "en", "next": "/"})
     html = web.get(reverse("web:person", kwargs={"pk": family.child.pk})).content.decode()
     for english in ("Personal details", "Family on", "step-parent", "sibling", "Address history",

@@ -46,9 +46,10 @@ def register_url(person):
 
 class TestRegister:
     def test_from_the_person_page(self, web, pro, family):
-        page = web.get(reverse("web:person", kwargs={"pk": family.child.pk})).content.decode()
-        assert "Wie is er nog betrokken bij dit gezin" in page
-        assert "zodra uw organisatie zelf betrokken is" in page
+        # Not involved: the child is outside reach; the page offers to register a signal.
+        response = web.get(reverse("web:person", kwargs={"pk": family.child.pk}))
+        page = response.content.decode()
+        assert response.status_code == 403 and "Buiten uw bereik" in page
         assert register_url(family.child) in page
         form = web.get(register_url(family.child)).content.decode()
         assert "redelijk vermoeden" in form and "Namens" not in form  # not a coordinator
@@ -188,9 +189,10 @@ class TestMatchesAndWhoElse:
         section = father_page.split('class="card index-section"')[1].split("</section>")[0]
         assert "Basisschool De Regenboog" in section and "Juf Marieke" not in section
         # Jeugdhulp Utrecht is not involved with this family: it sees no one
-        child_page = web.get(reverse("web:person", kwargs={"pk": family.child.pk})).content.decode()
-        section = child_page.split('class="card index-section"')[1].split("</section>")[0]
-        assert "GGZ Centraal" not in section and "zodra uw organisatie" in section
+        # (the child is outside its reach: identity only)
+        response = web.get(reverse("web:person", kwargs={"pk": family.child.pk}))
+        assert response.status_code == 403
+        assert "GGZ Centraal" not in response.content.decode()
 
     def test_closed_to_the_municipality_as_overseer(self, make_org, make_pro):
         officer = make_pro(make_org("Gemeente Utrecht", sector="municipality"),

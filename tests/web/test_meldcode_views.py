@@ -82,7 +82,10 @@ def concern_url(concern):
 
 # --- recording a concern ----------------------------------------------------------------------
 
-def test_the_child_page_offers_to_record_a_concern(web_teacher, family):
+def test_the_child_page_offers_to_record_a_concern(web_teacher, teacher, family):
+    from .conftest import involve
+
+    involve(teacher, family.child, service="onderwijs")
     html = web_teacher.get(reverse("web:person", kwargs={"pk": family.child.pk})).content.decode()
     assert "Zorg vastleggen (Meldcode)" in html
     assert "Zorgen van uw organisatie (Meldcode)" in html

@@ -10,7 +10,7 @@ from django.urls import reverse
 from kindzicht.core.models import AuditEntry, DomainEvent
 from kindzicht.people.models import Person
 
-from .conftest import INVALID_BSN, VALID_BSN, logged_in, years_ago
+from .conftest import INVALID_BSN, VALID_BSN, involve, logged_in, years_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,8 @@ def test_unknown_bsn_says_so(web, family):
     assert "Er is geen persoon met dit BSN bekend." in response.content.decode()
 
 
-def test_person_page_shows_the_blended_family_of_today_and_masks_the_bsn(web, family):
+def test_person_page_shows_the_blended_family_of_today_and_masks_the_bsn(web, pro, family):
+    involve(pro, family.child)
     response = web.get(reverse("web:person", kwargs={"pk": family.child.pk}))
     html = response.content.decode()
     assert response.status_code == 200
@@ -130,6 +131,7 @@ def test_person_page_shows_the_blended_family_of_today_and_masks_the_bsn(web, fa
 
 
 def test_person_page_read_is_audited_with_everyone_shown(web, pro, family):
+    involve(pro, family.child)
     web.get(reverse("web:person", kwargs={"pk": family.child.pk}))
     entry = AuditEntry.objects.filter(kind="read", action="person_viewed").latest("id")
     assert entry.actor_id == pro.pk and entry.organisation_id == pro.organisation_id
@@ -138,7 +140,8 @@ def test_person_page_read_is_audited_with_everyone_shown(web, pro, family):
             family.half_sibling.pk} <= set(entry.person_ids)
 
 
-def test_record_death(web, family):
+def test_record_death(web, pro, family):
+    involve(pro, family.child)  # the father is in reach as the child's family
     url = reverse("web:person_death", kwargs={"pk": family.father.pk})
     response = web.post(url, {"on": years_ago(0, days=2).isoformat(), "confirm": "on"})
     assert response.status_code == 302
@@ -152,7 +155,9 @@ def test_record_death(web, family):
     ({"on": "", "confirm": "on"}, "Dit veld is vereist."),
     ({"on": "1950-01-01", "confirm": "on"}, "De datum van overlijden ligt vóór de geboortedatum."),
 ])
-def test_bad_death_date_is_a_form_error_and_writes_nothing(web, family, data, message):
+def test_bad_death_date_is_a_form_error_and_writes_nothing(web, pro, family, data,
+                                                           message):
+    involve(pro, family.child)
     events = DomainEvent.objects.count()
     writes = AuditEntry.objects.filter(kind="write").count()
     response = web.post(reverse("web:person_death", kwargs={"pk": family.child.pk}), data)
@@ -183,3 +188,15 @@ def test_no_address_on_any_page_carries_the_bsn(web, family):
         html = response.content.decode()
         addresses = re.findall(r'(?:href|action|src)="([^"]*)"', html)
         assert addresses and not [a for a in addresses if VALID_BSN in a or "123456782" in a]
+
+
+def test_a_person_outside_reach_shows_identity_and_offers_break_the_glass(web, family):
+    before = AuditEntry.objects.filter(kind="read").count()
+    response = web.get(reverse("web:person", kwargs={"pk": family.child.pk}))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Buiten uw bereik" in html and "Lotte Visser" in html
+    assert "Dossier openbreken" in html
+    # identity only: no family, no addresses, nothing read
+    assert "Anouk" not in html and "3511AB" not in html
+    assert AuditEntry.objects.filter(kind="read").count() == before

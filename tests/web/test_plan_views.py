@@ -197,6 +197,7 @@ def test_sharing_about_a_person_one_is_not_involved_with(web, family, school, ma
     writes = Writes()
     response = web.post(reverse("web:share_new", args=[family.father.pk]),
                         {"to": school.pk, "topic": "x", "basis": "consent"})
-    assert response.status_code == 400
-    assert "Uw organisatie is niet betrokken bij Ruben Visser" in response.content.decode()
+    # The father is outside the organisation's reach (it works with nobody of this family).
+    assert response.status_code == 403
+    assert "Buiten uw bereik" in response.content.decode()
     assert Share.objects.count() == 0 and writes.none()

@@ -108,7 +108,10 @@ def test_a_factor_owner_that_does_not_exist(web, at_risk):
     assert writes.none()
 
 
-def test_an_adult_is_not_assessed(web, family):
+def test_an_adult_is_not_assessed(web, pro, family):
+    from .conftest import involve
+
+    involve(pro, family.child)  # the mother is in reach as the child's family
     writes = Writes()
     response = web.post(url("assessment_new", family.mother.pk), assessment_post())
     assert response.status_code == 400
@@ -186,8 +189,9 @@ def test_accepting_a_factor_one_does_not_own_is_refused(web, at_risk, ggz_pro):
     writes = Writes()
     response = client.post(url("factors_accept", at_risk.pk),
                            {f"c{at_risk.pk}-factors": ["domestic_violence"]})
-    assert response.status_code == 409
-    assert "not named as owner" in response.content.decode()
+    # GGZ is neither involved nor a named owner: the child is outside its reach.
+    assert response.status_code == 403
+    assert "Buiten uw bereik" in response.content.decode()
     assert writes.none()
 
 
@@ -202,7 +206,10 @@ def test_record_a_life_event(web, at_risk, family, org):
     assert task.due_on == day + timedelta(days=14)
 
 
-def test_a_life_event_before_birth_or_in_the_future(web, family):
+def test_a_life_event_before_birth_or_in_the_future(web, pro, family):
+    from .conftest import involve
+
+    involve(pro, family.child)
     writes = Writes()
     before = family.child.birth_date - timedelta(days=1)
     response = web.post(url("life_event_new", family.child.pk),
@@ -232,9 +239,11 @@ def test_risk_history_across_a_move(web, at_risk, pro, family):
 
 def test_risk_history_content_needs_involvement(make_pro, make_org, at_risk):
     school = make_org("Basisschool De Regenboog", sector="school")
-    html = logged_in(make_pro(school)).get(url("risk_history", at_risk.pk)).content.decode()
-    assert "Risicotaxaties in de tijd" in html and "huiselijk geweld" not in html
-    assert "via een overdracht" in html
+    response = logged_in(make_pro(school)).get(url("risk_history", at_risk.pk))
+    html = response.content.decode()
+    # not involved with the family: outside reach, identity only
+    assert response.status_code == 403 and "Buiten uw bereik" in html
+    assert "Risicotaxaties in de tijd" not in html and "huiselijk geweld" not in html
 
 
 def test_the_assessment_form_in_english(web, at_risk):

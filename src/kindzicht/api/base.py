@@ -153,3 +153,14 @@ def get_or_404(model: type[models.Model], pk: Any, *, what: str | None = None) -
         return model._default_manager.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise NotFound(f"No {what or model._meta.verbose_name} with id {pk}.") from None
+
+
+def person_in_reach(actor: Actor, person_id: Any) -> Any:
+    """The person a person-scoped operation is about: 404 problem if unknown, 403 problem
+    (``out_of_reach``) outside the caller's reach (kindzicht.access.reach)."""
+    from kindzicht.access.reach import require_reach
+    from kindzicht.people.models import Person
+
+    person = get_or_404(Person, person_id, what="person")
+    require_reach(actor, person.pk)
+    return person

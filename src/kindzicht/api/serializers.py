@@ -39,10 +39,14 @@ class OrganisationSummary(serializers.Serializer):
 
 
 class PersonOutput(serializers.Serializer):
-    """A person as the API shows them. The BSN appears in bodies only, never in a URL."""
+    """A person as the API shows them. The BSN appears in bodies only, never in a URL, and in
+    full only when the person is in the caller's reach (context ``in_reach``); otherwise
+    masked to its last three digits (docs/access.md)."""
 
     id = serializers.IntegerField()
-    bsn = serializers.CharField(allow_null=True)
+    bsn = serializers.SerializerMethodField(
+        help_text="The full BSN when the person is in your organisation's reach; otherwise "
+        "masked to its last three digits (`******123`). null when unknown.")
     given_name = serializers.CharField()
     family_name = serializers.CharField()
     birth_date = serializers.DateField()
@@ -51,6 +55,13 @@ class PersonOutput(serializers.Serializer):
 
     class Meta:
         ref_name = "Person"
+
+    def get_bsn(self, person) -> str | None:
+        if not person.bsn:
+            return None
+        if self.context.get("in_reach"):
+            return person.bsn
+        return "*" * (len(person.bsn) - 3) + person.bsn[-3:]
 
 
 class PersonSummary(serializers.Serializer):

@@ -7,13 +7,12 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import permissions
 
 from .views import (
+    access,
     continuity,
     families,
     meldcode,
     organisations,
     oversight,
-    persons,
-    plans,
     persons,
     plans,
     privacy,
@@ -167,6 +166,13 @@ urlpatterns = [
          name="unusual-access-finding-review"),
     path("unusual-access-reports", oversight.ReportCreateApi.as_view(),
          name="unusual-access-report-make"),
+    # need to know: break the glass, its review, who read a record (issue 8)
+    path("persons/<int:person_id>/break-glass", access.BreakGlassApi.as_view(),
+         name="break-glass-open"),
+    path("break-glass/<int:grant_id>/review", access.BreakGlassReviewApi.as_view(),
+         name="break-glass-review"),
+    path("persons/<int:person_id>/access-log", access.AccessLogApi.as_view(),
+         name="person-access-log"),
     # tasks and alerts
     path("tasks", tasks.TaskListApi.as_view(), name="tasks"),
     path("tasks/<int:task_id>/answer", tasks.TaskAnswerApi.as_view(), name="task-answer"),

@@ -18,7 +18,7 @@ from kindzicht.core import clock
 from kindzicht.core.actions import Actor, audit_read
 from kindzicht.people.family import _years_before
 from kindzicht.people.models import Organisation, Person
-from kindzicht.people.selectors import require_casework
+from kindzicht.people.selectors import require_casework, require_person_reach
 
 from .involvement import is_involved
 from .models import (
@@ -143,6 +143,8 @@ class Responsibility:
 def responsibility_of(actor: Actor, child: Person, *, audit: bool = True) -> Responsibility:
     """A child's safety responsibility over time (veiligheidsregie)."""
     require_casework(actor)
+    if audit:  # part of a larger read: the composing read checked the reach
+        require_person_reach(actor, child.pk)
     periods = list(ResponsibilityPeriod.objects.filter(child=child)
                    .select_related("organisation").order_by("at", "id"))
     risk = RiskPeriod.objects.filter(child=child, closed_at__isnull=True).first()
@@ -172,6 +174,8 @@ def continuity_of(actor: Actor, child: Person, *, audit: bool = True) -> Continu
     responsible until the receiver confirms the start); a handover's own page is for its
     sender and receiver only (:func:`handover_get`)."""
     require_casework(actor)
+    if audit:  # part of a larger read: the composing read checked the reach
+        require_person_reach(actor, child.pk)
     org = actor.organisation
     responsibility = responsibility_of(actor, child, audit=False)
     handovers = list(Handover.objects.filter(child=child).select_related("sender", "receiver")
@@ -215,6 +219,8 @@ def involvement_of(actor: Actor, person: Person, *, audit: bool = True) -> Invol
     from kindzicht.meldcode.models import Concern
 
     require_casework(actor)
+    if audit:  # part of a larger read: the composing read checked the reach
+        require_person_reach(actor, person.pk)
     involvements = list(
         Involvement.objects.filter(person=person).select_related("organisation")
         .order_by(Case(When(ended_at__isnull=True, then=Value(0)), default=Value(1),

@@ -184,6 +184,14 @@ def _latest_assessment(child: Person):
     return Assessment.objects.filter(child=child).order_by("-at", "-id").first()
 
 
+def _require_reach(actor: Actor, child: Person) -> None:
+    """Need to know: handovers, requests and decisions are about a child in the acting
+    organisation's reach (kindzicht.access.reach); replays reconstruct without it."""
+    from kindzicht.access.reach import require_reach
+
+    require_reach(actor, child.pk)
+
+
 def handover_offer(actor: Actor, *, child: Person, receiver: Organisation,
                    factors: list[str] | None = None, note: str = "") -> Handover:
     """Offer a warm handover. Without ``factors`` it carries every factor the sender owns for
@@ -211,6 +219,7 @@ def handover_offer(actor: Actor, *, child: Person, receiver: Organisation,
                       "waarvan %(org)s eigenaar is of die %(org)s zelf vastlegde.")
                     % {"code": code, "child": child.name, "org": org.name}, field="factors")
             carried.append((f.domain, code))
+    _require_reach(actor, child)
     with transaction.atomic():
         h = Handover.objects.create(child=child, sender=org, receiver=receiver, note=note,
                                     **clock.stamp())
@@ -351,6 +360,7 @@ def request_make(actor: Actor, *, child: Person, kind: str, reasons: str = "") -
                          "allowed": _sectors(allowed), "sector": org.get_sector_display()},
                       field="kind")
     _require_child(child)
+    _require_reach(actor, child)
     with transaction.atomic():
         req = Request.objects.create(child=child, kind=kind, requester=org,
                                      addressee_sector=addressee, reasons=reasons, **clock.stamp())
@@ -380,6 +390,7 @@ def decision_record(actor: Actor, *, child: Person, decision: str, reasons: str)
     if not (reasons or "").strip():
         raise ValidationError(_("Een besluit heeft een motivering nodig."), field="reasons")
     _require_child(child)
+    _require_reach(actor, child)
     with transaction.atomic():
         request = Request.objects.filter(child=child, decisions__isnull=True).order_by(
             "-at").first()

@@ -7,8 +7,8 @@ Services call :func:`record` inside ``transaction.atomic``; reads of person data
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -89,10 +89,22 @@ def record(
     return event
 
 
+#: Functions (actor, person ids) -> a purpose or None that may restate a read's purpose: the
+#: access app's break-the-glass grants register here (core does not import the apps above it).
+READ_PURPOSE_HOOKS: list[Callable[[Actor, list[int]], str | None]] = []
+
+
 def audit_read(actor: Actor, action: str, *, person_ids: Iterable[int], obj: models.Model | None = None) -> None:
     """Audit a read of person data by a selector (one entry per read, not per row)."""
+    ids = sorted(set(person_ids))
+    if actor.professional is not None and ids:
+        for hook in READ_PURPOSE_HOOKS:
+            purpose = hook(actor, ids)
+            if purpose:
+                actor = replace(actor, purpose=purpose)
+                break
     with transaction.atomic():
-        audit.append(actor, action=action, kind="read", person_ids=sorted(set(person_ids)), obj=obj)
+        audit.append(actor, action=action, kind="read", person_ids=ids, obj=obj)
 
 
 def notify(

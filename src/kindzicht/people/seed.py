@@ -158,7 +158,26 @@ def generate(
     for key, note in plan.showcase:
         p = created.persons[key]
         result.showcase.append(Showcase(p.pk, p.name, p.birth_date, note))
+    _involve_logins(result)
     return result
+
+
+def _involve_logins(result: SeedResult) -> None:
+    """Need to know: the demo's case logins (school, youth health care, district team) work
+    with the showcase children, so that they reach them and their families (docs/access.md);
+    every other person stays outside their reach, as in real life."""
+    from kindzicht.continuity.services import involvement_start
+
+    case_roles = {str(Role.PROFESSIONAL), str(Role.COORDINATOR)}
+    for login in result.logins:
+        if login.role not in case_roles:
+            continue
+        pro = Professional.objects.get(username=login.username)
+        for shown in result.showcase:
+            person = Person.objects.get(pk=shown.person_id)
+            if person.death_date is None:
+                involvement_start(Actor.of(pro, purpose="seed"), person=person,
+                                  service=login.function)
 
 
 # --------------------------------------------------------------------------------------------

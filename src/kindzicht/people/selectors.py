@@ -90,10 +90,24 @@ def person_find_by_bsn(actor: Actor, *, bsn: str) -> Person | None:
     return person
 
 
-def person_get(actor: Actor, person_id: int, *, audit: bool = True) -> Person | None:
-    """One person (who an action or a page is about), or None."""
+def require_person_reach(actor: Actor, person_id: int) -> None:
+    """Need to know: refuse (``access.reach.OutOfReach``) a person outside the acting
+    organisation's reach (kindzicht.access.reach defines it, once)."""
+    from kindzicht.access.reach import require_reach
+
+    require_reach(actor, person_id)
+
+
+def person_get(actor: Actor, person_id: int, *, audit: bool = True,
+               reach: bool = True) -> Person | None:
+    """One person (who an action or a page is about), or None; outside the actor's reach
+    ``OutOfReach``. ``reach=False`` only for the writes that bring an organisation into reach
+    (starting involvement, registering a signal, recording a concern): they show the person's
+    identity, nothing else (docs/access.md)."""
     require_casework(actor)
     person = Person.objects.filter(pk=person_id).first()
+    if person is not None and reach:
+        require_person_reach(actor, person.pk)
     if person is not None and audit:
         audit_read(actor, "person_viewed", person_ids=[person.pk], obj=person)
     return person
@@ -111,6 +125,8 @@ def family_on(actor: Actor, child: Person, day: date, *, audit: bool = True
     siblings and half-siblings, everyone in the child's household), closest first, then
     oldest first. The read names the child and every member shown."""
     require_casework(actor)
+    if audit:  # a part of a larger read: the composing read checked the reach
+        require_person_reach(actor, child.pk)
     roles = family.family_of(child.pk, day)
     people = Person.objects.in_bulk(list(roles))
     order = {role: i for i, role in enumerate(FAMILY_ORDER)}
@@ -193,6 +209,7 @@ def person_record(actor: Actor, person_id: int) -> PersonRecord | None:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         return None
+    require_person_reach(actor, person.pk)
     today = clock.today()
     involved = involvement_of(actor, person, audit=False)
     record = PersonRecord(person=person, today=today,

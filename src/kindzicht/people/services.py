@@ -271,6 +271,9 @@ def person_record_death(actor: Actor, *, person: Person, on: date) -> Person:
                               field="on")
     if person.death_date:
         raise Refused(_("Het overlijden van deze persoon is al vastgelegd."), field="person")
+    from kindzicht.access.reach import require_reach
+
+    require_reach(actor, person.pk)
     with transaction.atomic():
         person.death_date = on
         person.save(update_fields=["death_date"])

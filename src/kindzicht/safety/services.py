@@ -139,6 +139,22 @@ def factors_release(actor: Actor, *, child: Person, organisation: Organisation,
                                                                         end_reason=reason)
 
 
+def _require_life_event_reach(actor: Actor, person: Person | None,
+                              household: Household | None) -> None:
+    """Need to know: a life event is recorded by an organisation that has the person in reach,
+    or, for a household, one of its current members (kindzicht.access.reach)."""
+    from kindzicht.access.reach import OutOfReach, reachable
+
+    if person is not None:
+        if not reachable(actor, [person.pk]):
+            raise OutOfReach(person.pk)
+        return
+    members = list(household.memberships.filter(left_on__isnull=True)
+                   .values_list("person_id", flat=True))
+    if members and not reachable(actor, members):
+        raise OutOfReach(members[0])
+
+
 def life_event_record(actor: Actor, *, kind: str, person: Person | None = None,
                       household: Household | None = None, derived: bool = False) -> LifeEvent | None:
     """A change in a family. The same event for the same person or household on the same day
@@ -150,6 +166,8 @@ def life_event_record(actor: Actor, *, kind: str, person: Person | None = None,
     day = clock.today()
     if person is not None and day < person.birth_date:
         raise ValidationError("The life event is dated before the person's birth.", field="at")
+    if not derived:  # derived: follows from a register change (a move, a death), not a report
+        _require_life_event_reach(actor, person, household)
     with transaction.atomic():
         if LifeEvent.objects.filter(person=person, household=household, kind=kind, on=day).exists():
             return None

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kindzicht.learning",
     "kindzicht.oversight",
     "kindzicht.privacy",
+    "kindzicht.access",
     "kindzicht.api",
     "kindzicht.web",
     "kindzicht.security",
@@ -266,6 +267,10 @@ CONTENT_SECURITY_POLICY = {
 }
 PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
                       "magnetometer=(), microphone=(), payment=(), usb=()")
+BREAK_GLASS_HOURS = config(
+    "KINDZICHT_BREAK_GLASS_HOURS", 24, cast=int,
+    help="How long a break-the-glass grant lets a professional open a record outside reach.",
+)
 
 CSRF_TRUSTED_ORIGINS = config(
     "KINDZICHT_CSRF_TRUSTED_ORIGINS", [],

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from kindzicht.access.reach import OutOfReach
 from kindzicht.core.actions import Actor
 from kindzicht.people.models import Role
 
@@ -82,6 +83,20 @@ def may_see_cases(user: Any) -> bool:
     return bool(user.is_authenticated and user.organisation_id and user.role in CASE_ROLES)
 
 
+def out_of_reach(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The "buiten uw bereik" page: the person's identity only, and the break-the-glass form
+    for an acute situation (kindzicht.access.services.break_glass_open)."""
+    from kindzicht.people.models import Person
+
+    from .forms import BreakGlassForm
+
+    person = Person.objects.filter(pk=person_id).only(
+        "pk", "given_name", "family_name", "birth_date").first()
+    return render(request, "web/out_of_reach.html", {
+        "person": person, "form": BreakGlassForm(),
+    }, status=403)
+
+
 def case_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Login required, and a case role in an organisation; otherwise a 403 page that says why."""
 
@@ -93,7 +108,10 @@ def case_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 "reason": _("Alleen professionals en coördinatoren van een organisatie zien "
                             "gegevens van personen."),
             }, status=403)
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except OutOfReach as exc:
+            return out_of_reach(request, exc.person_id)
 
     wrapped.access_rule = "casework"  # type: ignore[attr-defined]
     return wrapped

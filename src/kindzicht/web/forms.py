@@ -199,3 +199,20 @@ class TaskAnswerForm(InputRulesForm):
         if data.get("status") == "not_applicable" and not (data.get("answer") or "").strip():
             self.add_error("answer", _("Zeg waarom deze taak niet van toepassing is."))
         return data
+
+
+class BreakGlassForm(forms.Form):
+    """Break the glass: the reason is mandatory and must say what is acute."""
+
+    reason = forms.CharField(
+        label=_("Reden"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wat is er acuut, en waarom moet u dit dossier nu inzien? De reden wordt "
+                    "vastgelegd en de verantwoordelijke organisatie beoordeelt het openbreken."))
+
+
+class BreakGlassReviewForm(forms.Form):
+    verdict = forms.ChoiceField(label=_("Oordeel"), widget=forms.RadioSelect, choices=[
+        ("ok", _("Terecht")), ("improper", _("Onterecht"))])
+    note = forms.CharField(label=_("Toelichting"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Verplicht bij onterecht."))

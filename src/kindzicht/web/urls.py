@@ -13,7 +13,7 @@ from .oversight_urls import urlpatterns as oversight_urlpatterns
 from .plan_urls import urlpatterns as plan_urlpatterns
 from .privacy_urls import urlpatterns as privacy_urlpatterns
 from .safety_urls import urlpatterns as safety_urlpatterns
-from .views import continuity, home, people, tasks
+from .views import access, continuity, home, people, tasks
 
 app_name = "web"
 urlpatterns = [
@@ -46,6 +46,9 @@ urlpatterns = [
     path("personen/<int:pk>/overdracht/", continuity.handover_offer, name="handover_offer"),
     path("personen/<int:pk>/besluit/", continuity.decision_record, name="decision_record"),
     path("personen/<int:pk>/verzoek/", continuity.request_make, name="request_make"),
+    path("personen/<int:pk>/openbreken/", access.break_glass, name="break_glass"),
+    path("openbreken/<int:pk>/beoordelen/", access.break_glass_review_view,
+         name="break_glass_review"),
     path("overdrachten/<int:pk>/", continuity.handover_detail, name="handover"),
     path("overdrachten/<int:pk>/<str:action>/", continuity.handover_step, name="handover_step"),
     path("kinderen/", continuity.children, name="my_children"),

@@ -17,7 +17,7 @@ from kindzicht.continuity.models import Basis, DecisionKind, HandoverStatus, Req
 from kindzicht.people.models import Person
 
 from .. import reads
-from ..base import ApiView, get_or_404
+from ..base import ApiView, get_or_404, person_in_reach
 from ..serializers import (
     EmptyInput,
     OrganisationSummary,
@@ -99,7 +99,7 @@ class InvolvementEndApi(ApiView):
         "take over.",
         request=InvolvementEndInput, responses={200: InvolvementEndOutput})
     def post(self, request: Request, person_id: int) -> Response:
-        person = get_or_404(Person, person_id, what="person")
+        person = person_in_reach(self.actor(), person_id)
         fact = services.involvement_end(self.actor(), person=person,
                                         **self.input(InvolvementEndInput))
         return Response(InvolvementEndOutput(fact).data)
@@ -140,7 +140,7 @@ class ResponsibilityReadApi(ApiView):
                    "organisation; whether the child is at open risk now.",
                    responses={200: ResponsibilityOutput})
     def get(self, request: Request, person_id: int) -> Response:
-        child = get_or_404(Person, person_id, what="person")
+        child = person_in_reach(self.actor(), person_id)
         return Response(ResponsibilityOutput(selectors.responsibility_of(self.actor(),
                                                                          child)).data)
 
@@ -157,6 +157,7 @@ class ResponsibilityTakeApi(ApiView):
                    "before risk opens, it holds as soon as risk opens.",
                    request=ResponsibilityTakeInput, responses={201: ResponsibilityOutput})
     def post(self, request: Request, person_id: int) -> Response:
+        # Open like starting involvement: taking responsibility brings the child into reach.
         child = get_or_404(Person, person_id, what="person")
         actor = self.actor()
         services.responsibility_take(actor, child=child, **self.input(ResponsibilityTakeInput))

@@ -27,9 +27,8 @@ from kindzicht.index.services import (
     signal_renew,
     signal_withdraw,
 )
-from kindzicht.people.models import Person
 
-from ..base import ApiView, get_or_404
+from ..base import ApiView, person_in_reach
 from ..serializers import EmptyInput, OrganisationSummary, PersonSummary, person_field
 
 TAGS = ["reference-index"]
@@ -271,8 +270,9 @@ class SignalInformApi(ApiView):
                    request=SignalInformInput, responses={201: InformingOutput})
     def post(self, request: Request, signal_id: int) -> Response:
         actor = self.actor()
+        signal = signal_get(actor, signal_id)
         data = self.input(SignalInformInput)
-        inf = signal_inform(actor, signal=signal_get(actor, signal_id), **data)
+        inf = signal_inform(actor, signal=signal, **data)
         return Response(InformingOutput(inf).data, status=status.HTTP_201_CREATED)
 
 
@@ -300,7 +300,7 @@ class PersonInvolvedApi(ApiView):
                    "signal or involvement); others get 403.",
                    responses={200: FamilyIndexOutput})
     def get(self, request: Request, person_id: int) -> Response:
-        person = get_or_404(Person, person_id, what="person")
+        person = person_in_reach(self.actor(), person_id)
         view = selectors.family_index(self.actor(), person)
         if not view.visible:
             raise Forbidden("Uw organisatie is niet betrokken bij dit gezin: registreer eerst "

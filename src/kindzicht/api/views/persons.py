@@ -9,16 +9,16 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kindzicht.access.reach import in_reach
 from kindzicht.core import clock
 from kindzicht.core.errors import ValidationError
 from kindzicht.people import services
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
-from kindzicht.people.models import Person
 from kindzicht.people.selectors import family_on, person_search
 from kindzicht.people.services import age_on
 
 from .. import reads
-from ..base import ApiView, get_or_404
+from ..base import ApiView, person_in_reach
 from ..serializers import PersonOutput, PersonSummary
 
 TAGS = ["persons"]
@@ -47,7 +47,9 @@ class PersonCreateApi(ApiView):
     def post(self, request: Request) -> Response:
         data = self.input(PersonCreateInput)
         person = services.person_create(self.actor(), **data)
-        return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
+        # The caller registered the BSN itself: it sees it back.
+        return Response(PersonOutput(person, context={"in_reach": True}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class PersonSearchQuery(serializers.Serializer):
@@ -75,7 +77,9 @@ class PersonReadApi(ApiView):
     @extend_schema(operation_id="person_read", tags=TAGS, summary="Read a person",
                    responses={200: PersonOutput})
     def get(self, request: Request, person_id: int) -> Response:
-        return Response(PersonOutput(reads.person_read(self.actor(), person_id)).data)
+        # person_read refuses a person outside reach (403 out_of_reach).
+        return Response(PersonOutput(reads.person_read(self.actor(), person_id),
+                                     context={"in_reach": True}).data)
 
 
 class PersonLookupInput(serializers.Serializer):
@@ -87,13 +91,17 @@ class PersonLookupApi(ApiView):
 
     @extend_schema(operation_id="person_lookup", tags=TAGS, summary="Look a person up by BSN",
                    description="The BSN travels in the request body, never in a URL. 404 when "
-                   "no person with this BSN is registered.",
+                   "no person with this BSN is registered. A person outside your "
+                   "organisation's reach is answered with identity only: the BSN masked.",
                    request=PersonLookupInput, responses={200: PersonOutput})
     def post(self, request: Request) -> Response:
         bsn = self.input(PersonLookupInput)["bsn"]
         if not is_valid_bsn(normalise_bsn(bsn)):
             raise ValidationError("This BSN is not valid (it fails the 11-proef).", field="bsn")
-        return Response(PersonOutput(reads.person_by_bsn(self.actor(), bsn=bsn)).data)
+        actor = self.actor()
+        person = reads.person_by_bsn(actor, bsn=bsn)
+        return Response(PersonOutput(person, context={
+            "in_reach": in_reach(actor, person.pk)}).data)
 
 
 class FamilyMemberOutput(serializers.Serializer):
@@ -135,7 +143,7 @@ class PersonFamilyApi(ApiView):
     def get(self, request: Request, person_id: int) -> Response:
         day = self.query().get("date") or clock.today()
         actor = self.actor()
-        person = get_or_404(Person, person_id, what="person")
+        person = person_in_reach(self.actor(), person_id)
         if day < person.birth_date:
             raise ValidationError(f"{person.name} was not yet born on {day}.", field="date")
         if age_on(person, day) >= services.ADULT_AGE:
@@ -159,10 +167,10 @@ class PersonDeathApi(ApiView):
                    "the reference index. Refused (409) when a death is already recorded.",
                    request=DeathInput, responses={200: PersonOutput})
     def post(self, request: Request, person_id: int) -> Response:
+        person = person_in_reach(self.actor(), person_id)
         on = self.input(DeathInput)["death_date"]
-        person = get_or_404(Person, person_id, what="person")
         person = services.person_record_death(self.actor(), person=person, on=on)
-        return Response(PersonOutput(person).data)
+        return Response(PersonOutput(person, context={"in_reach": True}).data)
 
 
 class PersonCollectionApi(PersonSearchApi, PersonCreateApi):

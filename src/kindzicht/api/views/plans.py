@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kindzicht.core.errors import KindzichtError, NotFound
-from kindzicht.people.models import Household, Person
+from kindzicht.people.models import Household
 from kindzicht.plans import selectors, services
 from kindzicht.plans.models import (
     Cooperation,
@@ -27,7 +27,7 @@ from kindzicht.plans.models import (
     ShareBasis,
 )
 
-from ..base import ApiView, get_or_404
+from ..base import ApiView, get_or_404, person_in_reach
 from ..serializers import (
     OrganisationSummary,
     PersonSummary,
@@ -191,7 +191,7 @@ class PersonPlanApi(ApiView):
                    description="Its own plan or its household's; 404 when there is none or "
                    "the caller may not see it.", responses={200: FamilyPlanOutput})
     def get(self, request: Request, person_id: int) -> Response:
-        get_or_404(Person, person_id, what="person")
+        person_in_reach(self.actor(), person_id)
         current = selectors.current_plan_of(person_id)
         if current is None:
             raise NotFound("No family plan covers this child.")
@@ -334,7 +334,7 @@ class CooperationListApi(ApiView):
                    "involved with the child (else empty).",
                    responses={200: CooperationOutput(many=True)})
     def get(self, request: Request, person_id: int) -> Response:
-        child = get_or_404(Person, person_id, what="person")
+        child = person_in_reach(self.actor(), person_id)
         log = [_with_id(e) for e in selectors.cooperation_log(self.actor(), child)]
         return Response(CooperationOutput(log, many=True).data)
 
@@ -361,7 +361,7 @@ class ChildrenInvolvementApi(ApiView):
     def get(self, request: Request, person_id: int) -> Response:
         from kindzicht.core.errors import Forbidden
 
-        parent = get_or_404(Person, person_id, what="person")
+        parent = person_in_reach(self.actor(), person_id)
         rows = selectors.children_involvement(self.actor(), parent)
         if rows is None:
             raise Forbidden("Your organisation is not involved with this person.",
@@ -408,6 +408,6 @@ class ShareListApi(ApiView):
                    summary="What was shared about a person or their family, by or with my "
                    "organisation", responses={200: ShareOutput(many=True)})
     def get(self, request: Request, person_id: int) -> Response:
-        person = get_or_404(Person, person_id, what="person")
+        person = person_in_reach(self.actor(), person_id)
         return Response(ShareOutput(selectors.shares_seen_by(self.actor(), person),
                                     many=True).data)

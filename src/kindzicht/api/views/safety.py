@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kindzicht.core.errors import KindzichtError, ValidationError
-from kindzicht.people.models import Household, Person
+from kindzicht.people.models import Household
 from kindzicht.safety import reads
 from kindzicht.safety.factors import DOMAINS
 from kindzicht.safety.life_events import life_event_record_on
@@ -26,7 +26,7 @@ from kindzicht.safety.models import FactorOwnership, LifeEvent, RiskLevel, Safet
 from kindzicht.safety.regional import factor_label
 from kindzicht.safety.services import assessment_record, factors_accept
 
-from ..base import ApiView, get_or_404
+from ..base import ApiView, person_in_reach
 from ..serializers import (
     OrganisationSummary,
     PersonSummary,
@@ -244,7 +244,7 @@ class AssessmentListApi(ApiView):
                    "through a handover with its factors).",
                    responses={200: AssessmentOutput(many=True)})
     def get(self, request: Request, person_id: int) -> Response:
-        child = get_or_404(Person, person_id, what="person")
+        child = person_in_reach(self.actor(), person_id)
         found = reads.assessments_of(self.actor(), child)
         return Response(AssessmentOutput(found, many=True,
                                          context={"owned": _owned([child.pk])}).data)
@@ -288,7 +288,7 @@ class FactorsAcceptApi(ApiView):
                    "then.",
                    request=FactorsAcceptInput, responses={200: FactorsAcceptOutput})
     def post(self, request: Request, person_id: int) -> Response:
-        child = get_or_404(Person, person_id, what="person")
+        child = person_in_reach(self.actor(), person_id)
         accepted = factors_accept(self.actor(), child=child,
                                   factors=self.input(FactorsAcceptInput)["factors"])
         return Response(FactorsAcceptOutput({"child": child, "accepted": accepted}).data)
@@ -343,7 +343,7 @@ class LifeEventListApi(ApiView):
                    "member) and, for a child, its family members.",
                    responses={200: LifeEventOutput(many=True)})
     def get(self, request: Request, person_id: int) -> Response:
-        person = get_or_404(Person, person_id, what="person")
+        person = person_in_reach(self.actor(), person_id)
         return Response(LifeEventOutput(reads.life_events_of(self.actor(), person),
                                         many=True).data)
 
@@ -365,7 +365,7 @@ class RiskHistoryApi(ApiView):
                    "move.",
                    responses={200: RiskHistoryOutput})
     def get(self, request: Request, person_id: int) -> Response:
-        child = get_or_404(Person, person_id, what="person")
+        child = person_in_reach(self.actor(), person_id)
         history = reads.risk_history(self.actor(), child)
         return Response(RiskHistoryOutput(history, context={"owned": _owned([child.pk])}).data)
 

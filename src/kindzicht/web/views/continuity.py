@@ -60,8 +60,11 @@ def children(request: HttpRequest) -> HttpResponse:
     return render(request, "web/my_children.html", {"rows": rows})
 
 
-def _person_or_404(request: HttpRequest, pk: int, purpose: str) -> Person:
-    person = person_get(actor(request, purpose), pk)
+def _person_or_404(request: HttpRequest, pk: int, purpose: str, *,
+                   reach: bool = True) -> Person:
+    """The person in the URL; outside reach the "buiten uw bereik" page, except for the
+    writes that bring an organisation into reach (``reach=False``: identity only)."""
+    person = person_get(actor(request, purpose), pk, reach=reach)
     if person is None:
         raise Http404
     return person
@@ -76,7 +79,7 @@ def _form_page(request: HttpRequest, template: str, context: dict, status: int =
 
 @case_access
 def involvement_start(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_or_404(request, pk, "start_involvement")
+    person = _person_or_404(request, pk, "start_involvement", reach=False)
     form = InvolvementStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,7 +122,7 @@ def involvement_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_access
 def responsibility_take(request: HttpRequest, pk: int) -> HttpResponse:
-    child = _person_or_404(request, pk, "take_responsibility")
+    child = _person_or_404(request, pk, "take_responsibility", reach=False)
     form = ResponsibilityTakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -69,7 +69,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 
 @case_access
 def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
-    child = person_get(actor(request, "record_concern"), pk)
+    child = person_get(actor(request, "record_concern"), pk, reach=False)
     if child is None:
         raise Http404
     form = ConcernForm(request.POST or None, initial={"kind": request.GET.get("soort", "")})

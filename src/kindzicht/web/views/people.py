@@ -74,6 +74,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from .plans import person_context as plans_context
 
     context.update(plans_context(request, profile.person, profile.is_child))
+    from .access import access_context
+
+    context.update(access_context(request, profile.person))
     return render(request, "web/person_detail.html", context)
 
 
