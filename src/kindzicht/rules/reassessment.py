@@ -10,7 +10,7 @@ from datetime import date
 from django.db.models import Q
 
 from kindzicht.continuity.models import Handover, HandoverFactor, InvolvementEnd
-from kindzicht.people.family import _member_on, children_in_family_of
+from kindzicht.people.family import _member_on
 from kindzicht.people.models import HouseholdMembership
 from kindzicht.safety.models import Assessment, AssessmentFactor, FactorOwnership, LifeEvent
 
@@ -48,28 +48,30 @@ class R1NoReassessment(Rule):
                                                              on__lte=ctx.as_of)).order_by("id"))
         if not events:
             return
+        # Families and assessments read once, in memory (issue 3): everyone for a full sweep,
+        # the events' people and their neighbourhood for an incremental one.
         if ctx.scope is None:
-            # A full sweep: families and assessments read once, in memory (issue 3).
             graph = ctx.facts.family_graph
-            assessed: dict[int, list[date]] = defaultdict(list)
-            for child, on in Assessment.objects.values_list("child_id", "on"):
-                assessed[child].append(on)
-
-            def concerned(ev):
-                people = ([ev.person_id] if ev.person_id
-                          else graph.members_on(ev.household_id, ev.on))
-                return graph.children_in_family_of(people, ev.on)
-
-            def reassessed(child, start, until):
-                return any(start <= on <= until for on in assessed.get(child, ()))
+            assessments = Assessment.objects.all()
         else:
-            # An incremental sweep reads only its few families' events, per event.
-            def concerned(ev):
-                return children_in_family_of(_people_of(ev), ev.on)
+            people = {ev.person_id for ev in events if ev.person_id} | set(
+                HouseholdMembership.objects.filter(
+                    household_id__in={ev.household_id for ev in events if ev.household_id})
+                .values_list("person_id", flat=True))
+            graph = ctx.facts.graph_around(people)
+            assessments = Assessment.objects.filter(child_id__in=ctx.scope)
+        assessed: dict[int, list[date]] = defaultdict(list)
+        for child, on in assessments.values_list("child_id", "on"):
+            assessed[child].append(on)
 
-            def reassessed(child, start, until):
-                return Assessment.objects.filter(child_id=child, on__gte=start,
-                                                 on__lte=until).exists()
+        def concerned(ev):
+            people = ([ev.person_id] if ev.person_id
+                      else graph.members_on(ev.household_id, ev.on))
+            return graph.children_in_family_of(people, ev.on)
+
+        def reassessed(child, start, until):
+            return any(start <= on <= until for on in assessed.get(child, ()))
+
         for ev in events:
             for child in sorted(concerned(ev)):
                 if not ctx.in_scope(child) or not ctx.facts.at_risk(child, ev.on):

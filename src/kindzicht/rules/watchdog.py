@@ -9,6 +9,7 @@ nothing twice. Audited per run, not per row it reads.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -94,10 +95,20 @@ def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
 
 
 def _resolve(resolved: Iterable[Occurrence], day: date) -> None:
+    """Close the open tasks of occurrences the recorded facts resolved — their alerts,
+    reminders and escalations (``<key>#coordinators``) — in one UPDATE per rule and 1,000
+    keys, not one per occurrence (issue 3). Matches the key exactly: a prefix match would
+    also close ``handover:12``'s tasks when ``handover:1`` is resolved."""
+    keys: dict[str, set[str]] = defaultdict(set)
     for occ in resolved:
-        Task.objects.filter(code=occ.code, key__startswith=occ.key, status=TaskStatus.OPEN).update(
-            status=TaskStatus.DONE, answered_on=day,
-            answer="Opgelost door de vastgelegde feiten.")
+        keys[occ.code] |= {occ.key, f"{occ.key}#coordinators"}
+    for code, wanted in keys.items():
+        wanted = sorted(wanted)
+        for start in range(0, len(wanted), 2000):
+            Task.objects.filter(code=code, key__in=wanted[start:start + 2000],
+                                status=TaskStatus.OPEN).update(
+                status=TaskStatus.DONE, answered_on=day,
+                answer="Opgelost door de vastgelegde feiten.")
 
 
 def task_deadlines(day: date) -> tuple[list[Task], set[tuple[str, str]], list[date]]:
