@@ -61,6 +61,14 @@ def followed_up(goal: Goal, moment: date, day: date) -> bool:
                for child in children_of(goal.plan, moment))
 
 
+def _followed_up_many(moments: list[tuple[Goal, date]], day: date) -> set[tuple[int, date]]:
+    """:func:`followed_up` for many goals at once (a few queries for a whole sweep)."""
+    from kindzicht.rules.parents import goals_followed_up
+
+    met = {(g.pk, m) for g, m in moments if g.status == GoalStatus.MET}
+    return met | goals_followed_up([(g, m) for g, m in moments if (g.pk, m) not in met], day)
+
+
 def follow_up_days() -> int:
     """P3's default day count: the follow-up is due before P3 would report the drift."""
     from kindzicht.rules.parents import P3PlanDrifts
@@ -95,12 +103,12 @@ def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Tas
     known = set(Task.objects.filter(code=CODE, key__in=[
         task_key(g.pk, m) for g in goals if (m := moment_of(g, day))]).values_list("key",
                                                                                   flat=True))
+    todo = [(g, m) for g in goals if (m := moment_of(g, day)) is not None
+            and task_key(g.pk, m) not in known]
+    followed = _followed_up_many(todo, day)
     made: list[Task] = []
-    for goal in goals:
-        moment = moment_of(goal, day)
-        if moment is None or task_key(goal.pk, moment) in known:
-            continue
-        if followed_up(goal, moment, day):
+    for goal, moment in todo:
+        if (goal.pk, moment) in followed:
             continue
         plan = goal.plan
         child = plan.child if plan.child_id else None
@@ -130,16 +138,13 @@ def close_followed_up(day: date, *, goals: Iterable[Goal] | None = None,
         ids = {g.pk for g in goals}
         tasks = tasks.filter(Q(*[Q(key__startswith=f"goal:{i}:") for i in ids],
                                _connector=Q.OR)) if ids else tasks.none()
-    parsed = {t.pk: parse_key(t.key) for t in tasks}
+    parsed = {pk: parse_key(key) for pk, key in tasks.values_list("pk", "key")}
     by_id = Goal.objects.select_related("plan").in_bulk(
         [p[0] for p in parsed.values() if p])
-    done = []
-    for task_id, p in parsed.items():
-        if p is None or p[0] not in by_id:
-            continue
-        goal, moment = by_id[p[0]], p[1]
-        if followed_up(goal, moment, day):
-            done.append(task_id)
+    todo = {task_id: (by_id[p[0]], p[1]) for task_id, p in parsed.items()
+            if p is not None and p[0] in by_id}
+    followed = _followed_up_many(list(set(todo.values())), day)
+    done = [task_id for task_id, (goal, moment) in todo.items() if (goal.pk, moment) in followed]
     if done:
         Task.objects.filter(pk__in=done).update(
             status=TaskStatus.DONE, answered_on=day,

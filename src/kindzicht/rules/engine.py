@@ -75,6 +75,8 @@ class Context:
         national = self._policy.get((None, key), default)
         if not self._regional_keys or key not in self._regional_keys:
             return national
+        if child is not None and not self._regions:  # a rule asks: read them all at once
+            self.prefetch_regions(self.facts.risk.keys())
         region = self.region_of(child) if child is not None else self.region_id
         return self._policy.get((region, key), national)
 
@@ -83,8 +85,8 @@ class Context:
         return {k for r, k in self._policy if r is not None}
 
     def region_of(self, child: int) -> int | None:
-        """The region of the municipality the child lives in (cached per evaluation;
-        :func:`evaluate` reads those of every child at open risk at once)."""
+        """The region of the municipality the child lives in (cached per evaluation; a
+        rule's first regional policy look-up reads those of every child at open risk)."""
         if child not in self._regions:
             self._read_regions([child])
         return self._regions[child]
@@ -161,7 +163,6 @@ measure: Callable[[str], AbstractContextManager] | None = None
 
 def evaluate(ctx: Context, codes: Iterable[str] | None = None) -> Iterator[Occurrence]:
     _load()
-    ctx.prefetch_regions(ctx.facts.risk.keys())  # policy per region: not two queries a child
     for code in codes or CATALOGUE:
         rule = CATALOGUE[code]
         occurrences = rule.occurrences(ctx)

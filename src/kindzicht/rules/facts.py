@@ -78,6 +78,20 @@ class Facts:
             "birth_date", flat=True).first()
         return birth is not None and birth > _years_before(day, 18)
 
+    @cached_property
+    def plan_cover(self):
+        """Family plans covering the children at open risk (:class:`PlanCover`)."""
+        from .plans_cover import PlanCover
+
+        return PlanCover(list(self.risk))
+
+    def plan_covers_by(self, child_id: int, day: date) -> bool:
+        if child_id in self.risk:
+            return self.plan_cover.covers_by(child_id, day)
+        from .plans_cover import plan_covers_by
+
+        return plan_covers_by(child_id, day)
+
     # -- organisations ------------------------------------------------------------------------
     @cached_property
     def sector(self) -> dict[int, str]:
@@ -103,32 +117,35 @@ class Facts:
         return self._families[key]
 
     def municipalities_of(self, person_ids: Iterable[int], day: date) -> dict[int, str]:
-        """:meth:`municipality_of` for many people in a few queries: the address (dated on or
-        before ``day``, else the undated one) of the households they are members of."""
+        """:meth:`municipality_of` for many people on one day, in a few queries."""
+        person_ids = list(person_ids)
+        found = self.municipalities_on([(p, day) for p in person_ids])
+        return {p: found[(p, day)] for p in person_ids}
+
+    def municipalities_on(self, pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], str]:
+        """:meth:`municipality_of` for many (person, day) pairs in a few queries: the address
+        (the latest dated on or before the day, else the latest undated one) of the
+        households the person is a member of."""
+        pairs = list(pairs)
         households: dict[int, set[int]] = defaultdict(set)
-        for chunk in _chunks(person_ids):
+        for chunk in _chunks({p for p, _d in pairs}):
             for person, household in HouseholdMembership.objects.filter(
                     person_id__in=chunk).values_list("person_id", "household_id"):
                 households[person].add(household)
-        dated: dict[int, tuple] = {}    # household -> best (valid_from, id, code) on day
-        undated: dict[int, tuple] = {}  # household -> highest (id, code) without a date
+        addresses: dict[int, list[tuple]] = defaultdict(list)  # household -> (from, id, code)
         for chunk in _chunks({h for hs in households.values() for h in hs}):
             for pk, household, valid_from, code in HouseholdAddress.objects.filter(
                     household_id__in=chunk).values_list("pk", "household_id", "valid_from",
                                                         "municipality_code"):
-                if valid_from is None:
-                    if household not in undated or pk > undated[household][0]:
-                        undated[household] = (pk, code)
-                elif valid_from <= day and (household not in dated
-                                            or (valid_from, pk) > dated[household][:2]):
-                    dated[household] = (valid_from, pk, code)
-        out: dict[int, str] = {}
-        for person in person_ids:
-            hs = households.get(person, ())
-            best_dated = max((dated[h] for h in hs if h in dated), default=None)
-            best_undated = max((undated[h] for h in hs if h in undated), default=None)
-            chosen = best_dated or best_undated
-            out[person] = chosen[-1] if chosen else ""
+                addresses[household].append((valid_from, pk, code))
+        out: dict[tuple[int, date], str] = {}
+        for person, day in pairs:
+            mine = [a for h in households.get(person, ()) for a in addresses.get(h, ())]
+            dated = max(((f, pk, c) for f, pk, c in mine if f is not None and f <= day),
+                        default=None)
+            undated = max(((pk, c) for f, pk, c in mine if f is None), default=None)
+            chosen = dated or undated
+            out[(person, day)] = chosen[-1] if chosen else ""
         return out
 
     def municipality_of(self, person_id: int, day: date) -> str:

@@ -20,7 +20,6 @@ from kindzicht.plans.models import Cooperation, FamilyPlan, Goal, GoalUpdate, Sh
 
 from .engine import Context, Occurrence, Rule, day_after, register
 from .facts import _chunks, covers
-from .plans_cover import plan_covers_by
 
 
 @register
@@ -284,6 +283,33 @@ class P3PlanDrifts(Rule):
         return {h: sorted(set(ms)) for h, ms in out.items()}
 
 
+def goals_followed_up(moments: list[tuple[Goal, date]], day: date) -> set[tuple[int, date]]:
+    """Which (goal, moment) pairs have a follow-up on record for one of the plan's children
+    between the moment and ``day`` — P3's test for many goals in a few queries (the
+    watchdog's follow-up tasks open and close on it). ``goal.plan`` should be selected."""
+    households = {g.plan.household_id for g, _m in moments if not g.plan.child_id}
+    members = P3PlanDrifts._members(households)
+    children: dict[tuple[int, date], list[int]] = {}
+    for g, moment in moments:
+        if g.plan.child_id:
+            children[(g.pk, moment)] = [g.plan.child_id]
+        else:
+            born_after = _years_before(moment, 18)
+            children[(g.pk, moment)] = [p for p, birth in members.get(g.plan.household_id, ())
+                                        if birth > born_after]
+    postponed: dict[int, list[date]] = defaultdict(list)
+    for chunk in _chunks({g.pk for g, _m in moments}):
+        for goal, on in GoalUpdate.objects.filter(goal_id__in=chunk, status="postponed") \
+                .values_list("goal_id", "on"):
+            postponed[goal].append(on)
+    followed = _FollowUps({c for cs in children.values() for c in cs},
+                          {g.plan.household_id for g, _m in moments if g.plan.household_id},
+                          postponed)
+    return {(g.pk, m) for g, m in moments
+            if any(followed(g.pk, g.plan.household_id, child, m, day)
+                   for child in children[(g.pk, m)])}
+
+
 class _FollowUps:
     """P3's follow-up on record between a goal's moment and its deadline: a postponement, a
     new goal in the child's or the household's plan, a request, a report, a confirmed
@@ -367,7 +393,7 @@ class P4NoFamilyPlan(Rule):
         fires = day_after(start, n)
         if end is not None and end <= fires:
             return
-        if plan_covers_by(child, fires):
+        if ctx.facts.plan_covers_by(child, fires):
             return
         orgs = sorted(o for o, ivs in ctx.facts.involvement([child])[child].items()
                       if any(covers(iv, start) for iv in ivs))

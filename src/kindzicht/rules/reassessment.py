@@ -10,11 +10,12 @@ from datetime import date
 from django.db.models import Q
 
 from kindzicht.continuity.models import Handover, HandoverFactor, InvolvementEnd
-from kindzicht.people.family import _member_on
-from kindzicht.people.models import HouseholdMembership
+from kindzicht.people.family import _years_before
+from kindzicht.people.models import HouseholdMembership, Person
 from kindzicht.safety.models import Assessment, AssessmentFactor, FactorOwnership, LifeEvent
 
 from .engine import Context, Occurrence, Rule, day_after, register
+from .facts import _chunks
 
 R1_EVENTS = ["moved", "new_partner", "partner_left", "job_loss", "mental_health_admission",
              "mental_health_treatment", "addiction", "birth", "detention_release", "eviction",
@@ -27,13 +28,6 @@ def _scoped(ctx: Context, events):
         return events
     return events.filter(Q(person_id__in=ctx.scope_people)
                          | Q(household_id__in=ctx.scope_households))
-
-
-def _people_of(ev: LifeEvent) -> list[int]:
-    if ev.person_id:
-        return [ev.person_id]
-    return list(HouseholdMembership.objects.filter(_member_on(ev.on), household_id=ev.household_id)
-                .values_list("person_id", flat=True))
 
 
 @register
@@ -113,14 +107,31 @@ class R2OutOfSightByMoving(Rule):
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         per_child: dict[tuple[int, str], list[LifeEvent]] = defaultdict(list)
-        for ev in _scoped(ctx, LifeEvent.objects.filter(kind__in=["moved", "school_change"],
-                                                        on__lte=ctx.as_of)).order_by("at", "id"):
+        events = list(_scoped(ctx, LifeEvent.objects.filter(
+            kind__in=["moved", "school_change"], on__lte=ctx.as_of)).order_by("at", "id"))
+        # the moving households' members and their birth dates, once (not per event)
+        members: dict[int, list[tuple]] = defaultdict(list)
+        for chunk in _chunks({ev.household_id for ev in events
+                              if ev.kind == "moved" and ev.household_id}):
+            for row in HouseholdMembership.objects.filter(household_id__in=chunk).order_by(
+                    "pk").values_list("household_id", "person_id", "joined_on", "left_on",
+                                      "person__birth_date"):
+                members[row[0]].append(row[1:])
+        births = {}
+        for chunk in _chunks({ev.person_id for ev in events
+                              if ev.kind == "moved" and ev.person_id}):
+            births.update(Person.objects.filter(pk__in=chunk).values_list("pk", "birth_date"))
+        for ev in events:
             if ev.kind == "school_change":
                 if ev.person_id:
                     per_child[(ev.person_id, ev.kind)].append(ev)
                 continue
-            for pid in _people_of(ev):
-                if ctx.facts.is_child_on(pid, ev.on):
+            born_after = _years_before(ev.on, 18)
+            people = ([(ev.person_id, None, None, births[ev.person_id])] if ev.person_id
+                      else members.get(ev.household_id, ()))
+            for pid, joined, left, birth in people:
+                if (joined is None or joined <= ev.on) and (left is None or left > ev.on) \
+                        and birth > born_after:
                     per_child[(pid, ev.kind)].append(ev)
         for (child, kind), events in per_child.items():
             if not ctx.in_scope(child):

@@ -20,7 +20,7 @@ from kindzicht.core.actions import Actor, record
 
 from .engine import CATALOGUE, Context, Occurrence, evaluate
 from .models import SweepRun, Task, TaskStatus
-from .tasks import task_create, tasks_create_many
+from .tasks import tasks_create_many
 
 REMINDER_DAYS = 2
 ESCALATE_COORDINATORS_DAYS = 3
@@ -73,17 +73,15 @@ def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
                          assignee_id=coordinators.get(t.organisation_id)))
     from .facts import Facts
 
-    facts = Facts(Context(as_of=day))
-    municipality: dict[int, str] = {}
-    for t in Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level=1,
-                                 raised_on__lte=day - timedelta(
-                                     days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)
-                                 ).only("code", "key", "child_id", "text", "facts", "evidence"):
+    level1 = [t for t in Task.objects.filter(
+        kind="alert", status=TaskStatus.OPEN, level=1, raised_on__lte=day - timedelta(
+            days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)).only(
+        "code", "key", "child_id", "text", "facts", "evidence")
+        if (t.code, t.key.split("#")[0]) in ongoing and t.child_id is not None]
+    municipality = Facts(Context(as_of=day)).municipalities_of({t.child_id for t in level1},
+                                                                day)
+    for t in level1:
         base_key = t.key.split("#")[0]
-        if (t.code, base_key) not in ongoing or t.child_id is None:
-            continue
-        if t.child_id not in municipality:
-            municipality[t.child_id] = facts.municipality_of(t.child_id, day)
         code = municipality[t.child_id]
         if not code:
             continue
@@ -115,8 +113,9 @@ def task_deadlines(day: date) -> tuple[list[Task], set[tuple[str, str]], list[da
     """The system's own tasks (answer after a rejection, re-assessment, transition at 18 …)
     keep their deadlines as the rules do: a reminder before, an alert when overdue (which then
     escalates like any alert). Reminders and alerts of a task that was answered close with it.
-    Returns what was raised, the overdue occurrences, and the days something falls due."""
-    made: list[Task] = []
+    Returns what was raised, the overdue occurrences, and the days something falls due.
+    Set-based: the open tasks are read as rows and the missing alerts and reminders created at
+    once (issue 3)."""
     overdue: set[tuple[str, str]] = set()
     days: list[date] = []
     answered = Task.objects.filter(kind="task").exclude(status=TaskStatus.OPEN)
@@ -124,30 +123,28 @@ def task_deadlines(day: date) -> tuple[list[Task], set[tuple[str, str]], list[da
                         key__in=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]
                         ).update(status=TaskStatus.DONE, answered_on=day,
                                  answer="De taak is beantwoord.")
-    for t in Task.objects.filter(kind="task", status=TaskStatus.OPEN, due_on__isnull=False,
-                                 organisation__isnull=False).select_related("child",
-                                                                            "organisation"):
-        key = f"task:{t.pk}"
-        late = t.due_on + timedelta(days=1)
+    wanted: list[Task] = []
+    for pk, code, org, child, due, text, facts, evidence in Task.objects.filter(
+            kind="task", status=TaskStatus.OPEN, due_on__isnull=False,
+            organisation__isnull=False).order_by("pk").values_list(
+            "pk", "code", "organisation_id", "child_id", "due_on", "text", "facts", "evidence"):
+        key = f"task:{pk}"
+        late = due + timedelta(days=1)
         if late <= day:
-            alert = task_create(organisation=t.organisation, code=t.code, key=key,
-                                child=t.child, kind="alert", raised_on=late,
-                                text=f"Termijn verstreken ({t.due_on}) — {t.text}",
-                                facts=t.facts + [f"termijn: {t.due_on}"], evidence=t.evidence)
-            if alert:
-                made.append(alert)
-            overdue.add((t.code, key))
-        elif t.due_on - timedelta(days=REMINDER_DAYS) <= day:
-            reminder = task_create(organisation=t.organisation, code=t.code, key=key,
-                                   child=t.child, kind="reminder", raised_on=day,
-                                   text=f"Herinnering: uiterlijk {t.due_on} — {t.text}",
-                                   facts=t.facts, evidence=t.evidence)
-            if reminder:
-                made.append(reminder)
+            wanted.append(Task(organisation_id=org, code=code, key=key, child_id=child,
+                               kind="alert", raised_on=late,
+                               text=f"Termijn verstreken ({due}) — {text}",
+                               facts=facts + [f"termijn: {due}"], evidence=evidence))
+            overdue.add((code, key))
+        elif due - timedelta(days=REMINDER_DAYS) <= day:
+            wanted.append(Task(organisation_id=org, code=code, key=key, child_id=child,
+                               kind="reminder", raised_on=day,
+                               text=f"Herinnering: uiterlijk {due} — {text}",
+                               facts=facts, evidence=evidence))
             days.append(late)
         else:
-            days += [t.due_on - timedelta(days=REMINDER_DAYS), late]
-    return made, overdue, days
+            days += [due - timedelta(days=REMINDER_DAYS), late]
+    return tasks_create_many(wanted), overdue, days
 
 
 def close_adults(day: date) -> int:
@@ -173,22 +170,20 @@ def close_adults(day: date) -> int:
 
 def transition_tasks(day: date, weeks: int = 26) -> int:
     """A young person at open risk about to turn 18 gives the holder a task, in time, to
-    arrange the transition to adult services."""
+    arrange the transition to adult services (created at once for all of them)."""
     from kindzicht.continuity.models import ResponsibilityPeriod
     from kindzicht.people.family import _years_before
 
     soon = _years_before(day + timedelta(weeks=weeks), 18)
-    n = 0
-    for p in ResponsibilityPeriod.objects.filter(
-            ended_at__isnull=True, organisation__isnull=False,
-            child__birth_date__lte=soon, child__birth_date__gt=_years_before(day, 18)
-    ).select_related("child", "organisation"):
-        if task_create(organisation=p.organisation, code="transition_18", key=f"18:{p.child_id}",
-                       child=p.child, due_in_days=weeks * 7 - 28, raised_on=day,
-                       text=("Deze jongere wordt binnenkort 18. Regel op tijd de overgang naar "
-                             "hulp voor volwassenen.")):
-            n += 1
-    return n
+    rows = [Task(organisation_id=org, code="transition_18", key=f"18:{child}", child_id=child,
+                 kind="task", raised_on=day, due_on=day + timedelta(days=weeks * 7 - 28),
+                 text=("Deze jongere wordt binnenkort 18. Regel op tijd de overgang naar "
+                       "hulp voor volwassenen."))
+            for org, child in ResponsibilityPeriod.objects.filter(
+                ended_at__isnull=True, organisation__isnull=False,
+                child__birth_date__lte=soon, child__birth_date__gt=_years_before(day, 18)
+            ).order_by("pk").values_list("organisation_id", "child_id")]
+    return len(tasks_create_many(rows))
 
 
 def goal_follow_up_tasks(day: date, children: Iterable[int] | None = None) -> list[Task]:
