@@ -133,6 +133,7 @@ class R2OutOfSightByMoving(Rule):
                 if (joined is None or joined <= ev.on) and (left is None or left > ev.on) \
                         and birth > born_after:
                     per_child[(pid, ev.kind)].append(ev)
+        ctx.facts.involvement({c for c, _k in per_child if ctx.in_scope(c)})  # one batch
         for (child, kind), events in per_child.items():
             if not ctx.in_scope(child):
                 continue

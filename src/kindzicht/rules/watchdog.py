@@ -198,12 +198,16 @@ def goal_follow_up_tasks(day: date, children: Iterable[int] | None = None) -> li
 
 
 def _goal_due_days(day: date) -> list[date]:
-    """The day after each open goal's due date: the sweep must run then (a replay skips)."""
+    """The day after the earliest open goal's due date still to come: the sweep must run then
+    (a replay skips). Only the earliest counts for ``next_due``: one aggregate, not a row per
+    goal."""
+    from django.db.models import Min
+
     from kindzicht.plans.models import Goal
 
-    return [d + timedelta(days=1) for d in Goal.objects.filter(
-        status__in=["open", "postponed"], due__gte=day, plan__replaced_on__isnull=True)
-        .values_list("due", flat=True).distinct()]
+    due = Goal.objects.filter(status__in=["open", "postponed"], due__gte=day,
+                              plan__replaced_on__isnull=True).aggregate(m=Min("due"))["m"]
+    return [due + timedelta(days=1)] if due else []
 
 
 class SweepResult(list):
@@ -257,24 +261,37 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
 
 
 def _escalation_days(day: date) -> list[date]:
-    open_alerts = Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level__lt=2)
+    """The first day after ``day`` on which an open alert escalates, per level (only the
+    earliest counts for ``next_due``: an aggregate, not a row per alert)."""
+    from django.db.models import Min
+
     days = []
-    for level, raised in open_alerts.values_list("level", "raised_on"):
-        wait = ESCALATE_COORDINATORS_DAYS if level == 0 else (
-            ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)
-        days.append(raised + timedelta(days=wait))
+    for level, wait in ((0, ESCALATE_COORDINATORS_DAYS),
+                        (1, ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)):
+        first = Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level=level,
+                                    raised_on__gt=day - timedelta(days=wait)).aggregate(
+            m=Min("raised_on"))["m"]
+        if first:
+            days.append(first + timedelta(days=wait))
     return days
 
 
 def _eighteenth_birthdays(day: date) -> list[date]:
+    """The next 18th birthday of a young person at open risk, and the next one 26 weeks
+    ahead (the transition task), after ``day``: the few earliest birth dates that can give
+    them, not every child's (the 18th birthday grows with the birth date)."""
     from kindzicht.continuity.models import RiskPeriod
+    from kindzicht.people.family import _years_before
 
     out = []
-    for b in RiskPeriod.objects.filter(closed_at__isnull=True).values_list("child__birth_date",
-                                                                           flat=True):
-        try:
-            eighteen = b.replace(year=b.year + 18)
-        except ValueError:
-            eighteen = date(b.year + 18, 3, 1)
-        out += [eighteen, eighteen - timedelta(weeks=26)]
+    for ahead in (timedelta(0), timedelta(weeks=26)):
+        lowest = _years_before(day + ahead, 18) - timedelta(days=3)
+        for b in RiskPeriod.objects.filter(closed_at__isnull=True,
+                                           child__birth_date__gte=lowest).order_by(
+                "child__birth_date").values_list("child__birth_date", flat=True).distinct()[:8]:
+            try:
+                eighteen = b.replace(year=b.year + 18)
+            except ValueError:
+                eighteen = date(b.year + 18, 3, 1)
+            out.append(eighteen - ahead)
     return out
