@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from kindzicht.people.models import Person
+from kindzicht.people.family import _years_before
 from kindzicht.rules.models import Task, TaskStatus
 
 from .models import FamilyPlan, Goal, GoalStatus
@@ -87,12 +87,13 @@ def _task_text(goal: Goal, moment: date) -> str:
 def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Task]:
     """Give the coordinator of every current plan a task for each goal that needs a decision
     as of ``day`` and has none on record yet. Idempotent (one task per goal and moment)."""
-    from kindzicht.rules.tasks import task_create
+    from kindzicht.rules.parents import P3PlanDrifts
+    from kindzicht.rules.tasks import tasks_create_many
 
     goals = (Goal.objects.filter(plan__replaced_on__isnull=True, on__lte=day)
              .filter(Q(status=GoalStatus.MISSED, status_on__lte=day)
                      | Q(status__in=[GoalStatus.OPEN, GoalStatus.POSTPONED], due__lt=day))
-             .select_related("plan", "plan__coordinator", "plan__regisseur"))
+             .select_related("owner", "plan", "plan__coordinator", "plan__regisseur"))
     if children is not None:
         from kindzicht.people.models import HouseholdMembership
 
@@ -106,28 +107,27 @@ def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Tas
     todo = [(g, m) for g in goals if (m := moment_of(g, day)) is not None
             and task_key(g.pk, m) not in known]
     followed = _followed_up_many(todo, day)
-    made: list[Task] = []
+    todo = [(g, m) for g, m in todo if (g.pk, m) not in followed]
+    # a household plan's task names its youngest child then (members read once)
+    members = P3PlanDrifts._members({g.plan.household_id for g, _m in todo
+                                     if not g.plan.child_id})
+    rows: list[Task] = []
     for goal, moment in todo:
-        if (goal.pk, moment) in followed:
-            continue
         plan = goal.plan
-        child = plan.child if plan.child_id else None
-        if child is None:  # a household plan: the task names its youngest child then
-            kids = children_of(plan, moment)
-            child = Person.objects.filter(pk__in=kids).order_by("-birth_date", "pk").first()
-        task = task_create(
-            organisation=plan.coordinator, code=CODE, key=task_key(goal.pk, moment),
-            child=child, text=_task_text(goal, moment), kind="task", raised_on=moment,
-            due_in_days=follow_up_days(),
+        child = plan.child_id
+        if child is None:
+            born_after = _years_before(moment, 18)
+            kids = [(-birth.toordinal(), p) for p, birth in members.get(plan.household_id, ())
+                    if birth > born_after]
+            child = min(kids)[1] if kids else None
+        regisseur = plan.regisseur_id if plan.regisseur_id and plan.regisseur.is_active else None
+        rows.append(Task(
+            organisation_id=plan.coordinator_id, code=CODE, key=task_key(goal.pk, moment),
+            child_id=child, text=_task_text(goal, moment), kind="task", raised_on=moment,
+            due_on=moment + timedelta(days=follow_up_days()), assignee_id=regisseur,
             facts=[f"doel: {goal.text}", f"eigenaar: {goal.owner.name}",
-                   f"datum: {goal.due:%d-%m-%Y}", f"stand: {goal.get_status_display()}"])
-        if task is None:
-            continue
-        if plan.regisseur_id and plan.regisseur.is_active:
-            Task.objects.filter(pk=task.pk).update(assignee=plan.regisseur)
-            task.assignee = plan.regisseur
-        made.append(task)
-    return made
+                   f"datum: {goal.due:%d-%m-%Y}", f"stand: {goal.get_status_display()}"]))
+    return tasks_create_many(rows)
 
 
 def close_followed_up(day: date, *, goals: Iterable[Goal] | None = None,
