@@ -77,7 +77,7 @@ class P1ParentsProblemsHidden(Rule):
                 candidates += [(org, adult, (start, end), child) for child in sorted(kids)]
         # … then what the checks read, for all of them at once …
         kids = {child for *_rest, child in candidates}
-        ctx.facts.involvement(kids)
+        ctx.facts.prefetch_involvement(kids)
         ctx.prefetch_regions(kids)
         shares: dict[tuple[int, int], list[tuple[date, int]]] = defaultdict(list)
         for chunk in _chunks(adults | kids):
@@ -368,7 +368,7 @@ class P4NoFamilyPlan(Rule):
     defaults = {"days": 30, "organisations": 2}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        ctx.facts.involvement(list(ctx.facts.risk))  # one batch for every child at risk
+        ctx.facts.prefetch_involvement(ctx.facts.risk)  # one batch for every child at risk
         for child, risk_ivs in ctx.facts.risk.items():
             n = self.days(ctx, child=child)
             needed = self.days(ctx, "organisations", child=child)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
@@ -133,7 +134,7 @@ class R2OutOfSightByMoving(Rule):
                 if (joined is None or joined <= ev.on) and (left is None or left > ev.on) \
                         and birth > born_after:
                     per_child[(pid, ev.kind)].append(ev)
-        ctx.facts.involvement({c for c, _k in per_child if ctx.in_scope(c)})  # one batch
+        ctx.facts.prefetch_involvement(c for c, _k in per_child if ctx.in_scope(c))
         for (child, kind), events in per_child.items():
             if not ctx.in_scope(child):
                 continue
@@ -157,6 +158,18 @@ class R2OutOfSightByMoving(Rule):
                 )
 
 
+@dataclass
+class _R3Reads:
+    """What one R3 evaluation read in bulk, keyed for its loop."""
+
+    factors: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    owned: dict[int, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    ends: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    handovers: dict[tuple[int, int], list[tuple]] = field(
+        default_factory=lambda: defaultdict(list))
+    accepted_codes: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
 @register
 class R3FactorWithoutOwner(Rule):
     code = "R3"
@@ -176,43 +189,43 @@ class R3FactorWithoutOwner(Rule):
             by_child[a.child_id].append(a)
         if not by_child:
             return
-        self._load(ctx)
+        read = self._load(ctx)
         for child, items in by_child.items():
             n = self.days(ctx, child=child)
             for i, a in enumerate(items):
                 next_on = items[i + 1].on if i + 1 < len(items) else None
-                factors = self._factors.get(a.pk, [])
-                yield from self._unaccepted(ctx, n, a, factors, next_on)
-                yield from self._abandoned(ctx, a, factors, next_on)
+                factors = read.factors.get(a.pk, [])
+                yield from self._unaccepted(ctx, read, n, a, factors, next_on)
+                yield from self._abandoned(ctx, read, a, factors, next_on)
 
-    def _load(self, ctx: Context) -> None:
-        """The facts R3 reads, for every child in the sweep, keyed for the loop."""
+    @staticmethod
+    def _load(ctx: Context) -> _R3Reads:
+        """The facts R3 reads, for every child in the sweep, keyed for the loop — in a value
+        of this evaluation, not on the rule object the whole process shares."""
+        read = _R3Reads()
+
         def scoped(qs, field):
             return qs if ctx.scope is None else qs.filter(**{f"{field}__in": ctx.scope})
 
-        self._factors: dict[int, list[AssessmentFactor]] = defaultdict(list)
         for f in scoped(AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of),
                         "assessment__child_id").order_by("id"):
-            self._factors[f.assessment_id].append(f)
-        self._owned: dict[int, list[tuple]] = defaultdict(list)
+            read.factors[f.assessment_id].append(f)
         for row in scoped(FactorOwnership.objects.all(), "child_id").order_by("id").values_list(
                 "child_id", "code", "organisation_id", "at", "on", "ended_on"):
-            self._owned[row[0]].append(row[1:])
-        self._ends: dict[int, list[InvolvementEnd]] = defaultdict(list)
+            read.owned[row[0]].append(row[1:])
         for end in scoped(InvolvementEnd.objects.filter(on__lte=ctx.as_of),
                           "person_id").order_by("id"):
-            self._ends[end.person_id].append(end)
+            read.ends[end.person_id].append(end)
         handovers = scoped(Handover.objects.all(), "child_id").order_by("id")
-        self._handovers: dict[tuple[int, int], list[tuple]] = defaultdict(list)
         for pk, child, sender, accepted_on, at, confirmed_at in handovers.values_list(
                 "pk", "child_id", "sender_id", "accepted_on", "at", "confirmed_at"):
-            self._handovers[(child, sender)].append((pk, accepted_on, at, confirmed_at))
-        self._accepted_codes: dict[int, set[str]] = defaultdict(set)
+            read.handovers[(child, sender)].append((pk, accepted_on, at, confirmed_at))
         for hid, code in HandoverFactor.objects.filter(
                 handover__in=handovers, accepted=True).values_list("handover_id", "code"):
-            self._accepted_codes[hid].add(code)
+            read.accepted_codes[hid].add(code)
+        return read
 
-    def _unaccepted(self, ctx, n, a, factors, next_on):
+    def _unaccepted(self, ctx, read, n, a, factors, next_on):
         until = day_after(a.on, n)
         if next_on is not None and next_on <= until:
             return  # no longer the latest assessment when the deadline passed
@@ -222,7 +235,7 @@ class R3FactorWithoutOwner(Rule):
             if f.owner_id == a.organisation_id:
                 continue
             accepted = any(code == f.code and org == f.owner_id and at >= a.at and on <= until
-                           for code, org, at, on, _ended in self._owned.get(a.child_id, ()))
+                           for code, org, at, on, _ended in read.owned.get(a.child_id, ()))
             if accepted:
                 continue
             yield Occurrence(
@@ -235,21 +248,21 @@ class R3FactorWithoutOwner(Rule):
                 facts=[f"{a.on}: factor {f.code} toegewezen"],
             )
 
-    def _abandoned(self, ctx, a, factors, next_on):
+    def _abandoned(self, ctx, read, a, factors, next_on):
         codes = {f.code for f in factors}
         if not codes:
             return
-        ends = [e for e in self._ends.get(a.child_id, ())
+        ends = [e for e in read.ends.get(a.child_id, ())
                 if e.at >= a.at and (next_on is None or e.on < next_on)]
         for end in ends:
             org = end.organisation_id
-            owned = {code for code, o, at, _on, ended in self._owned.get(a.child_id, ())
+            owned = {code for code, o, at, _on, ended in read.owned.get(a.child_id, ())
                      if o == org and code in codes and at <= end.at
                      and not (ended is not None and ended < end.on)}
             answerable: set[str] = set()
             confirmed: set[str] = set()
-            for pk, accepted_on, at, confirmed_at in self._handovers.get((a.child_id, org), ()):
-                accepted = self._accepted_codes.get(pk, set())
+            for pk, accepted_on, at, confirmed_at in read.handovers.get((a.child_id, org), ()):
+                accepted = read.accepted_codes.get(pk, set())
                 if accepted_on is not None and at <= end.at and not (
                         confirmed_at and confirmed_at <= end.at):
                     answerable |= accepted & codes

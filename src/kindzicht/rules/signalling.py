@@ -185,7 +185,7 @@ class K5PartnerNeverEngaged(Rule):
             if not ctx.facts.at_risk(a.child_id, a.on):
                 continue
             todo.append((f, a, sector, [a.child_id, *family(a.child_id, a.on)]))
-        ctx.facts.involvement({p for *_rest, people in todo for p in people})
+        ctx.facts.prefetch_involvement(p for *_rest, people in todo for p in people)
         for f, a, sector, people in todo:
             n = self.days(ctx, child=a.child_id)
             until = day_after(a.on, n)
