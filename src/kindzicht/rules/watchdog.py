@@ -52,12 +52,20 @@ def _raise(occ: Occurrence, *, kind: str, day: date) -> list[Task]:
 
 def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
     """Open alerts not answered in time go up: coordinators, then the municipality."""
+    from django.db.models import Exists, OuterRef, Value
+    from django.db.models.functions import Concat
+
     from kindzicht.people.models import Professional
 
     rows: list[Task] = []
+    # the diff in SQL: an alert already escalated to the coordinators is not read again
+    escalated = Task.objects.filter(kind="alert", code=OuterRef("code"),
+                                    organisation_id=OuterRef("organisation_id"),
+                                    key=Concat(OuterRef("key"), Value("#coordinators")))
     level0 = [t for t in Task.objects.filter(
         kind="alert", status=TaskStatus.OPEN, level=0, organisation__isnull=False,
-        raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)).only(
+        raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)).exclude(
+        Exists(escalated)).only(
         "code", "key", "organisation_id", "child_id", "text", "facts", "evidence")
         if (t.code, t.key) in ongoing]
     coordinators: dict[int, int] = {}
