@@ -242,3 +242,26 @@ def test_child_moves_between_households(actor):
         services.household_join(SYSTEM, household=h2, person=kid)
     assert family_of(kid.pk, date(2022, 12, 31))[lodger.pk] == STEP_PARENT
     assert lodger.pk not in family_of(kid.pk, date(2023, 1, 1))
+
+
+AGREEMENT_DAYS = [START - DAY, START, date(2022, 5, 31), date(2022, 6, 1), date(2023, 8, 31),
+                  date(2023, 9, 1), date(2024, 5, 15)]
+
+
+@pytest.mark.parametrize("around", [False, True], ids=["everyone", "neighbourhood"])
+def test_the_rules_in_memory_graph_agrees_with_families_of(blended, around):
+    """The watchdog answers families in memory (rules.facts.FamilyGraph: everyone for a full
+    sweep, the neighbourhood of a few people for an incremental one); it must give exactly
+    the answers of findings.md's definition as families_of and children_in_family_of give
+    them, for every member of the blended family on every day its shape changes."""
+    from kindzicht.people.family import families_of
+    from kindzicht.rules.facts import FamilyGraph
+
+    everyone = FamilyGraph()
+    for name, person in blended.items():
+        graph = FamilyGraph(around=[person.pk]) if around else everyone
+        for day in AGREEMENT_DAYS:
+            assert graph.family(person.pk, day) == families_of([person.pk], day)[person.pk], (
+                name, day)
+            assert graph.children_in_family_of([person.pk], day) == children_in_family_of(
+                [person.pk], day), (name, day)

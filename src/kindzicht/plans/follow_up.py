@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from kindzicht.people.models import Person
+from kindzicht.people.family import _years_before
 from kindzicht.rules.models import Task, TaskStatus
 
 from .models import FamilyPlan, Goal, GoalStatus
@@ -61,6 +61,14 @@ def followed_up(goal: Goal, moment: date, day: date) -> bool:
                for child in children_of(goal.plan, moment))
 
 
+def _followed_up_many(moments: list[tuple[Goal, date]], day: date) -> set[tuple[int, date]]:
+    """:func:`followed_up` for many goals at once (a few queries for a whole sweep)."""
+    from kindzicht.rules.parents import goals_followed_up
+
+    met = {(g.pk, m) for g, m in moments if g.status == GoalStatus.MET}
+    return met | goals_followed_up([(g, m) for g, m in moments if (g.pk, m) not in met], day)
+
+
 def follow_up_days() -> int:
     """P3's default day count: the follow-up is due before P3 would report the drift."""
     from kindzicht.rules.parents import P3PlanDrifts
@@ -79,12 +87,13 @@ def _task_text(goal: Goal, moment: date) -> str:
 def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Task]:
     """Give the coordinator of every current plan a task for each goal that needs a decision
     as of ``day`` and has none on record yet. Idempotent (one task per goal and moment)."""
-    from kindzicht.rules.tasks import task_create
+    from kindzicht.rules.parents import P3PlanDrifts
+    from kindzicht.rules.tasks import tasks_create_many
 
     goals = (Goal.objects.filter(plan__replaced_on__isnull=True, on__lte=day)
              .filter(Q(status=GoalStatus.MISSED, status_on__lte=day)
                      | Q(status__in=[GoalStatus.OPEN, GoalStatus.POSTPONED], due__lt=day))
-             .select_related("plan", "plan__coordinator", "plan__regisseur"))
+             .select_related("owner", "plan", "plan__coordinator", "plan__regisseur"))
     if children is not None:
         from kindzicht.people.models import HouseholdMembership
 
@@ -95,31 +104,30 @@ def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Tas
     known = set(Task.objects.filter(code=CODE, key__in=[
         task_key(g.pk, m) for g in goals if (m := moment_of(g, day))]).values_list("key",
                                                                                   flat=True))
-    made: list[Task] = []
-    for goal in goals:
-        moment = moment_of(goal, day)
-        if moment is None or task_key(goal.pk, moment) in known:
-            continue
-        if followed_up(goal, moment, day):
-            continue
+    todo = [(g, m) for g in goals if (m := moment_of(g, day)) is not None
+            and task_key(g.pk, m) not in known]
+    followed = _followed_up_many(todo, day)
+    todo = [(g, m) for g, m in todo if (g.pk, m) not in followed]
+    # a household plan's task names its youngest child then (members read once)
+    members = P3PlanDrifts._members({g.plan.household_id for g, _m in todo
+                                     if not g.plan.child_id})
+    rows: list[Task] = []
+    for goal, moment in todo:
         plan = goal.plan
-        child = plan.child if plan.child_id else None
-        if child is None:  # a household plan: the task names its youngest child then
-            kids = children_of(plan, moment)
-            child = Person.objects.filter(pk__in=kids).order_by("-birth_date", "pk").first()
-        task = task_create(
-            organisation=plan.coordinator, code=CODE, key=task_key(goal.pk, moment),
-            child=child, text=_task_text(goal, moment), kind="task", raised_on=moment,
-            due_in_days=follow_up_days(),
+        child = plan.child_id
+        if child is None:
+            born_after = _years_before(moment, 18)
+            kids = [(-birth.toordinal(), p) for p, birth in members.get(plan.household_id, ())
+                    if birth > born_after]
+            child = min(kids)[1] if kids else None
+        regisseur = plan.regisseur_id if plan.regisseur_id and plan.regisseur.is_active else None
+        rows.append(Task(
+            organisation_id=plan.coordinator_id, code=CODE, key=task_key(goal.pk, moment),
+            child_id=child, text=_task_text(goal, moment), kind="task", raised_on=moment,
+            due_on=moment + timedelta(days=follow_up_days()), assignee_id=regisseur,
             facts=[f"doel: {goal.text}", f"eigenaar: {goal.owner.name}",
-                   f"datum: {goal.due:%d-%m-%Y}", f"stand: {goal.get_status_display()}"])
-        if task is None:
-            continue
-        if plan.regisseur_id and plan.regisseur.is_active:
-            Task.objects.filter(pk=task.pk).update(assignee=plan.regisseur)
-            task.assignee = plan.regisseur
-        made.append(task)
-    return made
+                   f"datum: {goal.due:%d-%m-%Y}", f"stand: {goal.get_status_display()}"]))
+    return tasks_create_many(rows)
 
 
 def close_followed_up(day: date, *, goals: Iterable[Goal] | None = None,
@@ -130,16 +138,13 @@ def close_followed_up(day: date, *, goals: Iterable[Goal] | None = None,
         ids = {g.pk for g in goals}
         tasks = tasks.filter(Q(*[Q(key__startswith=f"goal:{i}:") for i in ids],
                                _connector=Q.OR)) if ids else tasks.none()
-    parsed = {t.pk: parse_key(t.key) for t in tasks}
+    parsed = {pk: parse_key(key) for pk, key in tasks.values_list("pk", "key")}
     by_id = Goal.objects.select_related("plan").in_bulk(
         [p[0] for p in parsed.values() if p])
-    done = []
-    for task_id, p in parsed.items():
-        if p is None or p[0] not in by_id:
-            continue
-        goal, moment = by_id[p[0]], p[1]
-        if followed_up(goal, moment, day):
-            done.append(task_id)
+    todo = {task_id: (by_id[p[0]], p[1]) for task_id, p in parsed.items()
+            if p is not None and p[0] in by_id}
+    followed = _followed_up_many(list(set(todo.values())), day)
+    done = [task_id for task_id, (goal, moment) in todo.items() if (goal.pk, moment) in followed]
     if done:
         Task.objects.filter(pk__in=done).update(
             status=TaskStatus.DONE, answered_on=day,

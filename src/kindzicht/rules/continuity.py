@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
-
-from django.db.models import Q
 
 from kindzicht.continuity.models import (
     REJECTING_DECISIONS,
@@ -17,6 +16,19 @@ from kindzicht.continuity.models import (
 )
 
 from .engine import Context, Occurrence, Rule, day_after, register
+
+
+def _scoped(qs, ctx: Context, field: str = "child_id"):
+    """Everyone's rows for a full sweep, the scoped children's for an incremental one."""
+    return qs if ctx.scope is None else qs.filter(**{f"{field}__in": ctx.scope})
+
+
+def _by(rows, key) -> dict:
+    """Rows read once per evaluation, grouped for look-ups in memory (not a query a row)."""
+    out: dict = defaultdict(list)
+    for row in rows:
+        out[key(row)].append(row)
+    return out
 
 
 def _org_names(ids) -> dict[int, str]:
@@ -36,6 +48,7 @@ class C1NobodyResponsible(Rule):
         gaps = ResponsibilityPeriod.objects.filter(organisation__isnull=True, on__lte=ctx.as_of)
         if ctx.scope is not None:
             gaps = gaps.filter(child_id__in=ctx.scope)
+        found = []
         for gap in gaps:
             n = self.days(ctx, child=gap.child_id)
             fires = day_after(gap.on, n)
@@ -45,14 +58,17 @@ class C1NobodyResponsible(Rule):
                 continue
             before = [p for p in ctx.facts.responsibility.get(gap.child_id, ())
                       if p.organisation_id and p.at < gap.at]
-            last = before[-1] if before else None
-            names = _org_names([last.organisation_id]) if last else {}
+            found.append((gap, n, fires, before[-1] if before else None))
+        # names and municipalities for all gaps at once, not three queries a gap (issue 3)
+        names = _org_names({last.organisation_id for *_r, last in found if last})
+        municipality = ctx.facts.municipalities_on((gap.child_id, gap.on) for gap, *_r in found)
+        for gap, n, fires, last in found:
             yield Occurrence(
                 code=self.code, child_id=gap.child_id, at=fires, key=f"gap:{gap.pk}",
                 text=(f"Dit kind loopt een open risico en heeft sinds {gap.on:%d-%m-%Y} geen "
                       f"organisatie met de veiligheidsregie ({n} dagen)."),
                 recipients=[last.organisation_id] if last else [],
-                municipality_code=ctx.facts.municipality_of(gap.child_id, gap.on),
+                municipality_code=municipality[(gap.child_id, gap.on)],
                 evidence=[e for e in (gap.event_id, last.event_id if last else None) if e],
                 facts=[f"{gap.on}: veiligheidsregie losgelaten"
                        + (f" door {names.get(last.organisation_id)}" if last else "")],
@@ -60,10 +76,15 @@ class C1NobodyResponsible(Rule):
             )
 
 
-def _pending_handovers_at(end: InvolvementEnd) -> list[Handover]:
-    return [h for h in Handover.objects.filter(child_id=end.person_id,
-                                               sender_id=end.organisation_id, at__lte=end.at)
-            if not (h.confirmed_at and h.confirmed_at <= end.at)
+def _pending_handovers_at(end: InvolvementEnd, handovers=None) -> list[Handover]:
+    """The handovers the ending organisation had offered and not seen start by then;
+    ``handovers`` (child, sender) -> handovers, read in bulk by a rule, else read here."""
+    if handovers is None:
+        mine = Handover.objects.filter(child_id=end.person_id, sender_id=end.organisation_id)
+    else:
+        mine = handovers.get((end.person_id, end.organisation_id), ())
+    return [h for h in mine if h.at <= end.at
+            and not (h.confirmed_at and h.confirmed_at <= end.at)
             and not (h.declined_on and h.declined_on < end.on)
             and not (h.withdrawn_on and h.withdrawn_on < end.on)
             and not (h.status in (HandoverStatus.DECLINED, HandoverStatus.WITHDRAWN)
@@ -80,8 +101,11 @@ class C2ClosedBeforeFollowUp(Rule):
         ends = InvolvementEnd.objects.filter(at_open_risk=True, on__lte=ctx.as_of)
         if ctx.scope is not None:
             ends = ends.filter(person_id__in=ctx.scope)
-        for end in ends.select_related("organisation"):
-            pending = _pending_handovers_at(end)
+        ends = list(ends.select_related("organisation"))
+        handovers = _by(_scoped(Handover.objects.order_by("pk"), ctx),
+                        lambda h: (h.child_id, h.sender_id))
+        for end in ends:
+            pending = _pending_handovers_at(end, handovers)
             if not (end.held_responsibility or pending):
                 continue
             facts = [f"{end.on}: {end.organisation.name} beëindigt de betrokkenheid"]
@@ -110,15 +134,21 @@ class C3RejectedMeasureNoAnswer(Rule):
         decisions = Decision.objects.filter(decision__in=REJECTING_DECISIONS, on__lte=ctx.as_of)
         if ctx.scope is not None:
             decisions = decisions.filter(child_id__in=ctx.scope)
-        for d in decisions.select_related("request"):
+        decisions = list(decisions.select_related("request"))
+        takings = _by(_scoped(ResponsibilityTaking.objects.values_list("child_id", "at", "on"),
+                              ctx), lambda r: r[0])
+        moved = _by(_scoped(Handover.objects.filter(
+            moved_responsibility=True, confirmed_at__isnull=False).values_list(
+            "child_id", "confirmed_at", "confirmed_on"), ctx), lambda r: r[0])
+        for d in decisions:
             n = self.days(ctx, child=d.child_id)
             if not ctx.facts.at_risk(d.child_id, d.on):
                 continue
             until = day_after(d.on, n)
-            answered = ResponsibilityTaking.objects.filter(
-                child_id=d.child_id, at__gte=d.at, on__lte=until).exists() or \
-                Handover.objects.filter(child_id=d.child_id, moved_responsibility=True,
-                                        confirmed_at__gte=d.at, confirmed_on__lte=until).exists()
+            answered = any(at >= d.at and on <= until
+                           for _c, at, on in takings.get(d.child_id, ())) or \
+                any(at >= d.at and on is not None and on <= until
+                    for _c, at, on in moved.get(d.child_id, ()))
             if answered:
                 continue
             recipients = {d.request.requester_id} if d.request else set()
@@ -167,6 +197,12 @@ class C5HandoverStalled(Rule):
         handovers = Handover.objects.filter(on__lte=ctx.as_of)
         if ctx.scope is not None:
             handovers = handovers.filter(child_id__in=ctx.scope)
+        handovers = list(handovers)
+        by_child = _by(_scoped(Handover.objects.values_list("child_id", "pk", "on"), ctx),
+                       lambda r: r[0])
+        taken = _by(_scoped(ResponsibilityPeriod.objects.filter(
+            how__in=["taken", "handover", "transfer"], organisation__isnull=False).values_list(
+            "child_id", "on"), ctx), lambda r: r[0])
         for h in handovers:
             n = self.days(ctx, child=h.child_id)
             m = self.days(ctx, "declined_days", child=h.child_id)
@@ -189,11 +225,9 @@ class C5HandoverStalled(Rule):
                 )
             if h.declined_on is not None:
                 limit = day_after(h.declined_on, m)
-                followed = Handover.objects.filter(
-                    child_id=h.child_id, on__gte=h.declined_on, on__lte=limit).exclude(
-                    pk=h.pk).exists() or ResponsibilityPeriod.objects.filter(
-                    Q(how__in=["taken", "handover", "transfer"]), child_id=h.child_id,
-                    organisation__isnull=False, on__gte=h.declined_on, on__lte=limit).exists()
+                followed = any(pk != h.pk and h.declined_on <= on <= limit
+                               for _c, pk, on in by_child.get(h.child_id, ())) or any(
+                    h.declined_on <= on <= limit for _c, on in taken.get(h.child_id, ()))
                 if not followed:
                     yield Occurrence(
                         code=self.code, child_id=h.child_id, at=day_after(limit, 1),

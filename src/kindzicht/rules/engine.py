@@ -75,6 +75,8 @@ class Context:
         national = self._policy.get((None, key), default)
         if not self._regional_keys or key not in self._regional_keys:
             return national
+        if child is not None and not self._regions:  # a rule asks: read them all at once
+            self.prefetch_regions(self.facts.risk.keys())
         region = self.region_of(child) if child is not None else self.region_id
         return self._policy.get((region, key), national)
 
@@ -83,15 +85,38 @@ class Context:
         return {k for r, k in self._policy if r is not None}
 
     def region_of(self, child: int) -> int | None:
-        """The region of the municipality the child lives in (cached per evaluation)."""
-        cache = self.__dict__.setdefault("_regions", {})
-        if child not in cache:
-            from kindzicht.people.models import Municipality
+        """The region of the municipality the child lives in (cached per evaluation; a
+        rule's first regional policy look-up reads those of every child at open risk)."""
+        if child not in self._regions:
+            self._read_regions([child])
+        return self._regions[child]
 
-            code = self.facts.municipality_of(child, self.as_of)
-            cache[child] = Municipality.objects.filter(code=code).values_list(
-                "region_id", flat=True).first()
-        return cache[child]
+    @cached_property
+    def _regions(self) -> dict[int, int | None]:
+        return {}
+
+    @cached_property
+    def _region_by_municipality(self) -> dict[str, int | None]:
+        from kindzicht.people.models import Municipality
+
+        out: dict[str, int | None] = {}
+        for code, region in Municipality.objects.order_by("pk").values_list("code", "region_id"):
+            out.setdefault(code, region)
+        return out
+
+    def prefetch_regions(self, children) -> None:
+        """Read the regions of many children in a few queries (only when a policy value is
+        set per region: otherwise nobody asks)."""
+        if self._regional_keys:
+            self._read_regions(children)
+
+    def _read_regions(self, children) -> None:
+        missing = [c for c in set(children) if c not in self._regions]
+        if not missing:
+            return
+        codes = self.facts.municipalities_of(missing, self.as_of)
+        for child in missing:
+            self._regions[child] = self._region_by_municipality.get(codes.get(child, ""))
 
     @cached_property
     def _policy(self) -> dict[tuple[int | None, str], int]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
 
 from kindzicht.continuity.models import Handover, HandoverFactor, InvolvementEnd
-from kindzicht.people.family import _member_on, children_in_family_of
-from kindzicht.people.models import HouseholdMembership
+from kindzicht.people.family import _years_before
+from kindzicht.people.models import HouseholdMembership, Person
 from kindzicht.safety.models import Assessment, AssessmentFactor, FactorOwnership, LifeEvent
 
 from .engine import Context, Occurrence, Rule, day_after, register
+from .facts import _chunks
 
 R1_EVENTS = ["moved", "new_partner", "partner_left", "job_loss", "mental_health_admission",
              "mental_health_treatment", "addiction", "birth", "detention_release", "eviction",
@@ -29,13 +31,6 @@ def _scoped(ctx: Context, events):
                          | Q(household_id__in=ctx.scope_households))
 
 
-def _people_of(ev: LifeEvent) -> list[int]:
-    if ev.person_id:
-        return [ev.person_id]
-    return list(HouseholdMembership.objects.filter(_member_on(ev.on), household_id=ev.household_id)
-                .values_list("person_id", flat=True))
-
-
 @register
 class R1NoReassessment(Rule):
     code = "R1"
@@ -48,28 +43,30 @@ class R1NoReassessment(Rule):
                                                              on__lte=ctx.as_of)).order_by("id"))
         if not events:
             return
+        # Families and assessments read once, in memory (issue 3): everyone for a full sweep,
+        # the events' people and their neighbourhood for an incremental one.
         if ctx.scope is None:
-            # A full sweep: families and assessments read once, in memory (issue 3).
             graph = ctx.facts.family_graph
-            assessed: dict[int, list[date]] = defaultdict(list)
-            for child, on in Assessment.objects.values_list("child_id", "on"):
-                assessed[child].append(on)
-
-            def concerned(ev):
-                people = ([ev.person_id] if ev.person_id
-                          else graph.members_on(ev.household_id, ev.on))
-                return graph.children_in_family_of(people, ev.on)
-
-            def reassessed(child, start, until):
-                return any(start <= on <= until for on in assessed.get(child, ()))
+            assessments = Assessment.objects.all()
         else:
-            # An incremental sweep reads only its few families' events, per event.
-            def concerned(ev):
-                return children_in_family_of(_people_of(ev), ev.on)
+            people = {ev.person_id for ev in events if ev.person_id} | set(
+                HouseholdMembership.objects.filter(
+                    household_id__in={ev.household_id for ev in events if ev.household_id})
+                .values_list("person_id", flat=True))
+            graph = ctx.facts.graph_around(people)
+            assessments = Assessment.objects.filter(child_id__in=ctx.scope)
+        assessed: dict[int, list[date]] = defaultdict(list)
+        for child, on in assessments.values_list("child_id", "on"):
+            assessed[child].append(on)
 
-            def reassessed(child, start, until):
-                return Assessment.objects.filter(child_id=child, on__gte=start,
-                                                 on__lte=until).exists()
+        def concerned(ev):
+            people = ([ev.person_id] if ev.person_id
+                      else graph.members_on(ev.household_id, ev.on))
+            return graph.children_in_family_of(people, ev.on)
+
+        def reassessed(child, start, until):
+            return any(start <= on <= until for on in assessed.get(child, ()))
+
         for ev in events:
             for child in sorted(concerned(ev)):
                 if not ctx.in_scope(child) or not ctx.facts.at_risk(child, ev.on):
@@ -111,15 +108,33 @@ class R2OutOfSightByMoving(Rule):
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         per_child: dict[tuple[int, str], list[LifeEvent]] = defaultdict(list)
-        for ev in _scoped(ctx, LifeEvent.objects.filter(kind__in=["moved", "school_change"],
-                                                        on__lte=ctx.as_of)).order_by("at", "id"):
+        events = list(_scoped(ctx, LifeEvent.objects.filter(
+            kind__in=["moved", "school_change"], on__lte=ctx.as_of)).order_by("at", "id"))
+        # the moving households' members and their birth dates, once (not per event)
+        members: dict[int, list[tuple]] = defaultdict(list)
+        for chunk in _chunks({ev.household_id for ev in events
+                              if ev.kind == "moved" and ev.household_id}):
+            for row in HouseholdMembership.objects.filter(household_id__in=chunk).order_by(
+                    "pk").values_list("household_id", "person_id", "joined_on", "left_on",
+                                      "person__birth_date"):
+                members[row[0]].append(row[1:])
+        births = {}
+        for chunk in _chunks({ev.person_id for ev in events
+                              if ev.kind == "moved" and ev.person_id}):
+            births.update(Person.objects.filter(pk__in=chunk).values_list("pk", "birth_date"))
+        for ev in events:
             if ev.kind == "school_change":
                 if ev.person_id:
                     per_child[(ev.person_id, ev.kind)].append(ev)
                 continue
-            for pid in _people_of(ev):
-                if ctx.facts.is_child_on(pid, ev.on):
+            born_after = _years_before(ev.on, 18)
+            people = ([(ev.person_id, None, None, births[ev.person_id])] if ev.person_id
+                      else members.get(ev.household_id, ()))
+            for pid, joined, left, birth in people:
+                if (joined is None or joined <= ev.on) and (left is None or left > ev.on) \
+                        and birth > born_after:
                     per_child[(pid, ev.kind)].append(ev)
+        ctx.facts.prefetch_involvement(c for c, _k in per_child if ctx.in_scope(c))
         for (child, kind), events in per_child.items():
             if not ctx.in_scope(child):
                 continue
@@ -143,6 +158,18 @@ class R2OutOfSightByMoving(Rule):
                 )
 
 
+@dataclass
+class _R3Reads:
+    """What one R3 evaluation read in bulk, keyed for its loop."""
+
+    factors: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    owned: dict[int, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    ends: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    handovers: dict[tuple[int, int], list[tuple]] = field(
+        default_factory=lambda: defaultdict(list))
+    accepted_codes: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
 @register
 class R3FactorWithoutOwner(Rule):
     code = "R3"
@@ -162,43 +189,43 @@ class R3FactorWithoutOwner(Rule):
             by_child[a.child_id].append(a)
         if not by_child:
             return
-        self._load(ctx)
+        read = self._load(ctx)
         for child, items in by_child.items():
             n = self.days(ctx, child=child)
             for i, a in enumerate(items):
                 next_on = items[i + 1].on if i + 1 < len(items) else None
-                factors = self._factors.get(a.pk, [])
-                yield from self._unaccepted(ctx, n, a, factors, next_on)
-                yield from self._abandoned(ctx, a, factors, next_on)
+                factors = read.factors.get(a.pk, [])
+                yield from self._unaccepted(ctx, read, n, a, factors, next_on)
+                yield from self._abandoned(ctx, read, a, factors, next_on)
 
-    def _load(self, ctx: Context) -> None:
-        """The facts R3 reads, for every child in the sweep, keyed for the loop."""
+    @staticmethod
+    def _load(ctx: Context) -> _R3Reads:
+        """The facts R3 reads, for every child in the sweep, keyed for the loop — in a value
+        of this evaluation, not on the rule object the whole process shares."""
+        read = _R3Reads()
+
         def scoped(qs, field):
             return qs if ctx.scope is None else qs.filter(**{f"{field}__in": ctx.scope})
 
-        self._factors: dict[int, list[AssessmentFactor]] = defaultdict(list)
         for f in scoped(AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of),
                         "assessment__child_id").order_by("id"):
-            self._factors[f.assessment_id].append(f)
-        self._owned: dict[int, list[tuple]] = defaultdict(list)
+            read.factors[f.assessment_id].append(f)
         for row in scoped(FactorOwnership.objects.all(), "child_id").order_by("id").values_list(
                 "child_id", "code", "organisation_id", "at", "on", "ended_on"):
-            self._owned[row[0]].append(row[1:])
-        self._ends: dict[int, list[InvolvementEnd]] = defaultdict(list)
+            read.owned[row[0]].append(row[1:])
         for end in scoped(InvolvementEnd.objects.filter(on__lte=ctx.as_of),
                           "person_id").order_by("id"):
-            self._ends[end.person_id].append(end)
+            read.ends[end.person_id].append(end)
         handovers = scoped(Handover.objects.all(), "child_id").order_by("id")
-        self._handovers: dict[tuple[int, int], list[tuple]] = defaultdict(list)
         for pk, child, sender, accepted_on, at, confirmed_at in handovers.values_list(
                 "pk", "child_id", "sender_id", "accepted_on", "at", "confirmed_at"):
-            self._handovers[(child, sender)].append((pk, accepted_on, at, confirmed_at))
-        self._accepted_codes: dict[int, set[str]] = defaultdict(set)
+            read.handovers[(child, sender)].append((pk, accepted_on, at, confirmed_at))
         for hid, code in HandoverFactor.objects.filter(
                 handover__in=handovers, accepted=True).values_list("handover_id", "code"):
-            self._accepted_codes[hid].add(code)
+            read.accepted_codes[hid].add(code)
+        return read
 
-    def _unaccepted(self, ctx, n, a, factors, next_on):
+    def _unaccepted(self, ctx, read, n, a, factors, next_on):
         until = day_after(a.on, n)
         if next_on is not None and next_on <= until:
             return  # no longer the latest assessment when the deadline passed
@@ -208,7 +235,7 @@ class R3FactorWithoutOwner(Rule):
             if f.owner_id == a.organisation_id:
                 continue
             accepted = any(code == f.code and org == f.owner_id and at >= a.at and on <= until
-                           for code, org, at, on, _ended in self._owned.get(a.child_id, ()))
+                           for code, org, at, on, _ended in read.owned.get(a.child_id, ()))
             if accepted:
                 continue
             yield Occurrence(
@@ -221,21 +248,21 @@ class R3FactorWithoutOwner(Rule):
                 facts=[f"{a.on}: factor {f.code} toegewezen"],
             )
 
-    def _abandoned(self, ctx, a, factors, next_on):
+    def _abandoned(self, ctx, read, a, factors, next_on):
         codes = {f.code for f in factors}
         if not codes:
             return
-        ends = [e for e in self._ends.get(a.child_id, ())
+        ends = [e for e in read.ends.get(a.child_id, ())
                 if e.at >= a.at and (next_on is None or e.on < next_on)]
         for end in ends:
             org = end.organisation_id
-            owned = {code for code, o, at, _on, ended in self._owned.get(a.child_id, ())
+            owned = {code for code, o, at, _on, ended in read.owned.get(a.child_id, ())
                      if o == org and code in codes and at <= end.at
                      and not (ended is not None and ended < end.on)}
             answerable: set[str] = set()
             confirmed: set[str] = set()
-            for pk, accepted_on, at, confirmed_at in self._handovers.get((a.child_id, org), ()):
-                accepted = self._accepted_codes.get(pk, set())
+            for pk, accepted_on, at, confirmed_at in read.handovers.get((a.child_id, org), ()):
+                accepted = read.accepted_codes.get(pk, set())
                 if accepted_on is not None and at <= end.at and not (
                         confirmed_at and confirmed_at <= end.at):
                     answerable |= accepted & codes

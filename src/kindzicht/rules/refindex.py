@@ -13,7 +13,6 @@ from kindzicht.meldcode.models import Concern
 from kindzicht.safety.models import Assessment
 
 from .engine import Context, Occurrence, Rule, day_after, register
-from .plans_cover import plan_covers_by
 
 
 @register
@@ -79,6 +78,12 @@ class V2MatchWithoutCoordinator(Rule):
                 episodes[-1] = (last[0], last[1], last[2], m.ended_on, last[4] + [m])
             else:
                 episodes.append((m.child_id, m.level, m.on, m.ended_on, [m]))
+        takings = defaultdict(list)
+        qs = ResponsibilityTaking.objects.filter(basis="coordination")
+        if ctx.scope is not None:
+            qs = qs.filter(child_id__in=ctx.scope)
+        for child, on in qs.values_list("child_id", "on"):
+            takings[child].append(on)
         for child, level, start, end, members in episodes:
             n = self.days(ctx, child=child)
             fires = day_after(start, n)
@@ -86,9 +91,8 @@ class V2MatchWithoutCoordinator(Rule):
                 continue
             if not ctx.facts.at_risk(child, fires):
                 continue
-            coordinated = ResponsibilityTaking.objects.filter(
-                child_id=child, basis="coordination", on__lte=fires).exists() or \
-                plan_covers_by(child, fires)
+            coordinated = any(on <= fires for on in takings.get(child, ())) or \
+                ctx.facts.plan_covers_by(child, fires)
             if coordinated:
                 continue
             orgs = sorted({o for m in members for o in m.organisation_ids})

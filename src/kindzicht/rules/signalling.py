@@ -173,7 +173,9 @@ class K5PartnerNeverEngaged(Rule):
             factors = factors.filter(assessment__child_id__in=ctx.scope)
         # The families on each assessment's day first (in memory for a full sweep), then the
         # involvement of all of them at once: per factor that was a dozen queries (issue 3).
-        family = ctx.facts.family_graph.family if ctx.scope is None else ctx.facts.family
+        # the families in memory: everyone's for a full sweep, the scoped children's
+        # neighbourhood for an incremental one (not a few queries per assessment)
+        family = ctx.facts.graph_around(ctx.scope or ()).family
         todo = []
         for f in factors:
             sector = specialist_sector(f.code)
@@ -183,7 +185,7 @@ class K5PartnerNeverEngaged(Rule):
             if not ctx.facts.at_risk(a.child_id, a.on):
                 continue
             todo.append((f, a, sector, [a.child_id, *family(a.child_id, a.on)]))
-        ctx.facts.involvement({p for *_rest, people in todo for p in people})
+        ctx.facts.prefetch_involvement(p for *_rest, people in todo for p in people)
         for f, a, sector, people in todo:
             n = self.days(ctx, child=a.child_id)
             until = day_after(a.on, n)

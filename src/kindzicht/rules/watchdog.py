@@ -9,6 +9,7 @@ nothing twice. Audited per run, not per row it reads.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -19,7 +20,7 @@ from kindzicht.core.actions import Actor, record
 
 from .engine import CATALOGUE, Context, Occurrence, evaluate
 from .models import SweepRun, Task, TaskStatus
-from .tasks import task_create, tasks_create_many
+from .tasks import tasks_create_many
 
 REMINDER_DAYS = 2
 ESCALATE_COORDINATORS_DAYS = 3
@@ -51,12 +52,20 @@ def _raise(occ: Occurrence, *, kind: str, day: date) -> list[Task]:
 
 def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
     """Open alerts not answered in time go up: coordinators, then the municipality."""
+    from django.db.models import Exists, OuterRef, Value
+    from django.db.models.functions import Concat
+
     from kindzicht.people.models import Professional
 
     rows: list[Task] = []
+    # the diff in SQL: an alert already escalated to the coordinators is not read again
+    escalated = Task.objects.filter(kind="alert", code=OuterRef("code"),
+                                    organisation_id=OuterRef("organisation_id"),
+                                    key=Concat(OuterRef("key"), Value("#coordinators")))
     level0 = [t for t in Task.objects.filter(
         kind="alert", status=TaskStatus.OPEN, level=0, organisation__isnull=False,
-        raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)).only(
+        raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)).exclude(
+        Exists(escalated)).only(
         "code", "key", "organisation_id", "child_id", "text", "facts", "evidence")
         if (t.code, t.key) in ongoing]
     coordinators: dict[int, int] = {}
@@ -72,17 +81,15 @@ def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
                          assignee_id=coordinators.get(t.organisation_id)))
     from .facts import Facts
 
-    facts = Facts(Context(as_of=day))
-    municipality: dict[int, str] = {}
-    for t in Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level=1,
-                                 raised_on__lte=day - timedelta(
-                                     days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)
-                                 ).only("code", "key", "child_id", "text", "facts", "evidence"):
+    level1 = [t for t in Task.objects.filter(
+        kind="alert", status=TaskStatus.OPEN, level=1, raised_on__lte=day - timedelta(
+            days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)).only(
+        "code", "key", "child_id", "text", "facts", "evidence")
+        if (t.code, t.key.split("#")[0]) in ongoing and t.child_id is not None]
+    municipality = Facts(Context(as_of=day)).municipalities_of({t.child_id for t in level1},
+                                                                day)
+    for t in level1:
         base_key = t.key.split("#")[0]
-        if (t.code, base_key) not in ongoing or t.child_id is None:
-            continue
-        if t.child_id not in municipality:
-            municipality[t.child_id] = facts.municipality_of(t.child_id, day)
         code = municipality[t.child_id]
         if not code:
             continue
@@ -94,18 +101,29 @@ def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
 
 
 def _resolve(resolved: Iterable[Occurrence], day: date) -> None:
+    """Close the open tasks of occurrences the recorded facts resolved — their alerts,
+    reminders and escalations (``<key>#coordinators``) — in one UPDATE per rule and 1,000
+    keys, not one per occurrence (issue 3). Matches the key exactly: a prefix match would
+    also close ``handover:12``'s tasks when ``handover:1`` is resolved."""
+    keys: dict[str, set[str]] = defaultdict(set)
     for occ in resolved:
-        Task.objects.filter(code=occ.code, key__startswith=occ.key, status=TaskStatus.OPEN).update(
-            status=TaskStatus.DONE, answered_on=day,
-            answer="Opgelost door de vastgelegde feiten.")
+        keys[occ.code] |= {occ.key, f"{occ.key}#coordinators"}
+    for code, wanted in keys.items():
+        wanted = sorted(wanted)
+        for start in range(0, len(wanted), 2000):
+            Task.objects.filter(code=code, key__in=wanted[start:start + 2000],
+                                status=TaskStatus.OPEN).update(
+                status=TaskStatus.DONE, answered_on=day,
+                answer="Opgelost door de vastgelegde feiten.")
 
 
 def task_deadlines(day: date) -> tuple[list[Task], set[tuple[str, str]], list[date]]:
     """The system's own tasks (answer after a rejection, re-assessment, transition at 18 …)
     keep their deadlines as the rules do: a reminder before, an alert when overdue (which then
     escalates like any alert). Reminders and alerts of a task that was answered close with it.
-    Returns what was raised, the overdue occurrences, and the days something falls due."""
-    made: list[Task] = []
+    Returns what was raised, the overdue occurrences, and the days something falls due.
+    Set-based: the open tasks are read as rows and the missing alerts and reminders created at
+    once (issue 3)."""
     overdue: set[tuple[str, str]] = set()
     days: list[date] = []
     answered = Task.objects.filter(kind="task").exclude(status=TaskStatus.OPEN)
@@ -113,30 +131,28 @@ def task_deadlines(day: date) -> tuple[list[Task], set[tuple[str, str]], list[da
                         key__in=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]
                         ).update(status=TaskStatus.DONE, answered_on=day,
                                  answer="De taak is beantwoord.")
-    for t in Task.objects.filter(kind="task", status=TaskStatus.OPEN, due_on__isnull=False,
-                                 organisation__isnull=False).select_related("child",
-                                                                            "organisation"):
-        key = f"task:{t.pk}"
-        late = t.due_on + timedelta(days=1)
+    wanted: list[Task] = []
+    for pk, code, org, child, due, text, facts, evidence in Task.objects.filter(
+            kind="task", status=TaskStatus.OPEN, due_on__isnull=False,
+            organisation__isnull=False).order_by("pk").values_list(
+            "pk", "code", "organisation_id", "child_id", "due_on", "text", "facts", "evidence"):
+        key = f"task:{pk}"
+        late = due + timedelta(days=1)
         if late <= day:
-            alert = task_create(organisation=t.organisation, code=t.code, key=key,
-                                child=t.child, kind="alert", raised_on=late,
-                                text=f"Termijn verstreken ({t.due_on}) — {t.text}",
-                                facts=t.facts + [f"termijn: {t.due_on}"], evidence=t.evidence)
-            if alert:
-                made.append(alert)
-            overdue.add((t.code, key))
-        elif t.due_on - timedelta(days=REMINDER_DAYS) <= day:
-            reminder = task_create(organisation=t.organisation, code=t.code, key=key,
-                                   child=t.child, kind="reminder", raised_on=day,
-                                   text=f"Herinnering: uiterlijk {t.due_on} — {t.text}",
-                                   facts=t.facts, evidence=t.evidence)
-            if reminder:
-                made.append(reminder)
+            wanted.append(Task(organisation_id=org, code=code, key=key, child_id=child,
+                               kind="alert", raised_on=late,
+                               text=f"Termijn verstreken ({due}) — {text}",
+                               facts=facts + [f"termijn: {due}"], evidence=evidence))
+            overdue.add((code, key))
+        elif due - timedelta(days=REMINDER_DAYS) <= day:
+            wanted.append(Task(organisation_id=org, code=code, key=key, child_id=child,
+                               kind="reminder", raised_on=day,
+                               text=f"Herinnering: uiterlijk {due} — {text}",
+                               facts=facts, evidence=evidence))
             days.append(late)
         else:
-            days += [t.due_on - timedelta(days=REMINDER_DAYS), late]
-    return made, overdue, days
+            days += [due - timedelta(days=REMINDER_DAYS), late]
+    return tasks_create_many(wanted), overdue, days
 
 
 def close_adults(day: date) -> int:
@@ -162,22 +178,20 @@ def close_adults(day: date) -> int:
 
 def transition_tasks(day: date, weeks: int = 26) -> int:
     """A young person at open risk about to turn 18 gives the holder a task, in time, to
-    arrange the transition to adult services."""
+    arrange the transition to adult services (created at once for all of them)."""
     from kindzicht.continuity.models import ResponsibilityPeriod
     from kindzicht.people.family import _years_before
 
     soon = _years_before(day + timedelta(weeks=weeks), 18)
-    n = 0
-    for p in ResponsibilityPeriod.objects.filter(
-            ended_at__isnull=True, organisation__isnull=False,
-            child__birth_date__lte=soon, child__birth_date__gt=_years_before(day, 18)
-    ).select_related("child", "organisation"):
-        if task_create(organisation=p.organisation, code="transition_18", key=f"18:{p.child_id}",
-                       child=p.child, due_in_days=weeks * 7 - 28, raised_on=day,
-                       text=("Deze jongere wordt binnenkort 18. Regel op tijd de overgang naar "
-                             "hulp voor volwassenen.")):
-            n += 1
-    return n
+    rows = [Task(organisation_id=org, code="transition_18", key=f"18:{child}", child_id=child,
+                 kind="task", raised_on=day, due_on=day + timedelta(days=weeks * 7 - 28),
+                 text=("Deze jongere wordt binnenkort 18. Regel op tijd de overgang naar "
+                       "hulp voor volwassenen."))
+            for org, child in ResponsibilityPeriod.objects.filter(
+                ended_at__isnull=True, organisation__isnull=False,
+                child__birth_date__lte=soon, child__birth_date__gt=_years_before(day, 18)
+            ).order_by("pk").values_list("organisation_id", "child_id")]
+    return len(tasks_create_many(rows))
 
 
 def goal_follow_up_tasks(day: date, children: Iterable[int] | None = None) -> list[Task]:
@@ -192,12 +206,16 @@ def goal_follow_up_tasks(day: date, children: Iterable[int] | None = None) -> li
 
 
 def _goal_due_days(day: date) -> list[date]:
-    """The day after each open goal's due date: the sweep must run then (a replay skips)."""
+    """The day after the earliest open goal's due date still to come: the sweep must run then
+    (a replay skips). Only the earliest counts for ``next_due``: one aggregate, not a row per
+    goal."""
+    from django.db.models import Min
+
     from kindzicht.plans.models import Goal
 
-    return [d + timedelta(days=1) for d in Goal.objects.filter(
-        status__in=["open", "postponed"], due__gte=day, plan__replaced_on__isnull=True)
-        .values_list("due", flat=True).distinct()]
+    due = Goal.objects.filter(status__in=["open", "postponed"], due__gte=day,
+                              plan__replaced_on__isnull=True).aggregate(m=Min("due"))["m"]
+    return [due + timedelta(days=1)] if due else []
 
 
 class SweepResult(list):
@@ -251,24 +269,37 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
 
 
 def _escalation_days(day: date) -> list[date]:
-    open_alerts = Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level__lt=2)
+    """The first day after ``day`` on which an open alert escalates, per level (only the
+    earliest counts for ``next_due``: an aggregate, not a row per alert)."""
+    from django.db.models import Min
+
     days = []
-    for level, raised in open_alerts.values_list("level", "raised_on"):
-        wait = ESCALATE_COORDINATORS_DAYS if level == 0 else (
-            ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)
-        days.append(raised + timedelta(days=wait))
+    for level, wait in ((0, ESCALATE_COORDINATORS_DAYS),
+                        (1, ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)):
+        first = Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level=level,
+                                    raised_on__gt=day - timedelta(days=wait)).aggregate(
+            m=Min("raised_on"))["m"]
+        if first:
+            days.append(first + timedelta(days=wait))
     return days
 
 
 def _eighteenth_birthdays(day: date) -> list[date]:
+    """The next 18th birthday of a young person at open risk, and the next one 26 weeks
+    ahead (the transition task), after ``day``: the few earliest birth dates that can give
+    them, not every child's (the 18th birthday grows with the birth date)."""
     from kindzicht.continuity.models import RiskPeriod
+    from kindzicht.people.family import _years_before
 
     out = []
-    for b in RiskPeriod.objects.filter(closed_at__isnull=True).values_list("child__birth_date",
-                                                                           flat=True):
-        try:
-            eighteen = b.replace(year=b.year + 18)
-        except ValueError:
-            eighteen = date(b.year + 18, 3, 1)
-        out += [eighteen, eighteen - timedelta(weeks=26)]
+    for ahead in (timedelta(0), timedelta(weeks=26)):
+        lowest = _years_before(day + ahead, 18) - timedelta(days=3)
+        for b in RiskPeriod.objects.filter(closed_at__isnull=True,
+                                           child__birth_date__gte=lowest).order_by(
+                "child__birth_date").values_list("child__birth_date", flat=True).distinct()[:8]:
+            try:
+                eighteen = b.replace(year=b.year + 18)
+            except ValueError:
+                eighteen = date(b.year + 18, 3, 1)
+            out.append(eighteen - ahead)
     return out
