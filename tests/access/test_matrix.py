@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from auth_support import enrol_totp, verified_login
 from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
@@ -27,6 +28,7 @@ from kindzicht.core import clock
 from kindzicht.core.actions import Actor
 from kindzicht.core.models import DomainEvent
 from kindzicht.people.models import Role
+from kindzicht.security.policy import needs_second_factor
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "access.md"
 #: Content of the family outside reach that no denied answer may contain.
@@ -114,6 +116,9 @@ def build_world() -> World:
                                           role=role, password="x" * 12)
 
     w.users = {role: pro(org["a"], role) for role in Role.values}
+    for user in w.users.values():  # enrolled before any count: the roles that need it log in
+        if needs_second_factor(user):  # with a second factor (issue 8, login hardening)
+            enrol_totp(user)
     today = clock.today()
     for side, key in (("in", "a"), ("out", "b")):
         actor = Actor.of(pro(org[key]))
@@ -185,7 +190,10 @@ def call(user, route: str, method: str, url: str):
         client.force_authenticate(user)
         return client.generic(method, url, "{}", content_type="application/json")
     client = Client()
-    client.force_login(user)
+    if needs_second_factor(user):
+        verified_login(client, user)
+    else:
+        client.force_login(user)
     return client.get(url) if method == "GET" else client.post(url, {})
 
 
