@@ -97,6 +97,9 @@ def build_world() -> World:
     from kindzicht.plans import follow_up
     from kindzicht.plans.models import Goal, PlanEvaluation
     from kindzicht.plans.services import plan_make
+    from kindzicht.oversight.models import Finding
+    from kindzicht.oversight.services import findings_record
+    from kindzicht.privacy.services import inzage_request_record
     from kindzicht.rules.tasks import task_create
 
     system = Actor.system("matrix set-up")
@@ -147,13 +150,21 @@ def build_world() -> World:
                                  "acute situatie: kind alleen thuis aangetroffen")
         from kindzicht.index.models import Signal
 
+        fg = Actor.of(w.users["privacy_officer"])
+        inzage = inzage_request_record(fg, person=child, requester_name=f"Moeder{side} Matrix",
+                                       requester_relation="parent_with_authority",
+                                       received_on=today)
+        findings = findings_record(fg, period_from=today, period_to=today)
         setattr(w, side, {
             "person": child.pk, "household": home.pk, "concern": concern.pk,
             "report": report.pk, "handover": handover.pk,
             "signal": Signal.objects.get(person=mother, ended_at__isnull=True).pk,
             "plan": plan.pk, "goal": goal.pk,
             "evaluation": PlanEvaluation.objects.filter(plan=plan).first().pk,
-            "task": task.pk, "grant": grant.pk, "organisation": org[key].pk})
+            "task": task.pk, "grant": grant.pk, "organisation": org[key].pk,
+            "request": inzage.pk, "inzage": inzage.pk,
+            "finding": (findings[0] if findings else Finding.objects.latest("pk")).pk,
+            "device": enrol_totp(w.users["privacy_officer"]).pk})
     return w
 
 
@@ -169,7 +180,10 @@ def world(django_db_setup, django_db_blocker):
 WEB_PK = {"personen": "person", "zorgen": "concern", "meldingen": "report",
           "overdrachten": "handover", "gezinsplannen": "plan", "doelen": "goal",
           "evaluaties": "evaluation", "taken": "task", "verwijsindex": "signal",
-          "openbreken": "grant"}
+          "openbreken": "grant", "toezicht": "finding"}
+#: ... and by its first two segments, where the first does not decide.
+WEB_PK2 = {"privacy/inzage": "inzage", "privacy/personen": "person",
+           "beveiliging/authenticator": "device"}
 STR_ARGS = {"action": "accept", "step": "map"}
 
 
@@ -179,7 +193,8 @@ def url_for(route: str, ids: dict) -> str:
         if conv == "str":
             return STR_ARGS[name]
         if name == "pk":
-            return str(ids[WEB_PK[route.split("/")[0]]])
+            two = "/".join(route.split("/")[:2])
+            return str(ids[WEB_PK2[two] if two in WEB_PK2 else WEB_PK[route.split("/")[0]]])
         return str(ids[name.removesuffix("_id")])
     return "/" + re.sub(r"<(\w+):(\w+)>", arg, route)
 
