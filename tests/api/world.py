@@ -1,9 +1,10 @@
 """A small seeded world for the fuzzing and hostile-input tests: two youth-care organisations
 (the caller's and another), Veilig Thuis and a school; a family with two children at open
 risk; and one of each resource an API path can name — handover, concern, report, family plan
-with goal and evaluation, signal, household, task — of the caller's organisation AND of the
-other organisation, so that generated ids resolve some of the time and ids of another
-organisation's objects can be tried.
+with goal and evaluation, signal, household, task, request for inzage — of the caller's
+organisation AND of the other organisation, so that generated ids resolve some of the time and
+ids of another organisation's objects can be tried. And the data protection officer (FG, role
+``privacy_officer``) of each organisation, with an unusual-access finding to review.
 
 Everything is made through the real services (no model is written directly), so the world
 carries its domain events and audit entries as live use would.
@@ -18,9 +19,12 @@ from kindzicht.continuity import services as continuity
 from kindzicht.core.actions import Actor
 from kindzicht.index import services as index
 from kindzicht.meldcode import services as meldcode
+from kindzicht.oversight.services import findings_record
+from kindzicht.people import selectors as people_selectors
 from kindzicht.people import services as people
 from kindzicht.people.models import Organisation, Professional
 from kindzicht.plans import services as plans
+from kindzicht.privacy.services import inzage_request_record
 from kindzicht.rules.models import Task
 from kindzicht.safety.life_events import life_event_record_on
 from kindzicht.safety.services import assessment_record
@@ -171,5 +175,25 @@ def build_world() -> World:
         own = task.organisation_id == me.pk
         world.add("task_id", task.pk, own=own)
         world.named.setdefault("my_task" if own else "their_task", task.pk)
-    world.users = {"caller": caller, "vt": vt_pro, "coordinator": my_coordinator}
+    # the data protection officer (FG) of each organisation: a request for inzage each, and an
+    # unusual-access finding — my organisation read Fenna, with whom it has no involvement
+    fg = _pro(me, "fg-a", role="privacy_officer")
+    other_fg = _pro(other, "fg-b", role="privacy_officer")
+    received = TODAY - timedelta(days=3)
+    my_inzage = inzage_request_record(Actor.of(fg), person=mother, requester_name="Anouk Bakker",
+                                      requester_relation="self", received_on=received)
+    their_inzage = inzage_request_record(Actor.of(other_fg), person=daan,
+                                         requester_name="Ruben Visser",
+                                         requester_relation="parent_with_authority",
+                                         received_on=received)
+    world.add("request_id", my_inzage.pk, own=True)
+    world.add("request_id", their_inzage.pk, own=False)
+    people_selectors.person_get(a, aunt.pk)
+    found = findings_record(Actor.of(fg), period_from=TODAY, period_to=TODAY)
+    finding = next(f for f in found if f.person_ids == [aunt.pk])
+    for f in found:
+        world.add("finding_id", f.pk, own=None)
+    world.named.update(my_inzage=my_inzage.pk, their_inzage=their_inzage.pk,
+                       finding=finding.pk)
+    world.users = {"caller": caller, "vt": vt_pro, "coordinator": my_coordinator, "fg": fg}
     return world

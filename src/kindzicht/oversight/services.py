@@ -41,6 +41,8 @@ def check_period(start: date | None, end: date | None) -> reports.Period:
         raise ValidationError(_("Geef de eerste dag van de periode."), field="period_from")
     if end is None:
         raise ValidationError(_("Geef de laatste dag van de periode."), field="period_to")
+    if start > clock.today():
+        raise ValidationError(_("De periode begint in de toekomst."), field="period_from")
     if end < start:
         raise ValidationError(_("De periode eindigt vóór ze begint."), field="period_to")
     if end > clock.today():

@@ -99,6 +99,9 @@ def inzage_request_record(actor: Actor, *, person: Person, requester_name: str,
                                  "choices": ", ".join(RequesterRelation.values)},
                               field="requester_relation")
     received = _received(received_on)
+    if received < person.birth_date:
+        raise ValidationError(_("De datum van ontvangst ligt vóór de geboortedatum van deze "
+                                "persoon."), field="received_on")
     if requester_relation == RequesterRelation.SELF and age_on(person.birth_date,
                                                                received) < SELF_FROM_AGE:
         raise ValidationError(_("Deze persoon was bij ontvangst jonger dan 16 jaar: de ouders "

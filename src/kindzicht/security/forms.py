@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindzicht.web.input_forms import InputRulesForm
 
-class TokenForm(forms.Form):
+
+class TokenForm(InputRulesForm):
     """The six digits an authenticator app shows."""
 
     token = forms.CharField(

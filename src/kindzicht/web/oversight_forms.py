@@ -11,13 +11,14 @@ from kindzicht.oversight.models import Rule
 from kindzicht.oversight.selectors import LogFilter
 
 from .forms import DateInput
+from .input_forms import InputRulesForm
 
 KINDS = [("", _("alle")), ("read", _("lezen")), ("write", _("wijzigen")),
          ("system", _("systeem"))]
 STATUSES = [("open", _("nog te beoordelen")), ("reviewed", _("beoordeeld")), ("all", _("alle"))]
 
 
-class LogFilterForm(forms.Form):
+class LogFilterForm(InputRulesForm):
     """The access log's filters (GET: they end up in the URL, so no BSN among them)."""
 
     van = forms.DateField(label=_("Van"), required=False, widget=DateInput())
@@ -57,7 +58,7 @@ LOG_FIELDS = {"period_from": "van", "period_to": "tot", "family_name": "achterna
               "birth_date": "geboortedatum", "kind": "soort", "person_id": "persoon"}
 
 
-class FindingFilterForm(forms.Form):
+class FindingFilterForm(InputRulesForm):
     regel = forms.ChoiceField(label=_("Regel"), required=False,
                               choices=[("", _("alle"))] + list(Rule.choices))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUSES)
@@ -65,14 +66,14 @@ class FindingFilterForm(forms.Form):
     tot = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
 
 
-class ReportForm(forms.Form):
+class ReportForm(InputRulesForm):
     """Run the report over a period now (the sweep runs it nightly for the day before)."""
 
     van = forms.DateField(label=_("Eerste dag"), widget=DateInput())
     tot = forms.DateField(label=_("Laatste dag"), widget=DateInput())
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(InputRulesForm):
     note = forms.CharField(label=_("Wat heeft u nagegaan en geconcludeerd?"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("Bijvoorbeeld: navraag bij de leidinggevende; de inzage "

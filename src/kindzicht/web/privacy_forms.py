@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from kindzicht.privacy.models import RectificationField, RequesterRelation
 
 from .forms import DateInput
+from .input_forms import InputRulesForm
 
 
-class PersonLookupForm(forms.Form):
+class PersonLookupForm(InputRulesForm):
     bsn = forms.CharField(label=_("BSN"), required=False, max_length=20,
                           help_text=_("Of vul hieronder de achternaam en de geboortedatum in."))
     family_name = forms.CharField(label=_("Achternaam"), required=False, max_length=120)
@@ -31,7 +32,7 @@ class InzageRequestForm(PersonLookupForm):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(InputRulesForm):
     OUTCOMES = [("rectified", _("Corrigeren")), ("refused", _("Weigeren, met reden"))]
 
     field = forms.ChoiceField(label=_("Welk gegeven"), choices=RectificationField.choices)

@@ -31,14 +31,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from auth_support import verified_login
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 import kindzicht.api
 from kindzicht.core import clock
 from kindzicht.core.models import AuditEntry
+from kindzicht.security.policy import needs_second_factor
 
 from .. import figures
 from ..world import PASSWORD, TODAY, World, build_world
@@ -155,8 +160,8 @@ def request_schema(path: str, method: str) -> dict[str, Any] | None:
 # --- the world's names, the cases ------------------------------------------------------------
 
 def fill(value: Any, world: World) -> Any:
-    if isinstance(value, str) and value.startswith("$today+"):
-        return (TODAY + timedelta(days=int(value[len("$today+"):]))).isoformat()
+    if isinstance(value, str) and value.startswith(("$today+", "$today-")):
+        return (TODAY + timedelta(days=int(value[len("$today"):]))).isoformat()
     if isinstance(value, str) and value.startswith("$"):
         return world.named[value[1:]]
     if isinstance(value, list):
@@ -212,9 +217,20 @@ def counts() -> dict[str, int]:
 
 
 def client(user) -> APIClient:
-    api = APIClient()
-    token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
-    api.credentials(HTTP_AUTHORIZATION=f"Basic {token}")
+    """HTTP Basic, as an API client authenticates — except for a user who needs a second
+    factor (coordinator, FG …), for whom Basic is refused: a verified web session, which must
+    send the CSRF token on writes like the web UI's scripts do (the client enforces CSRF)."""
+    if not needs_second_factor(user):
+        api = APIClient()
+        token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
+        api.credentials(HTTP_AUTHORIZATION=f"Basic {token}")
+        return api
+    api = APIClient(enforce_csrf_checks=True)
+    verified_login(api, user)
+    request = HttpRequest()
+    masked = get_token(request)
+    api.cookies[settings.CSRF_COOKIE_NAME] = request.META["CSRF_COOKIE"]
+    api.credentials(HTTP_X_CSRFTOKEN=masked)
     return api
 
 
@@ -289,7 +305,8 @@ def world() -> World:
 def test_hostile_input(key, path, world):
     mapping = CORPUS[key]
     method = key.split()[0]
-    api = client(world.users[mapping.get("as", "caller")])
+    user = world.users[mapping.get("as", "caller")]
+    api = client(user)
     ids = {name: fill(value, world) for name, value in mapping.get("path", {}).items()}
     url = "/api/v1" + path[len("/api/v1"):].format(**ids)
     base = fill(mapping.get("body", {}), world)
@@ -320,8 +337,10 @@ def test_hostile_input(key, path, world):
                     expect=entry["expect"], field=None, before=before,
                     statuses=(400, 413))
 
-        for name in ids:  # ids of another organisation's objects, ids nobody has
-            foreign = world.foreign.get(name, []) if "as" not in mapping else []
+        # ids of another organisation's objects (when the user is of the caller's
+        # organisation, for whom the world's ``foreign`` holds), ids nobody has
+        for name in ids:
+            foreign = world.foreign.get(name, []) if user.organisation_id == world.me.pk else []
             route_ids = [*foreign, *HOSTILE_PATH_IDS]
             for other in route_ids:
                 other_url = "/api/v1" + path[len("/api/v1"):].format(**{**ids, name: other})

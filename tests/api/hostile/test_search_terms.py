@@ -7,13 +7,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from auth_support import verified_login
 from django.test import Client
 
 from kindzicht.core import clock
 from kindzicht.people.models import Person
 
 from .. import figures
-from ..world import PASSWORD, TODAY, build_world
+from ..world import TODAY, build_world
 from .test_hostile import client
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def scene():
     with clock.frozen(TODAY):
         world = build_world()
         web = Client()
-        assert web.login(username=world.caller.username, password=PASSWORD)
+        verified_login(web, world.caller)  # Client.login has no request for django-axes
         yield world, web, client(world.caller)
 
 

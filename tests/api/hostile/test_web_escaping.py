@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from auth_support import verified_login
 from django.test import Client
 from django.utils.html import escape
 
@@ -17,7 +18,7 @@ from kindzicht.core import clock
 from kindzicht.meldcode.models import Concern
 
 from .. import figures
-from ..world import PASSWORD, TODAY, build_world
+from ..world import TODAY, build_world
 from .test_hostile import client, counts
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def scene():
     with clock.frozen(TODAY):
         world = build_world()
         web = Client()
-        assert web.login(username=world.caller.username, password=PASSWORD)
+        verified_login(web, world.caller)  # Client.login has no request for django-axes
         yield world, web, client(world.caller)
 
 

@@ -29,7 +29,7 @@ from kindzicht.privacy.services import (
 )
 
 from ..base import ApiView, IsPrivacyHandler
-from ..serializers import PersonSummary
+from ..serializers import EmptyInput, PersonSummary, person_field
 
 TAGS = ["privacy"]
 
@@ -57,15 +57,14 @@ class InzageRequestOutput(serializers.Serializer):
 
 
 class InzageRequestInput(serializers.Serializer):
-    person = serializers.IntegerField(required=False, help_text="The person's id (or give "
-                                      "`bsn`).")
+    person = person_field(required=False, help_text="The person's id (or give `bsn`).")
     bsn = serializers.CharField(required=False, max_length=20,
                                 help_text="The person's BSN (or give `person`).")
     requester_name = serializers.CharField(max_length=200, allow_blank=True,
                                            help_text="Who made the request.")
-    requester_relation = serializers.CharField(
-        max_length=40, help_text="self, parent_with_authority, guardian or representative. "
-        "Under 16 the parents with authority or the guardian exercise the right.")
+    requester_relation = serializers.ChoiceField(
+        choices=RequesterRelation.choices, help_text="Under 16 the parents with authority or "
+        "the guardian exercise the right.")
     received_on = serializers.DateField(help_text="The day the request was received.")
     note = serializers.CharField(required=False, allow_blank=True, default="",
                                  max_length=2000)
@@ -100,7 +99,7 @@ class InzageRequestCollectionApi(PrivacyApiView):
         if data.get("bsn"):
             person = selectors.person_for_request(actor, bsn=data["bsn"])
         else:
-            person = selectors.person_get(actor, data["person"])
+            person = selectors.person_get(actor, data["person"].pk)
         req = inzage_request_record(actor, person=person, requester_name=data["requester_name"],
                                     requester_relation=data["requester_relation"],
                                     received_on=data["received_on"], note=data["note"])
@@ -117,6 +116,7 @@ class InzageExportApi(PrivacyApiView):
                    "screen offers the same export as a PDF.",
                    request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, request_id: int) -> Response:
+        self.input(EmptyInput)
         actor = self.actor()
         req = selectors.inzage_request_get(actor, request_id)
         return Response(inzage_export(actor, request=req))
