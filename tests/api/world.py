@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from kindzicht.access.services import break_glass_open
 from kindzicht.continuity import services as continuity
 from kindzicht.core.actions import Actor
 from kindzicht.index import services as index
 from kindzicht.meldcode import services as meldcode
 from kindzicht.oversight.services import findings_record
-from kindzicht.people import selectors as people_selectors
 from kindzicht.people import services as people
 from kindzicht.people.models import Organisation, Professional
 from kindzicht.plans import services as plans
@@ -176,7 +176,7 @@ def build_world() -> World:
         world.add("task_id", task.pk, own=own)
         world.named.setdefault("my_task" if own else "their_task", task.pk)
     # the data protection officer (FG) of each organisation: a request for inzage each, and an
-    # unusual-access finding — my organisation read Fenna, with whom it has no involvement
+    # unusual-access finding — a GP broke the glass on Mila
     fg = _pro(me, "fg-a", role="privacy_officer")
     other_fg = _pro(other, "fg-b", role="privacy_officer")
     received = TODAY - timedelta(days=3)
@@ -188,9 +188,15 @@ def build_world() -> World:
                                          received_on=received)
     world.add("request_id", my_inzage.pk, own=True)
     world.add("request_id", their_inzage.pk, own=False)
-    people_selectors.person_get(a, aunt.pk)
+    # break the glass: a GP with no tie to Mila opens her record; my organisation reviews it
+    gp = people.organisation_create(SYSTEM, name="Huisartsenpraktijk Zuid", sector="gp",
+                                    municipality_code="0344")
+    glass = break_glass_open(Actor.of(_pro(gp, "huisarts")), mila,
+                             "acute situatie: kind met letsel op de spoedpost")
+    world.add("grant_id", glass.pk, own=True)
+    world.named.update(glass=glass.pk)
     found = findings_record(Actor.of(fg), period_from=TODAY, period_to=TODAY)
-    finding = next(f for f in found if f.person_ids == [aunt.pk])
+    finding = next(f for f in found if mila.pk in f.person_ids)  # the break-the-glass use
     for f in found:
         world.add("finding_id", f.pk, own=None)
     world.named.update(my_inzage=my_inzage.pk, their_inzage=their_inzage.pk,
