@@ -6,8 +6,12 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import permissions
 
-from kindzicht.api.base import IsCaseworker, IsMemberOfOrganisation, IsPrivacyOfficer
-from kindzicht.api.base import IsCaseworker, IsMemberOfOrganisation, IsPrivacyHandler
+from kindzicht.api.base import (
+    IsCaseworker,
+    IsMemberOfOrganisation,
+    IsPrivacyHandler,
+    IsPrivacyOfficer,
+)
 from kindzicht.web.access import RULES
 
 #: Left out of the walk, with why: the Django admin has its own staff check (docs/access.md).

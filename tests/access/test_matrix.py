@@ -93,12 +93,12 @@ def build_world() -> World:
     from kindzicht.continuity.services import handover_offer, involvement_start
     from kindzicht.index.services import signal_register
     from kindzicht.meldcode.services import concern_record, report_make
+    from kindzicht.oversight.models import Finding
+    from kindzicht.oversight.services import findings_record
     from kindzicht.people import services as people
     from kindzicht.plans import follow_up
     from kindzicht.plans.models import Goal, PlanEvaluation
     from kindzicht.plans.services import plan_make
-    from kindzicht.oversight.models import Finding
-    from kindzicht.oversight.services import findings_record
     from kindzicht.privacy.services import inzage_request_record
     from kindzicht.rules.tasks import task_create
 

@@ -201,7 +201,7 @@ class TaskAnswerForm(InputRulesForm):
         return data
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(InputRulesForm):
     """Break the glass: the reason is mandatory and must say what is acute."""
 
     reason = forms.CharField(
@@ -210,7 +210,7 @@ class BreakGlassForm(forms.Form):
                     "vastgelegd en de verantwoordelijke organisatie beoordeelt het openbreken."))
 
 
-class BreakGlassReviewForm(forms.Form):
+class BreakGlassReviewForm(InputRulesForm):
     verdict = forms.ChoiceField(label=_("Oordeel"), widget=forms.RadioSelect, choices=[
         ("ok", _("Terecht")), ("improper", _("Onterecht"))])
     note = forms.CharField(label=_("Toelichting"), required=False,
