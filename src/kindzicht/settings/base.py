@@ -406,6 +406,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "tasks", "description": "Tasks and alerts of my organisation."},
         {"name": "oversight", "description": "Oversight of access by the data protection "
          "officer (FG): the access log and unusual-access findings."},
+        {"name": "access", "description": "Need to know: break the glass in an acute "
+         "situation, its review, and who read a record."},
         {"name": "privacy", "description": "Privacy rights, for the data protection officer "
          "(FG) and administrators: requests for inzage and their export (AVG art. 15), "
          "rectification of person data (art. 16)."},
