@@ -10,8 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from kindzicht.core import clock
+from kindzicht.core.pdf import printable
 from kindzicht.plans import services
-from kindzicht.plans.pdf import _text, plan_pdf
+from kindzicht.plans.pdf import plan_pdf
 from kindzicht.plans.selectors import plan_get, plan_view
 
 from .conftest import DAY
@@ -19,7 +20,7 @@ from .conftest import DAY
 OUT = Path(__file__).resolve().parents[2] / "test-results"
 
 
-def page_text(pdf: bytes) -> str:
+def pageprintable(pdf: bytes) -> str:
     """The text drawn on the pages (fpdf2 compresses each content stream with zlib)."""
     text = []
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
@@ -49,7 +50,7 @@ def test_the_plan_as_a_pdf(world):
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     OUT.mkdir(exist_ok=True)
     (OUT / "gezinsplan.pdf").write_bytes(pdf)
-    text = page_text(pdf)
+    text = pageprintable(pdf)
     for expected in ("Gezinsplan", "Doelen", "Afspraken met de ouders",
                      "Mila gaat elke schooldag naar school", "Org school",
                      "Bij twee gemiste afspraken", "Evaluatiemomenten", "15-04-2024",
@@ -59,5 +60,5 @@ def test_the_plan_as_a_pdf(world):
 
 
 def test_text_outside_the_core_font_is_replaced_not_lost():
-    assert _text("Ëlla’s plan — café") == "Ëlla’s plan — café"
-    assert _text("Zoë → ☺ ŀ") == "Zoë -> ? l"
+    assert printable("Ëlla’s plan — café") == "Ëlla’s plan — café"
+    assert printable("Zoë → ☺ ŀ") == "Zoë -> ? l"

@@ -1,14 +1,12 @@
 """The inzage export on paper (PDF), rendered from the same dict as the JSON, so the two can
-never say different things. fpdf2 with the core font, as the family plan (``plans/pdf.py``,
-which explains why not WeasyPrint)."""
+never say different things, on the same page as the family plan (``core.pdf.Document``, which
+explains why fpdf2)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fpdf.fonts import FontFace
-
-from kindzicht.plans.pdf import MUTED, SOFT, PlanPdf, _text
+from kindzicht.core.pdf import MUTED, Document, printable
 
 DATES = {"on", "from", "to", "raised", "due", "decided", "handled", "expires", "joined",
          "left", "replaced", "birth_date", "death_date"}
@@ -23,25 +21,9 @@ def _widths(keys: list[str]) -> tuple[int, ...]:
                  for k in keys)
 
 
-class InzagePdf(PlanPdf):
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(*MUTED)
-        self.cell(0, 5, _text(f"{self.doc_title} — persoonlijk en vertrouwelijk — pagina "
-                              f"{self.page_no()} van {{nb}}"), align="C")
-
-    def grid(self, head: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
-        self.set_font("Helvetica", "", 8.5)
-        self.set_draw_color(170, 170, 170)
-        self.set_line_width(0.2)
-        with self.table(col_widths=widths, text_align="LEFT", line_height=4.4,
-                        padding=1.2, headings_style=FontFace(emphasis="BOLD", fill_color=SOFT),
-                        first_row_as_headings=True) as table:
-            for row in [head, *rows]:
-                r = table.row()
-                for cell in row:
-                    r.cell(_text(cell))
+class InzagePdf(Document):
+    audience = "persoonlijk en vertrouwelijk"
+    table_size, table_line, table_padding = 8.5, 4.4, 1.2
 
 
 def _d(iso: str) -> str:
@@ -56,7 +38,7 @@ def inzage_pdf(data: dict[str, Any]) -> bytes:
     pdf = InzagePdf(f"Inzage {person['name']}")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 9, _text(data["document"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, printable(data["document"]), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.facts([
         ("Over", f"{person['name']}, geboren {_d(person['birth_date'])}"),
