@@ -4,6 +4,7 @@ the reference index's registrations and bulk import (issue 4)."""
 
 from __future__ import annotations
 
+import argparse
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,24 +16,33 @@ class Command(BaseCommand):
     help = ("Benchmarks: kindzicht bench sweep [--children N] …; kindzicht bench index "
             "[--young N] [--signals N] …")
 
+    @staticmethod
+    def _common(default_db: str, reuse_note: str):
+        """The options every benchmark takes: where its own database is, whether to keep or
+        reuse it, the seed and the day."""
+        parser = argparse.ArgumentParser(add_help=False)
+        parser.add_argument("--database", metavar="URL",
+                            help=f"Bench database (created and migrated; default {default_db} "
+                            "on the server of KINDZICHT_DATABASE_URL, else on "
+                            "postgresql://postgres@127.0.0.1:5432). 'current': the configured "
+                            "database, only when it is empty (tests).")
+        parser.add_argument("--keep", action="store_true",
+                            help="Keep the bench database afterwards (default: drop it).")
+        parser.add_argument("--reuse", action="store_true",
+                            help="Measure on a population kept earlier (--keep) instead of "
+                            f"building one; {reuse_note}.")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--date", help="The bench day (YYYY-MM-DD; default today).")
+        parser.add_argument("--json", metavar="FILE", help="Also write the figures as JSON.")
+        return parser
+
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True, metavar="{sweep,index}")
-        sweep = sub.add_parser("sweep", help="The watchdog at national scale against the plain "
-                               "SQL floor.")
+        sweep = sub.add_parser(
+            "sweep", help="The watchdog at national scale against the plain SQL floor.",
+            parents=[self._common("kindzicht_bench", "its sweeps are then no longer cold")])
         sweep.add_argument("--children", type=int, default=1_000_000,
                            help="Children at open risk in the population (default 1,000,000).")
-        sweep.add_argument("--database", metavar="URL",
-                           help="Bench database (created and migrated; default kindzicht_bench "
-                           "on the server of KINDZICHT_DATABASE_URL, else on "
-                           "postgresql://postgres@127.0.0.1:5432). 'current': the configured "
-                           "database, only when it is empty (tests).")
-        sweep.add_argument("--keep", action="store_true",
-                           help="Keep the bench database afterwards (default: drop it).")
-        sweep.add_argument("--reuse", action="store_true",
-                           help="Measure on a population kept earlier (--keep) instead of "
-                           "building one; its sweeps are then no longer cold.")
-        sweep.add_argument("--seed", type=int, default=1)
-        sweep.add_argument("--date", help="The bench day (YYYY-MM-DD; default today).")
         sweep.add_argument("--changes", type=int, default=1000,
                            help="Changes through the services before the incremental sweep.")
         sweep.add_argument("--budget", type=float, default=1800.0,
@@ -40,10 +50,11 @@ class Command(BaseCommand):
         sweep.add_argument("--rule-budget", type=float, default=120.0,
                            help="Seconds per rule for the read-only estimate after a stopped "
                            "sweep (default 120).")
-        sweep.add_argument("--json", metavar="FILE", help="Also write the figures as JSON.")
-        index = sub.add_parser("index", help="The reference index at national scale: "
-                               "registrations through the service and the bulk import against "
-                               "the plain SQL floor.")
+        index = sub.add_parser(
+            "index", help="The reference index at national scale: registrations through the "
+            "service and the bulk import against the plain SQL floor.",
+            parents=[self._common("kindzicht_bench_index",
+                                  "the registrations of earlier runs are then part of it")])
         index.add_argument("--young", type=int, default=4_500_000,
                            help="Young people aged 0-23 in the population, with their parents "
                            "and households (default 4,500,000).")
@@ -57,19 +68,6 @@ class Command(BaseCommand):
         index.add_argument("--workers", type=int, default=2,
                            help="Processes registering at once in the concurrent run "
                            "(default 2; 1: sequential only).")
-        index.add_argument("--database", metavar="URL",
-                           help="Bench database (created and migrated; default "
-                           "kindzicht_bench_index on the server of KINDZICHT_DATABASE_URL, else "
-                           "on postgresql://postgres@127.0.0.1:5432). 'current': the "
-                           "configured database, only when it is empty (tests).")
-        index.add_argument("--keep", action="store_true",
-                           help="Keep the bench database afterwards (default: drop it).")
-        index.add_argument("--reuse", action="store_true",
-                           help="Measure on a population kept earlier (--keep); the "
-                           "registrations of earlier runs are then part of it.")
-        index.add_argument("--seed", type=int, default=1)
-        index.add_argument("--date", help="The bench day (YYYY-MM-DD; default today).")
-        index.add_argument("--json", metavar="FILE", help="Also write the figures as JSON.")
 
     def handle(self, *args, **options):
         if options["what"] == "index":
@@ -122,12 +120,7 @@ class Command(BaseCommand):
 
         if options["children"] < 1:
             raise CommandError("--children: at least 1.")
-        day = None
-        if options["date"]:
-            try:
-                day = date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(f"--date: not a date (YYYY-MM-DD): {options['date']}") from exc
+        day = self._day(options)
 
         def log(line: str) -> None:
             self.stderr.write(line)
