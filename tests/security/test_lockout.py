@@ -104,3 +104,30 @@ def test_a_successful_login_resets_the_count(make_user):
     fail_web(user, settings.AXES_FAILURE_LIMIT - 1)
     assert password_login(Client(), user).status_code == 302
     assert reverse("web:login")  # still the plain login page
+
+
+def test_the_admin_lifts_a_lockout_only_through_the_audited_service(make_user):
+    """Axes' own admin would delete lockout records without a trace; ours offers one action,
+    which records who lifted whose lockout, and refuses deleting records or login logs."""
+    from axes.models import AccessAttempt
+
+    from auth_support import verified_login
+
+    user = make_user("professional")
+    fail_web(user, settings.AXES_FAILURE_LIMIT)
+    attempt = AccessAttempt.objects.get(username=user.username)
+    admin_user = make_user("admin")
+    client = verified_login(Client(), admin_user)
+    changelist = reverse("admin:axes_accessattempt_changelist")
+    assert client.get(reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+                      ).status_code == 403
+    assert client.get(reverse("admin:axes_accesslog_changelist")).status_code == 200
+    assert not DomainEvent.objects.filter(type="login_lockout_reset").exists()
+
+    response = client.post(changelist, {"action": "unlock", "_selected_action": [attempt.pk]})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username=user.username).exists()
+    event = DomainEvent.objects.get(type="login_lockout_reset")
+    assert event.actor_id == admin_user.pk and event.payload["username"] == user.username
+    assert AuditEntry.objects.filter(event_id=event.pk).exists()
+    assert password_login(Client(), user).status_code == 302

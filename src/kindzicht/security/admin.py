@@ -1,13 +1,19 @@
 """The admin shows who has an authenticator, never the secret, and changes nothing: linking is
 the user's own (the enrolment screen), removing goes through the audited service
-(``kindzicht reset_second_factor``). django-otp's own admin would show and edit keys."""
+(``kindzicht reset_second_factor``). django-otp's own admin would show and edit keys. Likewise
+django-axes' lockout records: viewed here, lifted only through the audited service."""
 
 from __future__ import annotations
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kindzicht.core.admin import ReadOnlyAdmin
+from kindzicht.core.admin import ReadOnlyAdmin, admin_actor
+
+from .services import lockout_reset
 
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
@@ -19,3 +25,47 @@ class TOTPDeviceAdmin(ReadOnlyAdmin):
     list_filter = ("confirmed",)
     search_fields = ("user__username",)
     fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+
+
+# --------------------------------------------------------------------------------------------
+# django-axes: lifting a lockout is an audited act, and the login log is history
+# --------------------------------------------------------------------------------------------
+#
+# Axes' own admin deletes lockout records (and login logs) without a trace; here the only way
+# to lift a lockout is the action below, which goes through the same audited service as
+# ``kindzicht unlock``.
+
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    actions = ["unlock"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Blokkade opheffen (wordt vastgelegd)"),
+                  permissions=["view"])
+    def unlock(self, request, queryset) -> None:
+        actor = admin_actor(request)
+        names = sorted(set(queryset.values_list("username", flat=True)) - {None, ""})
+        for username in names:
+            lockout_reset(actor, username=username)
+        self.message_user(request, _("Blokkade opgeheven voor: %(names)s.")
+                          % {"names": ", ".join(names) or "-"})
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(ReadOnlyAdmin, axes_admin.AccessFailureLogAdmin):
+    pass
