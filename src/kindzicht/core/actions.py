@@ -143,15 +143,25 @@ def notify(
     person_id: int | None = None,
 ) -> Notification:
     """Put a notification in the outbox; it is e-mailed after the transaction commits."""
-    note = Notification.objects.create(
-        organisation=organisation, professional=professional, kind=kind, subject=subject,
-        body=body, person_id=person_id, created_at=clock.now(),
-    )
-    transaction.on_commit(lambda: _send(note.pk))
-    return note
+    return notify_many([Notification(organisation=organisation, professional=professional,
+                                     kind=kind, subject=subject, body=body,
+                                     person_id=person_id)])[0]
 
 
-def _send(notification_id: int) -> None:
-    from .outbox import send_notification
+def notify_many(notes: list[Notification]) -> list[Notification]:
+    """:func:`notify` for many notifications of one change (a bulk import's matches): written
+    in batches, and sent together after commit."""
+    now = clock.now()
+    for note in notes:
+        note.created_at = now
+    notes = Notification.objects.bulk_create(notes, batch_size=_BATCH)
+    ids = [n.pk for n in notes]
+    if ids:
+        transaction.on_commit(lambda: _send(ids))
+    return notes
 
-    send_notification(notification_id)
+
+def _send(notification_ids: list[int]) -> None:
+    from .outbox import send_notifications
+
+    send_notifications(notification_ids)

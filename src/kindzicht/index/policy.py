@@ -78,14 +78,30 @@ def policy_for_organisation(org: Organisation) -> Policy:
 def region_of_person(person_id: int, day: date) -> int | None:
     """The region of the municipality where the person lives on ``day`` (their household's
     address then), if known."""
+    return regions_of_persons([person_id], day).get(person_id)
+
+
+def regions_of_persons(person_ids: Iterable[int], day: date) -> dict[int, int | None]:
+    """:func:`region_of_person` for many people in three queries: each person's latest address
+    valid on ``day`` among their households then, and the region of its municipality."""
     from kindzicht.people.family import _member_on, _valid_on
     from kindzicht.people.models import HouseholdAddress, HouseholdMembership
 
-    homes = HouseholdMembership.objects.filter(_member_on(day), person_id=person_id).values(
-        "household_id")
-    code = HouseholdAddress.objects.filter(_valid_on(day), household_id__in=homes).order_by(
-        "-id").values_list("municipality_code", flat=True).first()
-    return region_of_code(code or "")
+    homes: dict[int, set[int]] = {}
+    for pid, hid in HouseholdMembership.objects.filter(
+            _member_on(day), person_id__in=list(set(person_ids))).values_list("person_id",
+                                                                               "household_id"):
+        homes.setdefault(hid, set()).add(pid)
+    latest: dict[int, tuple[int, str]] = {}  # person -> (address id, municipality code)
+    for aid, hid, code in HouseholdAddress.objects.filter(
+            _valid_on(day), household_id__in=list(homes)).values_list("id", "household_id",
+                                                                      "municipality_code"):
+        for pid in homes[hid]:
+            if pid not in latest or aid > latest[pid][0]:
+                latest[pid] = (aid, code)
+    codes = {code for _aid, code in latest.values() if code}
+    region = dict(Municipality.objects.filter(code__in=codes).values_list("code", "region_id"))
+    return {pid: region.get(code) for pid, (_aid, code) in latest.items()}
 
 
 def months_later(day: date, months: int) -> date:
