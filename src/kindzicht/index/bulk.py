@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from typing import TextIO
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 
 from kindzicht.continuity import risk
 from kindzicht.core import clock
@@ -37,7 +38,7 @@ from kindzicht.people.family import _years_before, children_in_family_of, famili
 from kindzicht.people.models import Organisation, Person
 
 from .models import Informing, Signal
-from .policy import Policy, policy_for_organisation
+from .policy import Policy, policies_for_organisations
 from .services import INFORM_TASK, MAX_AGE, WHOM_LABELS, _expiry, inform_duties
 
 COLUMNS = ["organisation", "bsn", "given_name", "family_name", "birth_date", "contact",
@@ -151,7 +152,7 @@ def _lookups() -> tuple[dict[int, int], dict[int, list[int]]]:
 def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
     org_ids = {int(r.raw["organisation"]) for r in rows if r.raw["organisation"].isdigit()}
     orgs = Organisation.objects.in_bulk(list(org_ids))
-    policies = {pk: policy_for_organisation(o) for pk, o in orgs.items()}
+    policies = policies_for_organisations(orgs.values())
     for r in rows:
         raw = r.raw
         if not raw["organisation"].isdigit() or int(raw["organisation"]) not in orgs:
@@ -296,18 +297,24 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
 
     everyone = sorted({s.person_id for s in signals})
     concerned = risk.children_concerned_by(everyone, today)
-    risk.lock_children(children_in_family_of(everyone, today)
-                       | {c for cs in concerned.values() for c in cs})
+    in_family = children_in_family_of(everyone, today)
+    risk.lock_children(in_family | {c for cs in concerned.values() for c in cs})
     risk.open_risk(actor, _openings(signals, concerned))
-    rematch(actor, everyone)
+    rematch(actor, everyone, children=in_family)
     return signals
 
 
 def _link_events(model, objs: list, events: list[DomainEvent]) -> None:
-    """Each object cites the event that recorded it (one UPDATE per batch)."""
+    """Each object cites the event that recorded it: one ``UPDATE … SET event_id = (the
+    event whose object it is)`` for them all, rather than a CASE per row."""
     for o, e in zip(objs, events, strict=True):
         o.event = e
-    model.objects.bulk_update(objs, ["event"], batch_size=BATCH)
+    label, kind = model._meta.label_lower, events[0].type if events else ""
+    for start in range(0, len(objs), BATCH):
+        model.objects.filter(pk__in=[o.pk for o in objs[start:start + BATCH]]).update(
+            event_id=Subquery(DomainEvent.objects.filter(
+                type=kind, object_type=label, object_id=OuterRef("pk")).order_by("-id")
+                .values("id")[:1]))
 
 
 def _openings(signals: list[Signal], concerned: dict[int, set[int]]) -> dict[int, risk.Opening]:

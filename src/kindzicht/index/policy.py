@@ -10,6 +10,7 @@ defaults below (product.md, the Jeugdwet, NEN 7513).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,12 +57,21 @@ def _from_row(row: IndexPolicy) -> Policy:
 
 
 def policy_for_region(region_id: int | None) -> Policy:
+    return policies_for_regions([region_id])[region_id]
+
+
+def policies_for_regions(region_ids: Iterable[int | None]) -> dict[int | None, Policy]:
+    """The policy of each region in one query: its own row, else the national row, else the
+    defaults."""
+    wanted = set(region_ids)
     rows = {r.region_id: r for r in IndexPolicy.objects.filter(
-        region_id__in=[region_id] if region_id else []) | IndexPolicy.objects.filter(
+        region_id__in=[r for r in wanted if r]) | IndexPolicy.objects.filter(
         region__isnull=True)}
-    row = rows.get(region_id) if region_id else None
-    row = row or rows.get(None)
-    return _from_row(row) if row is not None else DEFAULT
+    out = {}
+    for region_id in wanted:
+        row = (rows.get(region_id) if region_id else None) or rows.get(None)
+        out[region_id] = _from_row(row) if row is not None else DEFAULT
+    return out
 
 
 def region_of_code(municipality_code: str) -> int | None:
@@ -73,6 +83,18 @@ def region_of_code(municipality_code: str) -> int | None:
 
 def policy_for_organisation(org: Organisation) -> Policy:
     return policy_for_region(region_of_code(org.municipality_code))
+
+
+def policies_for_organisations(orgs: Iterable[Organisation]) -> dict[int, Policy]:
+    """:func:`policy_for_organisation` for many organisations in two queries (a bulk import's
+    rows come from hundreds of organisations)."""
+    orgs = list(orgs)
+    region = dict(Municipality.objects.filter(
+        code__in={o.municipality_code for o in orgs if o.municipality_code}).values_list(
+        "code", "region_id"))
+    regions = {o.pk: region.get(o.municipality_code) for o in orgs}
+    policies = policies_for_regions(regions.values())
+    return {pk: policies[r] for pk, r in regions.items()}
 
 
 def region_of_person(person_id: int, day: date) -> int | None:
