@@ -309,12 +309,13 @@ def _link_events(model, objs: list, events: list[DomainEvent]) -> None:
     event whose object it is)`` for them all, rather than a CASE per row."""
     for o, e in zip(objs, events, strict=True):
         o.event = e
-    label, kind = model._meta.label_lower, events[0].type if events else ""
+    label = model._meta.label_lower
     for start in range(0, len(objs), BATCH):
+        # the object is new, so the one event about it is the one just written; by object
+        # only, unordered: PostgreSQL then finds it by the (object_type, object_id) index
         model.objects.filter(pk__in=[o.pk for o in objs[start:start + BATCH]]).update(
             event_id=Subquery(DomainEvent.objects.filter(
-                type=kind, object_type=label, object_id=OuterRef("pk")).order_by()
-                .values("id")[:1]))  # unordered: the (object_type, object_id) index finds it
+                object_type=label, object_id=OuterRef("pk")).order_by().values("id")[:1]))
 
 
 def _openings(signals: list[Signal], concerned: dict[int, set[int]]) -> dict[int, risk.Opening]:
