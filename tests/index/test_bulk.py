@@ -9,17 +9,20 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from factories import PersonFactory
 
 from kindzicht.core import audit
 from kindzicht.core.errors import Forbidden, ValidationError
-from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject
+from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject, Notification
 from kindzicht.index.bulk import rows_of, signals_import
 from kindzicht.index.models import Informing, Match, Signal
 from kindzicht.index.services import INFORM_TASK, signal_register
+from kindzicht.people import services as people
 from kindzicht.rules.models import Task
 
-from .conftest import SYSTEM
+from .conftest import DAY, SYSTEM
 
 
 def snapshot():
@@ -140,3 +143,58 @@ def test_a_row_for_an_unknown_person_by_name_is_rejected_and_an_ambiguous_one_to
     ]), dry_run=True)
     assert "meerdere personen" in report.rejected[0][1][0]
     assert "geen persoon met deze naam" in report.rejected[1][1][0]
+
+
+def families_to_import(orgs, n: int) -> list[dict]:
+    """n households of a mother and her child, and two rows for each: the child by the school
+    (not yet informed), the mother by mental health care (informed) — a family-level match
+    each, and open risk for each child."""
+    rows = []
+    for i in range(n):
+        mother = PersonFactory(birth_date=date(1985, 1, 1 + i % 28))
+        child = PersonFactory(birth_date=date(2014, 2, 1 + i % 28))
+        people.relation_add(SYSTEM, person=mother, kind="parent_of", other=child)
+        people.household_create(SYSTEM, members=[mother, child], municipality_code="0344",
+                                postcode="3511AB")
+        rows.append({"organisation": orgs.org["school"].pk, "bsn": child.bsn,
+                     "birth_date": child.birth_date.isoformat()})
+        rows.append({"organisation": orgs.org["ggz"].pk, "bsn": mother.bsn,
+                     "birth_date": mother.birth_date.isoformat(),
+                     "informed_on": DAY.isoformat()})
+    return rows
+
+
+def test_importing_10_or_100_rows_makes_the_same_number_of_queries(
+        orgs, django_capture_on_commit_callbacks):
+    counts = {}
+    for n in (5, 50):  # 10 and 100 rows
+        rows = families_to_import(orgs, n)
+        before = snapshot()
+        with CaptureQueriesContext(connection) as ctx, \
+                django_capture_on_commit_callbacks(execute=True):
+            report = signals_import(SYSTEM, source=rows_of(rows))
+        sql = [q["sql"] for q in ctx.captured_queries]
+        counts[2 * n] = (sum(not q.startswith("INSERT") for q in sql),
+                         sum(q.startswith("INSERT") for q in sql))
+        assert report.imported == 2 * n and report.ok
+        signals, informings, matches, events, entries, tasks = (
+            after - was for after, was in zip(snapshot(), before, strict=True))
+        # per registration a signal, an event and an audit entry; an informing (with its own
+        # event and entry) for the mother's, a task for the child's; risk opened (an event
+        # and entry) and a family-level match for each child; both organisations told
+        assert (signals, informings, tasks, matches) == (2 * n, n, n, n)
+        assert events == entries == 2 * n + n + n
+    # matches of the same organisations are told once per import to each of them, and sent
+    notes = Notification.objects.filter(kind="match")
+    assert sorted(notes.values_list("organisation_id", flat=True)) == sorted(
+        [orgs.org["school"].pk, orgs.org["ggz"].pk] * 2)
+    assert not notes.filter(sent_at__isnull=True).exists()
+    assert audit.verify() == []
+    # the same reads and updates; the same inserts — on SQLite, which caps a statement at 999
+    # parameters, Django splits a bulk insert of more than ~60-500 rows into a few batches
+    (reads_10, inserts_10), (reads_100, inserts_100) = counts[10], counts[100]
+    assert reads_10 == reads_100, counts
+    if connection.vendor == "postgresql":
+        assert inserts_10 == inserts_100, counts
+    else:
+        assert inserts_10 <= inserts_100 <= inserts_10 + 8, counts

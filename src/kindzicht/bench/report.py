@@ -204,8 +204,11 @@ def index_text(r) -> str:  # r: index.IndexReport (imported lazily: index import
             f"rijen, {b.imported:,} geïmporteerd, {b.rejected:,} afgewezen, {b.matches:,} "
             f"nieuwe matches")
         status = f"  FOUT: {b.error}" if b.error else ""
-        add(f"  van begin tot eind {_s(b.seconds)} s, {b.queries:,} queries; doel < "
-            f"{TARGETS['import_s']:.0f} s {_met(b.seconds, TARGETS['import_s'])}{status}")
+        per_s = b.imported / b.seconds if b.seconds else 0.0
+        million = 1_000_000 / per_s if per_s else float("inf")
+        add(f"  van begin tot eind {_s(b.seconds)} s, {b.queries:,} queries, {per_s:,.0f} "
+            f"rijen/s; doel 1,000,000 rijen < {TARGETS['import_s']:.0f} s: lineair "
+            f"geëxtrapoleerd {million:,.0f} s, {_met(million, TARGETS['import_s'])}{status}")
         for name, f in sorted(b.phases.items(), key=lambda kv: -kv[1].seconds):
             add(f"    {name:<22} {_s(f.seconds):>10} s {f.queries:>10,} queries {f.steps:>7,}×")
         if b.floor_seconds:

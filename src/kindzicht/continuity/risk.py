@@ -12,12 +12,13 @@ serialises concurrent takers.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from kindzicht.core import clock
-from kindzicht.core.actions import Actor, notify, record
+from kindzicht.core.actions import Actor, Change, notify, record, record_many
 from kindzicht.people.family import _member_on, _valid_on, _years_before
 from kindzicht.people.models import (
     HouseholdMembership,
@@ -33,18 +34,32 @@ from .models import ResponsibilityPeriod, ResponsibilityTaking, RiskPeriod
 def children_concerned(person_ids: Iterable[int], day: date) -> set[int]:
     """Children for whom a fact about these people opens risk: the person itself if a
     child, the children they are parent or guardian of, and children in their household."""
+    return {c for children in children_concerned_by(person_ids, day).values() for c in children}
+
+
+def children_concerned_by(person_ids: Iterable[int], day: date) -> dict[int, set[int]]:
+    """:func:`children_concerned` per person (three queries for any number of people), so a
+    bulk service can tell which of its facts opens risk for which child."""
     person_ids = set(person_ids)
-    candidates = set(person_ids)
-    candidates |= set(Relation.objects.filter(
-        _valid_on(day), person_id__in=person_ids,
-        kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]).values_list("other_id",
-                                                                                flat=True))
-    homes = HouseholdMembership.objects.filter(_member_on(day), person_id__in=person_ids)
-    candidates |= set(HouseholdMembership.objects.filter(
-        _member_on(day), household_id__in=homes.values("household_id")).values_list("person_id",
-                                                                                    flat=True))
-    return set(Person.objects.filter(pk__in=candidates, birth_date__gt=_years_before(day, 18),
-                                     death_date__isnull=True).values_list("pk", flat=True))
+    near: dict[int, set[int]] = {p: {p} for p in person_ids}
+    for parent, child in Relation.objects.filter(
+            _valid_on(day), person_id__in=person_ids,
+            kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]).values_list(
+            "person_id", "other_id"):
+        near[parent].add(child)
+    fellow = "household__memberships__"  # the person's own membership of the same household
+    for person, member in HouseholdMembership.objects.filter(
+            _member_on(day),
+            Q(**{f"{fellow}person_id__in": person_ids})
+            & (Q(**{f"{fellow}joined_on__isnull": True}) | Q(**{f"{fellow}joined_on__lte": day}))
+            & (Q(**{f"{fellow}left_on__isnull": True}) | Q(**{f"{fellow}left_on__gt": day}))
+    ).values_list(f"{fellow}person_id", "person_id"):
+        near[person].add(member)
+    candidates = {c for cs in near.values() for c in cs}
+    children = set(Person.objects.filter(pk__in=candidates,
+                                         birth_date__gt=_years_before(day, 18),
+                                         death_date__isnull=True).values_list("pk", flat=True))
+    return {p: cs & children for p, cs in near.items()}
 
 
 def current_period(child_id: int) -> ResponsibilityPeriod | None:
@@ -98,42 +113,94 @@ def _set_holder(actor: Actor, child_id: int, org: Organisation | None, *, basis:
     return period
 
 
+@dataclass(frozen=True)
+class Opening:
+    """Why a child's risk opens: a fact by ``opener``, recorded as event ``event_id``."""
+
+    opener: Organisation
+    event_id: int | None
+
+
 def open_for(actor: Actor, person_ids: Iterable[int], *, opener: Organisation,
              event_id: int | None, concerned: Iterable[int] | None = None) -> list[int]:
     """A fact by ``opener`` about these people: open risk for every child it concerns that is
     not at open risk yet. Returns the children whose risk opened.
 
-    ``concerned``: the children the fact concerns, when the caller has them already. The
-    children are locked and their open risk read in one query each, not per child."""
-    day = clock.today()
-    opened: list[int] = []
-    children = sorted(set(concerned) if concerned is not None
-                      else children_concerned(person_ids, day))
-    lock_children(children)
-    at_risk = set(RiskPeriod.objects.filter(child_id__in=children, closed_at__isnull=True)
-                  .values_list("child_id", flat=True)) if children else set()
-    for child_id in children:
-        if child_id in at_risk:
-            continue
-        now = clock.now()
-        last = RiskPeriod.objects.filter(child_id=child_id).order_by("-closed_at").first()
-        RiskPeriod.objects.create(child_id=child_id, opened_by=opener, at=now, on=day,
-                                  event_id=event_id)
-        claims = ResponsibilityTaking.objects.filter(child_id=child_id)
-        if last is not None and last.closed_at:
-            claims = claims.filter(at__gt=last.closed_at)
-        claim = claims.order_by("-at", "-id").first()
-        if claim is not None:
-            _set_holder(actor, child_id, claim.organisation, basis=claim.basis, how="taken",
-                        event_id=event_id, end_reason="", at=now)
-        else:
-            _set_holder(actor, child_id, opener, basis="", how="opened", event_id=event_id,
-                        end_reason="", at=now)  # the same moment: no gap between the two
-        record(actor, "risk_opened", subjects=[child_id],
-               payload={"opened_by": opener.pk, "holder": (claim.organisation_id if claim
-                                                          else opener.pk)})
-        opened.append(child_id)
-    return opened
+    ``concerned``: the children the fact concerns, when the caller has them already."""
+    children = (set(concerned) if concerned is not None
+                else children_concerned(person_ids, clock.today()))
+    return open_risk(actor, {c: Opening(opener, event_id) for c in sorted(children)})
+
+
+def openings(facts: Iterable[tuple[Organisation, Iterable[int]]]) -> dict[int, Opening]:
+    """Who opens each child's risk when several facts (opener, children concerned) are
+    recorded at once: the same as recording them one after the other in this order, each
+    fact's children in id order — the first fact that concerns a child opens its risk. (The
+    facts of a family change and of an import cite no event of their own, as before.)"""
+    out: dict[int, Opening] = {}
+    for opener, children in facts:
+        for child in sorted(children):
+            out.setdefault(child, Opening(opener, None))
+    return out
+
+
+def open_risk(actor: Actor, openings: dict[int, Opening]) -> list[int]:
+    """Open risk for each of these children that is not at open risk yet, in the order given
+    (the order of the ``risk_opened`` events), and give each a holder — the organisation that
+    claimed responsibility since the child's last risk closed, else the opener. Returns the
+    children whose risk opened.
+
+    Set-based, so that the single registration and the bulk import share it: a fixed number
+    of queries for any number of children (locks, open and past risk, claims and current
+    holders read once; periods, events and audit entries written in bulk)."""
+    if not openings:
+        return []
+    lock_children(openings)
+    at_risk = set(RiskPeriod.objects.filter(child_id__in=list(openings), closed_at__isnull=True)
+                  .values_list("child_id", flat=True))
+    todo = [c for c in openings if c not in at_risk]
+    if not todo:
+        return []
+    day, now = clock.today(), clock.now()
+    last_closed = dict(RiskPeriod.objects.filter(child_id__in=todo).values("child_id")
+                       .annotate(last=Max("closed_at")).values_list("child_id", "last"))
+    claims: dict[int, ResponsibilityTaking] = {}
+    for claim in ResponsibilityTaking.objects.filter(child_id__in=todo).select_related(
+            "organisation").order_by("-at", "-id"):
+        closed = last_closed.get(claim.child_id)
+        if claim.child_id not in claims and (closed is None or claim.at > closed):
+            claims[claim.child_id] = claim
+    RiskPeriod.objects.bulk_create([
+        RiskPeriod(child_id=c, opened_by=openings[c].opener, at=now, on=day,
+                   event_id=openings[c].event_id) for c in todo])
+    holders = {c: (claims[c].organisation, claims[c].basis, "taken") if c in claims
+               else (openings[c].opener, "", "opened") for c in todo}
+    _set_holders(holders, {c: openings[c].event_id for c in todo}, now)
+    record_many(actor, [Change("risk_opened", [c], payload={
+        "opened_by": openings[c].opener.pk, "holder": holders[c][0].pk}) for c in todo])
+    return todo
+
+
+def _set_holders(holders: dict[int, tuple[Organisation, str, str]],
+                 event_ids: dict[int, int | None], now) -> None:
+    """:func:`_set_holder` for many children at once, at the same moment (risk opening: no
+    gap between risk and its holder): end each child's current period, start the new one, and
+    tell a previous holder that another organisation took over."""
+    on = clock.local_date(now)
+    previous = list(ResponsibilityPeriod.objects.filter(
+        child_id__in=list(holders), ended_at__isnull=True).select_related("organisation"))
+    for p in previous:
+        p.ended_at, p.ended_on, p.end_reason = now, on, ""
+    ResponsibilityPeriod.objects.bulk_update(previous, ["ended_at", "ended_on", "end_reason"])
+    ResponsibilityPeriod.objects.bulk_create([
+        ResponsibilityPeriod(child_id=c, organisation=org, basis=basis, how=how, at=now, on=on,
+                             event_id=event_ids[c]) for c, (org, basis, how) in holders.items()])
+    for p in previous:
+        org = holders[p.child_id][0]
+        if p.organisation and p.organisation != org:
+            notify(p.organisation, "responsibility_moved",
+                   f"Veiligheidsregie overgenomen door {org.name}",
+                   f"{org.name} heeft de veiligheidsregie overgenomen.", person_id=p.child_id)
 
 
 def closing_condition_holds(child_id: int) -> bool:
@@ -239,9 +306,10 @@ def family_changed(actor: Actor, *, person_ids: list[int], household=None) -> No
     if not (Signal.objects.filter(ended_at__isnull=True, person_id__in=nearby).exists()
             or Match.objects.filter(ended_on__isnull=True, child_id__in=nearby).exists()):
         return  # no signal within reach: no risk to open, no match to change
-    for sig in Signal.objects.filter(person_id__in=person_ids, ended_at__isnull=True).select_related(
-            "organisation"):
-        open_for(actor, [sig.person_id], opener=sig.organisation, event_id=None)
+    signals = list(Signal.objects.filter(person_id__in=person_ids, ended_at__isnull=True)
+                   .select_related("organisation"))
+    concerned = children_concerned_by({s.person_id for s in signals}, day)
+    open_risk(actor, openings([(s.organisation, concerned[s.person_id]) for s in signals]))
     affected = set(person_ids)
     if household is not None:
         affected |= set(household.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=day))

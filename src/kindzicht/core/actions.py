@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
 from . import audit, clock
 from .models import DomainEvent, EventSubject, Notification
+
+_BATCH = 2000
 
 if TYPE_CHECKING:
     from kindzicht.people.models import Organisation, Professional
@@ -63,30 +66,53 @@ def record(
     ``read``: persons whose data the change read on its way (a registration's matching reads
     the signals of the family): named in the same audit entry — one entry per change — but
     not subjects of the event."""
+    return record_many(actor, [Change(event_type, subjects, obj, payload, read=read)])[0]
+
+
+@dataclass
+class Change:
+    """One change of a service, as :func:`record_many` records it: its event type, the persons
+    it is about, its object, payload, domain time (default now) and the persons it read."""
+
+    event_type: str
+    subjects: Iterable[int] = ()
+    obj: models.Model | None = None
+    payload: dict[str, Any] | None = None
+    at: datetime | None = None
+    read: Iterable[int] = ()
+
+
+def record_many(actor: Actor, changes: list[Change]) -> list[DomainEvent]:
+    """:func:`record` for many changes of one bulk service: an event and an audit entry per
+    change, exactly as ``record`` writes them, but inserted set-based (events, their subjects
+    and the audit entries each in batches; the audit chain's hashes computed in one pass)."""
     assert transaction.get_connection().in_atomic_block, "record() must run inside a transaction"
-    moment = clock.now()
-    subject_ids = sorted({int(s) for s in subjects if s is not None})
-    event = DomainEvent.objects.create(
-        type=event_type,
-        occurred_at=moment,
-        occurred_on=clock.local_date(moment),
-        actor=actor.professional,
-        organisation=actor.organisation,
-        role=actor.role,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=obj.pk if obj is not None else None,
-        payload=payload or {},
-    )
-    EventSubject.objects.bulk_create([EventSubject(event=event, person_id=p) for p in subject_ids])
-    audit.append(
-        actor,
-        action=event_type,
-        kind="write" if actor.professional is not None else "system",
-        person_ids=sorted(set(subject_ids) | {int(p) for p in read if p is not None}),
-        obj=obj,
-        event_id=event.pk,
-    )
-    return event
+    if not changes:
+        return []
+    now = clock.now()
+    subject_ids = [sorted({int(s) for s in c.subjects if s is not None}) for c in changes]
+    events = DomainEvent.objects.bulk_create([
+        DomainEvent(
+            type=c.event_type,
+            occurred_at=c.at or now,
+            occurred_on=clock.local_date(c.at or now),
+            actor=actor.professional,
+            organisation=actor.organisation,
+            role=actor.role,
+            object_type=c.obj._meta.label_lower if c.obj is not None else "",
+            object_id=c.obj.pk if c.obj is not None else None,
+            payload=c.payload or {},
+        ) for c in changes], batch_size=_BATCH)
+    EventSubject.objects.bulk_create(
+        [EventSubject(event=e, person_id=p) for e, ids in zip(events, subject_ids, strict=True)
+         for p in ids], batch_size=_BATCH)
+    kind = "write" if actor.professional is not None else "system"
+    audit.append_many(actor, [
+        audit.Entry(c.event_type, kind,
+                    sorted(set(ids) | {int(p) for p in c.read if p is not None}),
+                    c.obj, e.pk, e.occurred_at)
+        for c, e, ids in zip(changes, events, subject_ids, strict=True)])
+    return events
 
 
 #: Functions (actor, person ids) -> a purpose or None that may restate a read's purpose: the
@@ -117,15 +143,25 @@ def notify(
     person_id: int | None = None,
 ) -> Notification:
     """Put a notification in the outbox; it is e-mailed after the transaction commits."""
-    note = Notification.objects.create(
-        organisation=organisation, professional=professional, kind=kind, subject=subject,
-        body=body, person_id=person_id, created_at=clock.now(),
-    )
-    transaction.on_commit(lambda: _send(note.pk))
-    return note
+    return notify_many([Notification(organisation=organisation, professional=professional,
+                                     kind=kind, subject=subject, body=body,
+                                     person_id=person_id)])[0]
 
 
-def _send(notification_id: int) -> None:
-    from .outbox import send_notification
+def notify_many(notes: list[Notification]) -> list[Notification]:
+    """:func:`notify` for many notifications of one change (a bulk import's matches): written
+    in batches, and sent together after commit."""
+    now = clock.now()
+    for note in notes:
+        note.created_at = now
+    notes = Notification.objects.bulk_create(notes, batch_size=_BATCH)
+    ids = [n.pk for n in notes]
+    if ids:
+        transaction.on_commit(lambda: _send(ids))
+    return notes
 
-    send_notification(notification_id)
+
+def _send(notification_ids: list[int]) -> None:
+    from .outbox import send_notifications
+
+    send_notifications(notification_ids)

@@ -112,32 +112,57 @@ def append(
 ) -> AuditEntry:
     """Append one entry to this writer's chain, in the caller's transaction if there is one
     (no savepoint: if the entry fails, the change it records must fail too)."""
+    return append_many(actor, [Entry(action, kind, person_ids, obj, event_id, clock.now())])[0]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one audit entry says beyond its actor: the action, whom, which object and event."""
+
+    action: str
+    kind: str
+    person_ids: list[int]
+    obj: models.Model | None
+    event_id: int | None
+    domain_at: datetime
+
+
+def append_many(actor: Actor, entries: list[Entry]) -> list[AuditEntry]:
+    """Append entries to this writer's chain in one go: the head is locked and moved once,
+    the hashes are computed in order in Python and the rows inserted in batches — so a bulk
+    service writes an entry per change in a fixed number of queries, not one per change."""
     chain = chain_for_this_writer()
     with transaction.atomic(savepoint=False):
         head = _lock_head(chain)
-        entry = AuditEntry(
-            chain=chain,
-            seq=head.last_seq + 1,
-            recorded_at=timezone.now(),
-            domain_at=clock.now(),
-            actor_id=actor.professional.pk if actor.professional else None,
-            organisation_id=actor.organisation_id,
-            role=actor.role,
-            action=action,
-            kind=kind,
-            person_ids=[int(p) for p in person_ids],
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=obj.pk if obj is not None else None,
-            event_id=event_id,
-            purpose=actor.purpose[:300],
-            prev_hash=head.last_hash,
-        )
-        entry.hash = compute_hash(entry)
-        entry.save(force_insert=True)
-        head.last_seq = entry.seq
-        head.last_hash = entry.hash
+        seq, prev = head.last_seq, head.last_hash
+        rows = []
+        for e in entries:
+            seq += 1
+            row = AuditEntry(
+                chain=chain,
+                seq=seq,
+                recorded_at=timezone.now(),
+                domain_at=e.domain_at,
+                actor_id=actor.professional.pk if actor.professional else None,
+                organisation_id=actor.organisation_id,
+                role=actor.role,
+                action=e.action,
+                kind=e.kind,
+                person_ids=[int(p) for p in e.person_ids],
+                object_type=e.obj._meta.label_lower if e.obj is not None else "",
+                object_id=e.obj.pk if e.obj is not None else None,
+                event_id=e.event_id,
+                purpose=actor.purpose[:300],
+                prev_hash=prev,
+            )
+            row.hash = prev = compute_hash(row)
+            rows.append(row)
+        if not rows:
+            return rows
+        AuditEntry.objects.bulk_create(rows, batch_size=_BATCH)
+        head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
-    return entry
+    return rows
 
 
 # --- seals and exported heads -------------------------------------------------------------

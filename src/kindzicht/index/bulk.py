@@ -26,18 +26,19 @@ from datetime import date, timedelta
 from typing import TextIO
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import OuterRef, Subquery
 
-from kindzicht.core import audit, clock
-from kindzicht.core.actions import Actor
+from kindzicht.continuity import risk
+from kindzicht.core import clock
+from kindzicht.core.actions import Actor, Change, record_many
 from kindzicht.core.errors import Forbidden, ValidationError
-from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject
+from kindzicht.core.models import DomainEvent
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
 from kindzicht.people.family import _years_before, children_in_family_of, families_of
 from kindzicht.people.models import Organisation, Person
 
 from .models import Informing, Signal
-from .policy import Policy, policy_for_organisation
+from .policy import Policy, policies_for_organisations
 from .services import INFORM_TASK, MAX_AGE, WHOM_LABELS, _expiry, inform_duties
 
 COLUMNS = ["organisation", "bsn", "given_name", "family_name", "birth_date", "contact",
@@ -151,7 +152,7 @@ def _lookups() -> tuple[dict[int, int], dict[int, list[int]]]:
 def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
     org_ids = {int(r.raw["organisation"]) for r in rows if r.raw["organisation"].isdigit()}
     orgs = Organisation.objects.in_bulk(list(org_ids))
-    policies = {pk: policy_for_organisation(o) for pk, o in orgs.items()}
+    policies = policies_for_organisations(orgs.values())
     for r in rows:
         raw = r.raw
         if not raw["organisation"].isdigit() or int(raw["organisation"]) not in orgs:
@@ -242,66 +243,30 @@ def _moment(day: date, today: date):
     return clock.now() if day == today else clock.start_of(day) + timedelta(hours=12)
 
 
-def _audit_many(actor: Actor, items: list[tuple[DomainEvent, list[int], Signal | Informing]]
-                ) -> None:
-    """One audit entry per event, appended to this writer's chain in one go (the chain's
-    hashes are computed in order; the head moves once)."""
-    chain = audit.chain_for_this_writer()
-    with transaction.atomic(savepoint=False):
-        head = audit._lock_head(chain)
-        entries = []
-        seq, prev = head.last_seq, head.last_hash
-        for event, subjects, obj in items:
-            seq += 1
-            entry = AuditEntry(
-                chain=chain, seq=seq, recorded_at=timezone.now(), domain_at=event.occurred_at,
-                actor_id=actor.professional.pk if actor.professional else None,
-                organisation_id=actor.organisation_id, role=actor.role, action=event.type,
-                kind="write" if actor.professional is not None else "system",
-                person_ids=subjects, object_type=obj._meta.label_lower, object_id=obj.pk,
-                event_id=event.pk, purpose=actor.purpose[:300], prev_hash=prev)
-            entry.hash = audit.compute_hash(entry)
-            prev = entry.hash
-            entries.append(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
-        head.last_seq, head.last_hash = seq, prev
-        head.save(update_fields=["last_seq", "last_hash"])
-
-
-def _events(actor: Actor, kind: str, objs: list, payload) -> list[DomainEvent]:
-    events = [DomainEvent(type=kind, occurred_at=o.at, occurred_on=o.on, actor=actor.professional,
-                          organisation=actor.organisation, role=actor.role,
-                          object_type=o._meta.label_lower, object_id=o.pk, payload=payload(o))
-              for o in objs]
-    events = DomainEvent.objects.bulk_create(events, batch_size=BATCH)
-    return events
+def _signal_contact(r: Row) -> str:
+    return r.raw["contact"] or ", ".join(x for x in (r.organisation.phone, r.organisation.email)
+                                         if x)
 
 
 def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Policy]
            ) -> list[Signal]:
-    from kindzicht.continuity import risk
+    """The signals, an event and an audit entry each (``record_many``), the informing or its
+    task, then open risk and the matches for everyone at once."""
     from kindzicht.rules.models import Task
 
     from .matching import rematch
 
     persons = Person.objects.in_bulk([r.person_id for r in good])
-    signals = [Signal(person_id=r.person_id, organisation=r.organisation,
-                      contact=r.raw["contact"] or ", ".join(
-                          x for x in (r.organisation.phone, r.organisation.email) if x),
-                      at=_moment(r.registered_on, today), on=r.registered_on,
-                      expires_on=_expiry(persons[r.person_id], r.registered_on,
-                                         policies[r.organisation.pk].signal_months))
-               for r in good]
-    signals = Signal.objects.bulk_create(signals, batch_size=BATCH)
-    events = _events(actor, "signal_registered", signals,
-                     lambda s: {"on_behalf": False, "imported": True})
-    EventSubject.objects.bulk_create([EventSubject(event=e, person_id=s.person_id)
-                                      for e, s in zip(events, signals, strict=True)],
-                                     batch_size=BATCH)
-    for s, e in zip(signals, events, strict=True):
-        s.event = e
-    Signal.objects.bulk_update(signals, ["event"], batch_size=BATCH)
-    audited: list = [(e, [s.person_id], s) for e, s in zip(events, signals, strict=True)]
+    signals = Signal.objects.bulk_create([
+        Signal(person_id=r.person_id, organisation=r.organisation, contact=_signal_contact(r),
+               at=_moment(r.registered_on, today), on=r.registered_on,
+               expires_on=_expiry(persons[r.person_id], r.registered_on,
+                                  policies[r.organisation.pk].signal_months))
+        for r in good], batch_size=BATCH)
+    events = record_many(actor, [
+        Change("signal_registered", [s.person_id], s, {"on_behalf": False, "imported": True},
+               at=s.at) for s in signals])
+    _link_events(Signal, signals, events)
 
     informings, tasks = [], []
     for r, s in zip(good, signals, strict=True):
@@ -324,31 +289,44 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
                 evidence=[s.event_id]))
     if informings:
         informings = Informing.objects.bulk_create(informings, batch_size=BATCH)
-        inf_events = _events(actor, "signal_informing_recorded", informings,
-                             lambda i: {"signal": i.signal_id, "whom": i.whom,
-                                        "outcome": "informed", "imported": True})
-        EventSubject.objects.bulk_create(
-            [EventSubject(event=e, person_id=i.signal.person_id)
-             for e, i in zip(inf_events, informings, strict=True)], batch_size=BATCH)
-        for i, e in zip(informings, inf_events, strict=True):
-            i.event = e
-        Informing.objects.bulk_update(informings, ["event"], batch_size=BATCH)
-        audited += [(e, [i.signal.person_id], i)
-                    for e, i in zip(inf_events, informings, strict=True)]
+        _link_events(Informing, informings, record_many(actor, [
+            Change("signal_informing_recorded", [i.signal.person_id], i,
+                   {"signal": i.signal_id, "whom": i.whom, "outcome": "informed",
+                    "imported": True}, at=i.at) for i in informings]))
     Task.objects.bulk_create(tasks, batch_size=BATCH, ignore_conflicts=True)
-    _audit_many(actor, audited)
 
-    by_org: dict[int, list[int]] = defaultdict(list)
-    orgs = {r.organisation.pk: r.organisation for r in good}
-    for s in signals:
-        by_org[s.organisation_id].append(s.person_id)
     everyone = sorted({s.person_id for s in signals})
-    risk.lock_children(children_in_family_of(everyone, today)
-                       | risk.children_concerned(everyone, today))
-    for org_id, person_ids in by_org.items():
-        risk.open_for(actor, person_ids, opener=orgs[org_id], event_id=None)
-    rematch(actor, everyone)
+    concerned = risk.children_concerned_by(everyone, today)
+    in_family = children_in_family_of(everyone, today)
+    risk.lock_children(in_family | {c for cs in concerned.values() for c in cs})
+    risk.open_risk(actor, _openings(signals, concerned))
+    rematch(actor, everyone, children=in_family)
     return signals
+
+
+def _link_events(model, objs: list, events: list[DomainEvent]) -> None:
+    """Each object cites the event that recorded it: one ``UPDATE … SET event_id = (the
+    event whose object it is)`` for them all, rather than a CASE per row."""
+    for o, e in zip(objs, events, strict=True):
+        o.event = e
+    label = model._meta.label_lower
+    for start in range(0, len(objs), BATCH):
+        # the object is new, so the one event about it is the one just written; by object
+        # only, unordered: PostgreSQL then finds it by the (object_type, object_id) index
+        model.objects.filter(pk__in=[o.pk for o in objs[start:start + BATCH]]).update(
+            event_id=Subquery(DomainEvent.objects.filter(
+                object_type=label, object_id=OuterRef("pk")).order_by().values("id")[:1]))
+
+
+def _openings(signals: list[Signal], concerned: dict[int, set[int]]) -> dict[int, risk.Opening]:
+    """Which organisation opens each child's risk: as if each organisation's signals were
+    registered together, organisation after organisation in the file's order."""
+    by_org: dict[int, set[int]] = defaultdict(set)
+    orgs = {}
+    for s in signals:
+        by_org[s.organisation_id] |= concerned.get(s.person_id, set())
+        orgs[s.organisation_id] = s.organisation
+    return risk.openings((orgs[o], children) for o, children in by_org.items())
 
 
 def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,

@@ -13,14 +13,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from kindzicht.core import clock
-from kindzicht.core.actions import Actor, notify
+from kindzicht.core.actions import Actor, notify_many
+from kindzicht.core.models import Notification
 from kindzicht.people.family import children_in_family_of, families_of
 from kindzicht.people.models import Organisation, Person
 
 from .models import Match, Signal
-from .policy import policy_for_region, region_of_person
+from .policy import policy_for_region, regions_of_persons
+
+_BATCH = 2000
 
 
 @dataclass
@@ -62,10 +66,39 @@ def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None) ->
 def propose(org_ids: Iterable[int], region_id: int | None) -> Organisation | None:
     """The proposed match coordinator: the first organisation by the region's sector
     priority (then the one that registered longest ago, by id)."""
-    priority = policy_for_region(region_id).coordinator_priority
     orgs = list(Organisation.objects.filter(pk__in=list(org_ids)))
-    orgs.sort(key=lambda o: (priority.index(o.sector) if o.sector in priority else 99, o.pk))
+    return _first_by_priority(orgs, policy_for_region(region_id).coordinator_priority)
+
+
+def _first_by_priority(orgs: list[Organisation], priority: list[str]) -> Organisation | None:
+    orgs = sorted(orgs, key=lambda o: (priority.index(o.sector) if o.sector in priority else 99,
+                                       o.pk))
     return orgs[0] if orgs else None
+
+
+class _Proposer:
+    """:func:`propose` for many matches at once: the children's regions, the regions'
+    priorities and the organisations are read once, not per match (a bulk import makes
+    thousands of matches)."""
+
+    def __init__(self, children: Iterable[int], org_ids: Iterable[int], day: date):
+        self.children, self.org_ids, self.day = children, org_ids, day
+        self.priorities: dict[int | None, list[str]] = {}
+
+    @cached_property
+    def regions(self) -> dict[int, int | None]:
+        return regions_of_persons(self.children, self.day)
+
+    @cached_property
+    def orgs(self) -> dict[int, Organisation]:
+        return Organisation.objects.in_bulk(list(set(self.org_ids)))
+
+    def __call__(self, child: int, org_ids: Iterable[int]) -> Organisation | None:
+        region = self.regions.get(child)
+        if region not in self.priorities:
+            self.priorities[region] = policy_for_region(region).coordinator_priority
+        return _first_by_priority([self.orgs[o] for o in org_ids if o in self.orgs],
+                                  self.priorities[region])
 
 
 def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,
@@ -75,7 +108,10 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     ``read`` (if given) receives the persons whose index data the comparison read — the
     children and their family members — so that the calling service names them in its one
     audit entry: the matching reads are part of that change, not entries of their own.
-    ``children``: the children concerned, when the caller has them already."""
+    ``children``: the children concerned, when the caller has them already.
+
+    Set-based: the matches are ended, changed and made in bulk, so the number of queries
+    does not grow with the number of children (the bulk import rematches thousands)."""
     day = clock.today()
     if children is None:
         children = children_in_family_of(person_ids, day)
@@ -84,15 +120,17 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     state, signals = _state(children, day, read)
     current = {(m.child_id, m.level): m for m in Match.objects.filter(
         child_id__in=children, ended_on__isnull=True).select_related("proposed_coordinator")}
+    ended: list[Match] = []
+    changed: list[Match] = []
     new: list[Match] = []
     reproposed: list[Match] = []
     now = clock.now()
+    proposer = _Proposer(children, {o for _p, orgs in state.values() for o in orgs}, day)
     for (child, level), (people, orgs) in sorted(state.items()):
         existing = current.get((child, level))
         if not orgs:
             if existing is not None:
-                existing.ended_on = day
-                existing.save(update_fields=["ended_on"])
+                ended.append(existing)
             continue
         if existing is not None and set(existing.person_ids) >= people and set(
                 existing.organisation_ids) >= orgs:
@@ -100,22 +138,22 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
                 # shrank but still a match: keep it open with what it now covers
                 existing.person_ids = sorted(people)
                 existing.organisation_ids = sorted(orgs)
-                fields = ["person_ids", "organisation_ids"]
                 if existing.proposed_coordinator_id not in orgs:
                     # the proposed coordinator withdrew: the next one by priority
-                    existing.proposed_coordinator = propose(orgs, region_of_person(child, day))
-                    fields.append("proposed_coordinator")
+                    existing.proposed_coordinator = proposer(child, orgs)
                     reproposed.append(existing)
-                existing.save(update_fields=fields)
+                changed.append(existing)
             continue
         if existing is not None:
-            existing.ended_on = day
-            existing.save(update_fields=["ended_on"])
-        proposed = propose(orgs, region_of_person(child, day))
-        m = Match.objects.create(child_id=child, level=level, person_ids=sorted(people),
-                                 organisation_ids=sorted(orgs), proposed_coordinator=proposed,
-                                 at=now, on=day)
-        new.append(m)
+            ended.append(existing)
+        new.append(Match(child_id=child, level=level, person_ids=sorted(people),
+                         organisation_ids=sorted(orgs), proposed_coordinator=proposer(child, orgs),
+                         at=now, on=day))
+    if ended:
+        Match.objects.filter(pk__in=[m.pk for m in ended]).update(ended_on=day)
+    Match.objects.bulk_update(changed, ["person_ids", "organisation_ids", "proposed_coordinator"],
+                              batch_size=_BATCH)
+    new = Match.objects.bulk_create(new, batch_size=_BATCH)
     _notify(new, signals, reproposed=False)
     _notify(reproposed, signals, reproposed=True)
     return new
@@ -147,6 +185,7 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
     orgs = Organisation.objects.in_bulk(list(org_ids))
     own_people = {p for ms in groups.values() for m in ms for p in m.person_ids}
     names = {p.pk: p.name for p in Person.objects.filter(pk__in=own_people)}
+    notes: list[Notification] = []
     for key, ms in groups.items():
         people = {p for m in ms for p in m.person_ids}
         level = "family" if any(m.level == "family" for m in ms) else "child"
@@ -176,4 +215,6 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
                          f"{'gezinsniveau' if level == 'family' else 'kindniveau'}.")
             body = (f"{intro}\nOok betrokken bij {where}:\n" + "\n".join(lines)
                     + f"\nVoorgestelde matchregisseur: {proposed.name if proposed else '-'}")
-            notify(org, "match", subject, body, person_id=mine[0] if mine else None)
+            notes.append(Notification(organisation=org, kind="match", subject=subject,
+                                      body=body, person_id=mine[0] if mine else None))
+    notify_many(notes)

@@ -10,6 +10,7 @@ defaults below (product.md, the Jeugdwet, NEN 7513).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,12 +57,21 @@ def _from_row(row: IndexPolicy) -> Policy:
 
 
 def policy_for_region(region_id: int | None) -> Policy:
+    return policies_for_regions([region_id])[region_id]
+
+
+def policies_for_regions(region_ids: Iterable[int | None]) -> dict[int | None, Policy]:
+    """The policy of each region in one query: its own row, else the national row, else the
+    defaults."""
+    wanted = set(region_ids)
     rows = {r.region_id: r for r in IndexPolicy.objects.filter(
-        region_id__in=[region_id] if region_id else []) | IndexPolicy.objects.filter(
+        region_id__in=[r for r in wanted if r]) | IndexPolicy.objects.filter(
         region__isnull=True)}
-    row = rows.get(region_id) if region_id else None
-    row = row or rows.get(None)
-    return _from_row(row) if row is not None else DEFAULT
+    out = {}
+    for region_id in wanted:
+        row = (rows.get(region_id) if region_id else None) or rows.get(None)
+        out[region_id] = _from_row(row) if row is not None else DEFAULT
+    return out
 
 
 def region_of_code(municipality_code: str) -> int | None:
@@ -75,17 +85,45 @@ def policy_for_organisation(org: Organisation) -> Policy:
     return policy_for_region(region_of_code(org.municipality_code))
 
 
+def policies_for_organisations(orgs: Iterable[Organisation]) -> dict[int, Policy]:
+    """:func:`policy_for_organisation` for many organisations in two queries (a bulk import's
+    rows come from hundreds of organisations)."""
+    orgs = list(orgs)
+    region = dict(Municipality.objects.filter(
+        code__in={o.municipality_code for o in orgs if o.municipality_code}).values_list(
+        "code", "region_id"))
+    regions = {o.pk: region.get(o.municipality_code) for o in orgs}
+    policies = policies_for_regions(regions.values())
+    return {pk: policies[r] for pk, r in regions.items()}
+
+
 def region_of_person(person_id: int, day: date) -> int | None:
     """The region of the municipality where the person lives on ``day`` (their household's
     address then), if known."""
+    return regions_of_persons([person_id], day).get(person_id)
+
+
+def regions_of_persons(person_ids: Iterable[int], day: date) -> dict[int, int | None]:
+    """:func:`region_of_person` for many people in three queries: each person's latest address
+    valid on ``day`` among their households then, and the region of its municipality."""
     from kindzicht.people.family import _member_on, _valid_on
     from kindzicht.people.models import HouseholdAddress, HouseholdMembership
 
-    homes = HouseholdMembership.objects.filter(_member_on(day), person_id=person_id).values(
-        "household_id")
-    code = HouseholdAddress.objects.filter(_valid_on(day), household_id__in=homes).order_by(
-        "-id").values_list("municipality_code", flat=True).first()
-    return region_of_code(code or "")
+    homes: dict[int, set[int]] = {}
+    for pid, hid in HouseholdMembership.objects.filter(
+            _member_on(day), person_id__in=list(set(person_ids))).values_list("person_id",
+                                                                               "household_id"):
+        homes.setdefault(hid, set()).add(pid)
+    latest: dict[int, tuple[int, str]] = {}  # person -> (address id, municipality code)
+    for aid, hid, code in HouseholdAddress.objects.filter(
+            _valid_on(day), household_id__in=list(homes)).values_list("id", "household_id",
+                                                                      "municipality_code"):
+        for pid in homes[hid]:
+            if pid not in latest or aid > latest[pid][0]:
+                latest[pid] = (aid, code)
+    codes = {code for _aid, code in latest.values() if code}
+    region = dict(Municipality.objects.filter(code__in=codes).values_list("code", "region_id"))
+    return {pid: region.get(code) for pid, (_aid, code) in latest.items()}
 
 
 def months_later(day: date, months: int) -> date:
