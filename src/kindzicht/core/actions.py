@@ -117,12 +117,23 @@ def notify(
     person_id: int | None = None,
 ) -> Notification:
     """Put a notification in the outbox; it is e-mailed after the transaction commits."""
-    note = Notification.objects.create(
+    return notify_all([Notification(
         organisation=organisation, professional=professional, kind=kind, subject=subject,
-        body=body, person_id=person_id, created_at=clock.now(),
-    )
-    transaction.on_commit(lambda: _send(note.pk))
-    return note
+        body=body, person_id=person_id)])[0]
+
+
+def notify_all(notes: list[Notification]) -> list[Notification]:
+    """Put several notifications in the outbox in one statement (a match tells every
+    organisation in it); each is e-mailed after the transaction commits, as by :func:`notify`."""
+    if not notes:
+        return []
+    moment = clock.now()
+    for note in notes:
+        note.created_at = moment
+    notes = Notification.objects.bulk_create(notes)
+    for note in notes:
+        transaction.on_commit(lambda pk=note.pk: _send(pk))
+    return notes
 
 
 def _send(notification_id: int) -> None:

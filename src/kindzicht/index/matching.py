@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kindzicht.core import clock
-from kindzicht.core.actions import Actor, notify
+from kindzicht.core.actions import Actor, notify_all
+from kindzicht.core.models import Notification
 from kindzicht.people.family import children_in_family_of, families_of
 from kindzicht.people.models import Organisation, Person
 
 from .models import Match, Signal
-from .policy import policy_for_region, region_of_person
+from .policy import policy_for_region, regions_of_people
 
 
 @dataclass
@@ -34,10 +35,12 @@ class _Signals:
         return sorted({c for p in people if (c := self.contacts.get((org_id, p)))})
 
 
-def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None) -> tuple[
+def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None,
+           fams: dict[int, dict[int, str]] | None = None) -> tuple[
         dict[tuple[int, str], tuple[set[int], set[int]]], _Signals]:
     child_ids = list(child_ids)
-    fams = families_of(child_ids, day)
+    if fams is None:
+        fams = families_of(child_ids, day)
     everyone = set(child_ids) | {m for f in fams.values() for m in f}
     if read is not None:
         read |= everyone
@@ -62,37 +65,70 @@ def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None) ->
 def propose(org_ids: Iterable[int], region_id: int | None) -> Organisation | None:
     """The proposed match coordinator: the first organisation by the region's sector
     priority (then the one that registered longest ago, by id)."""
-    priority = policy_for_region(region_id).coordinator_priority
-    orgs = list(Organisation.objects.filter(pk__in=list(org_ids)))
-    orgs.sort(key=lambda o: (priority.index(o.sector) if o.sector in priority else 99, o.pk))
-    return orgs[0] if orgs else None
+    orgs = Organisation.objects.in_bulk(list(org_ids))
+    return _first_by_priority(orgs.values(), policy_for_region(region_id).coordinator_priority)
+
+
+def _first_by_priority(orgs: Iterable[Organisation],
+                       priority: tuple[str, ...]) -> Organisation | None:
+    """:func:`propose`'s choice among organisations already read."""
+    ranked = sorted(orgs, key=lambda o: (priority.index(o.sector) if o.sector in priority
+                                         else 99, o.pk))
+    return ranked[0] if ranked else None
+
+
+class _Proposals:
+    """Proposes coordinators for many matches with the reads done once: the organisations
+    in the matches, the regions the children live in, each region's policy."""
+
+    def __init__(self, org_ids: Iterable[int], child_ids: Iterable[int], day: date):
+        self.orgs = Organisation.objects.in_bulk(list(set(org_ids)))
+        self._children, self._day = set(child_ids), day
+        self._regions: dict[int, int | None] | None = None
+        self._priority: dict[int | None, tuple[str, ...]] = {}
+
+    def for_child(self, child: int, orgs: set[int]) -> Organisation | None:
+        if self._regions is None:  # only when a match needs a coordinator
+            self._regions = regions_of_people(self._children, self._day)
+        region = self._regions.get(child)
+        if region not in self._priority:
+            self._priority[region] = policy_for_region(region).coordinator_priority
+        return _first_by_priority((self.orgs[o] for o in orgs if o in self.orgs),
+                                  self._priority[region])
 
 
 def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,
-            children: set[int] | None = None) -> list[Match]:
+            children: set[int] | None = None,
+            families: dict[int, dict[int, str]] | None = None) -> list[Match]:
     """Re-evaluate the matches of every child these people's signals can concern.
 
     ``read`` (if given) receives the persons whose index data the comparison read — the
     children and their family members — so that the calling service names them in its one
     audit entry: the matching reads are part of that change, not entries of their own.
-    ``children``: the children concerned, when the caller has them already."""
+    ``children``: the children concerned, when the caller has them already; ``families``:
+    also their families (``people.family.children_and_families_of``), so they are not read
+    twice. The matches are written and notified in a fixed number of statements, whatever
+    the size of the family."""
     day = clock.today()
-    if children is None:
+    if families is not None:
+        children = set(families)
+    elif children is None:
         children = children_in_family_of(person_ids, day)
     if not children:
         return []
-    state, signals = _state(children, day, read)
+    state, signals = _state(children, day, read, families)
     current = {(m.child_id, m.level): m for m in Match.objects.filter(
         child_id__in=children, ended_on__isnull=True).select_related("proposed_coordinator")}
+    proposals = _Proposals({o for _, orgs in state.values() for o in orgs}, children, day)
     new: list[Match] = []
+    ended: list[int] = []
     reproposed: list[Match] = []
     now = clock.now()
     for (child, level), (people, orgs) in sorted(state.items()):
         existing = current.get((child, level))
         if not orgs:
             if existing is not None:
-                existing.ended_on = day
-                existing.save(update_fields=["ended_on"])
+                ended.append(existing.pk)
             continue
         if existing is not None and set(existing.person_ids) >= people and set(
                 existing.organisation_ids) >= orgs:
@@ -103,21 +139,22 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
                 fields = ["person_ids", "organisation_ids"]
                 if existing.proposed_coordinator_id not in orgs:
                     # the proposed coordinator withdrew: the next one by priority
-                    existing.proposed_coordinator = propose(orgs, region_of_person(child, day))
+                    existing.proposed_coordinator = proposals.for_child(child, orgs)
                     fields.append("proposed_coordinator")
                     reproposed.append(existing)
                 existing.save(update_fields=fields)
             continue
         if existing is not None:
-            existing.ended_on = day
-            existing.save(update_fields=["ended_on"])
-        proposed = propose(orgs, region_of_person(child, day))
-        m = Match.objects.create(child_id=child, level=level, person_ids=sorted(people),
-                                 organisation_ids=sorted(orgs), proposed_coordinator=proposed,
-                                 at=now, on=day)
-        new.append(m)
-    _notify(new, signals, reproposed=False)
-    _notify(reproposed, signals, reproposed=True)
+            ended.append(existing.pk)
+        new.append(Match(child_id=child, level=level, person_ids=sorted(people),
+                         organisation_ids=sorted(orgs),
+                         proposed_coordinator=proposals.for_child(child, orgs), at=now, on=day))
+    if ended:
+        Match.objects.filter(pk__in=ended).update(ended_on=day)
+    if new:
+        new = Match.objects.bulk_create(new)
+    _notify(new, signals, reproposed=False, orgs=proposals.orgs)
+    _notify(reproposed, signals, reproposed=True, orgs=proposals.orgs)
     return new
 
 
@@ -134,7 +171,8 @@ def notify_reproposed(matches: list[Match], *, why: str) -> None:
 
 
 def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
-            why: str = "De voorgestelde matchregisseur heeft het signaal ingetrokken") -> None:
+            why: str = "De voorgestelde matchregisseur heeft het signaal ingetrokken",
+            orgs: dict[int, Organisation] | None = None) -> None:
     """One notification per organisation per group of organisations: a family's children
     each have their own match rows, but the organisations need to hear it once. Each hears who
     *else* is involved and how to reach them, and whom its own signal is on — nothing more."""
@@ -144,9 +182,11 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
     if not groups:
         return
     org_ids = {o for key in groups for o in key}
-    orgs = Organisation.objects.in_bulk(list(org_ids))
+    if orgs is None or not org_ids <= orgs.keys():
+        orgs = Organisation.objects.in_bulk(list(org_ids))
     own_people = {p for ms in groups.values() for m in ms for p in m.person_ids}
     names = {p.pk: p.name for p in Person.objects.filter(pk__in=own_people)}
+    notes: list[Notification] = []
     for key, ms in groups.items():
         people = {p for m in ms for p in m.person_ids}
         level = "family" if any(m.level == "family" for m in ms) else "child"
@@ -176,4 +216,6 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
                          f"{'gezinsniveau' if level == 'family' else 'kindniveau'}.")
             body = (f"{intro}\nOok betrokken bij {where}:\n" + "\n".join(lines)
                     + f"\nVoorgestelde matchregisseur: {proposed.name if proposed else '-'}")
-            notify(org, "match", subject, body, person_id=mine[0] if mine else None)
+            notes.append(Notification(organisation=org, kind="match", subject=subject,
+                                      body=body, person_id=mine[0] if mine else None))
+    notify_all(notes)

@@ -17,7 +17,11 @@ from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
 from kindzicht.core.errors import Forbidden, NotFound, Refused, ValidationError
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
-from kindzicht.people.family import _years_before, children_in_family_of
+from kindzicht.people.family import (
+    _years_before,
+    children_and_families_of,
+    children_in_family_of,
+)
 from kindzicht.people.models import Organisation, Person
 from kindzicht.people.services import age_on
 
@@ -115,14 +119,16 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
         raise ValidationError(_("%(name)s is nog niet geboren.") % {"name": person.name},
                               field="person")
     young = person.birth_date > _years_before(day, MAX_AGE)
-    if not young and not children_in_family_of([person.pk], day):
-        raise ValidationError(
-            _("%(name)s is ouder dan 23 en hoort niet bij het gezin van een kind: de "
-              "verwijsindex registreert alleen jongeren tot 23 en gezinsleden van een kind.")
-            % {"name": person.name}, field="person", code="not_in_scope")
     with transaction.atomic():
-        # who the signal concerns, once: matching and open risk reuse it under the lock
-        in_family = children_in_family_of([person.pk], day)
+        # who the signal concerns and their families, once: the scope check, the lock,
+        # matching and open risk all use it (a refusal here has written nothing yet)
+        families = children_and_families_of([person.pk], day)
+        in_family = set(families)
+        if not young and not in_family:
+            raise ValidationError(
+                _("%(name)s is ouder dan 23 en hoort niet bij het gezin van een kind: de "
+                  "verwijsindex registreert alleen jongeren tot 23 en gezinsleden van een "
+                  "kind.") % {"name": person.name}, field="person", code="not_in_scope")
         concerned = risk.children_concerned([person.pk], day)
         risk.lock_children(in_family | concerned)
         if Signal.objects.filter(organisation=org, person=person, ended_at__isnull=True).exists():
@@ -139,7 +145,7 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
         # matching first, so that the family members whose signals it read are named in the
         # registration's one audit entry
         read: set[int] = set()
-        rematch(actor, [person.pk], read=read, children=in_family)
+        rematch(actor, [person.pk], read=read, families=families)
         sig.event = record(actor, "signal_registered", subjects=[person.pk], obj=sig,
                            payload={"on_behalf": bool(on_behalf_of)}, read=read)
         sig.save(update_fields=["event"])

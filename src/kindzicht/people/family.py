@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from .models import HouseholdMembership, Person, Relation, RelationKind
 
@@ -72,19 +72,16 @@ def families_of(child_ids: Iterable[int], day: date) -> dict[int, dict[int, str]
     all_parents = {p for ps in parents_of.values() for p in ps} | {
         m for c in child_ids for m, r in fam[c].items() if r == GUARDIAN}
 
-    # A parent's (or guardian's) partner is a step-parent.
+    # A parent's (or guardian's) partner is a step-parent; siblings and half-siblings share a
+    # parent. Both in one statement (a tagged UNION), as they start from the same parents.
     partners: dict[int, set[int]] = defaultdict(set)
-    for a, b in Relation.objects.filter(
-            valid, Q(person_id__in=all_parents) | Q(other_id__in=all_parents),
-            kind=RelationKind.PARTNER_OF).values_list("person_id", "other_id"):
-        partners[a].add(b)
-        partners[b].add(a)
-    # Siblings and half-siblings share a parent.
     children_of: dict[int, set[int]] = defaultdict(set)
-    for parent, kid in Relation.objects.filter(
-            valid, kind=RelationKind.PARENT_OF, person_id__in=all_parents).values_list(
-            "person_id", "other_id"):
-        children_of[parent].add(kid)
+    for a, b, what in _partners_and_children(all_parents, valid):
+        if what == "partner":
+            partners[a].add(b)
+            partners[b].add(a)
+        else:
+            children_of[a].add(b)
     for child in child_ids:
         for member, role in list(fam[child].items()):
             if role in (PARENT, GUARDIAN):
@@ -96,20 +93,23 @@ def families_of(child_ids: Iterable[int], day: date) -> dict[int, dict[int, str]
                 add(child, sib, SIBLING)
 
     # Everyone living in the child's household that day; an adult there is a step-parent
-    # unless they are already a closer relative.
-    homes = households_on(child_ids, day)
-    all_homes = {h for hs in homes.values() for h in hs}
-    if all_homes:
-        members_by_home: dict[int, list[tuple[int, date]]] = defaultdict(list)
-        for hid, pid, birth in HouseholdMembership.objects.filter(
-                _member_on(day), household_id__in=all_homes).values_list(
-                "household_id", "person_id", "person__birth_date"):
-            members_by_home[hid].append((pid, birth))
-        adult_born_before = _years_before(day, 18)
-        for child in child_ids:
-            for hid in homes.get(child, ()):
-                for pid, birth in members_by_home[hid]:
-                    add(child, pid, STEP_PARENT if birth <= adult_born_before else HOUSEHOLD)
+    # unless they are already a closer relative. One statement: the members of the children's
+    # households, whose rows include the children's own memberships (their homes).
+    homes: dict[int, set[int]] = defaultdict(set)
+    members_by_home: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    wanted = set(child_ids)
+    for hid, pid, birth in HouseholdMembership.objects.filter(
+            _member_on(day), household_id__in=HouseholdMembership.objects.filter(
+                _member_on(day), person_id__in=child_ids).values("household_id")).values_list(
+            "household_id", "person_id", "person__birth_date"):
+        members_by_home[hid].append((pid, birth))
+        if pid in wanted:
+            homes[pid].add(hid)
+    adult_born_before = _years_before(day, 18)
+    for child in child_ids:
+        for hid in homes.get(child, ()):
+            for pid, birth in members_by_home[hid]:
+                add(child, pid, STEP_PARENT if birth <= adult_born_before else HOUSEHOLD)
     return fam
 
 
@@ -121,38 +121,64 @@ def family_of(child_id: int, day: date) -> dict[int, str]:
 def children_in_family_of(person_ids: Iterable[int], day: date) -> set[int]:
     """The children (under 18 on ``day``) whose family on ``day`` includes one of
     ``person_ids`` or who are one of them: whom a fact about these people concerns."""
+    return set(children_and_families_of(person_ids, day))
+
+
+def children_and_families_of(person_ids: Iterable[int], day: date) -> dict[int, dict[int, str]]:
+    """:func:`children_in_family_of` with each child's family (as :func:`families_of`), so a
+    caller that needs both — a registration's matching — reads the families once."""
     person_ids = set(person_ids)
-    candidates: set[int] = set(person_ids)
-    # children of, and children in the households of, these people; siblings of children.
-    candidates |= set(Relation.objects.filter(
-        _valid_on(day), person_id__in=person_ids,
-        kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]).values_list("other_id",
-                                                                                flat=True))
-    partner_ids = set(Relation.objects.filter(_valid_on(day), kind=RelationKind.PARTNER_OF,
-                                              person_id__in=person_ids).values_list("other_id",
-                                                                                    flat=True))
-    partner_ids |= set(Relation.objects.filter(_valid_on(day), kind=RelationKind.PARTNER_OF,
-                                               other_id__in=person_ids).values_list("person_id",
-                                                                                    flat=True))
-    candidates |= set(Relation.objects.filter(
-        _valid_on(day), person_id__in=partner_ids | person_ids,
-        kind=RelationKind.PARENT_OF).values_list("other_id", flat=True))
-    parents = set(Relation.objects.filter(_valid_on(day), other_id__in=person_ids,
-                                          kind=RelationKind.PARENT_OF).values_list("person_id",
-                                                                                   flat=True))
-    candidates |= set(Relation.objects.filter(_valid_on(day), person_id__in=parents,
-                                              kind=RelationKind.PARENT_OF).values_list(
-        "other_id", flat=True))
-    homes = {h for hs in households_on(person_ids, day).values() for h in hs}
-    candidates |= set(HouseholdMembership.objects.filter(
-        _member_on(day), household_id__in=homes).values_list("person_id", flat=True))
+    # children of, and children in the households of, these people; siblings of children —
+    # every candidate in one statement, then who of them is a child.
+    candidates = set(person_ids) | set(_candidate_children(person_ids, day))
     born_after = _years_before(day, 18)
     kids = set(Person.objects.filter(pk__in=candidates, birth_date__gt=born_after)
                .values_list("pk", flat=True))
     if not kids:
-        return set()
+        return {}
     fams = families_of(kids, day)
-    return {c for c in kids if c in person_ids or person_ids & set(fams[c])}
+    return {c: fams[c] for c in kids if c in person_ids or person_ids & set(fams[c])}
+
+
+def _candidate_children(person_ids: set[int], day: date):
+    """Who may be a child in these people's families (one UNION): their children (also as
+    guardian), their partners' children, their parents' children, their housemates."""
+    valid = _valid_on(day)
+    rel = Relation.objects.filter(valid)
+    partners_a = rel.filter(kind=RelationKind.PARTNER_OF, person_id__in=person_ids).values(
+        "other_id")
+    partners_b = rel.filter(kind=RelationKind.PARTNER_OF, other_id__in=person_ids).values(
+        "person_id")
+    parents = rel.filter(kind=RelationKind.PARENT_OF, other_id__in=person_ids).values(
+        "person_id")
+    homes = HouseholdMembership.objects.filter(_member_on(day), person_id__in=person_ids).values(
+        "household_id")
+    branches = [
+        rel.filter(person_id__in=person_ids,
+                   kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]),
+        rel.filter(kind=RelationKind.PARENT_OF, person_id__in=partners_a),
+        rel.filter(kind=RelationKind.PARENT_OF, person_id__in=partners_b),
+        rel.filter(kind=RelationKind.PARENT_OF, person_id__in=parents),
+    ]
+    first, *rest = [b.values_list("other_id", flat=True) for b in branches]
+    return first.union(*rest, HouseholdMembership.objects.filter(
+        _member_on(day), household_id__in=homes).values_list("person_id", flat=True))
+
+
+def _partners_and_children(parents: set[int], valid: Q):
+    """(a, b, "partner") for each partnership of these parents, (parent, child, "child") for
+    each of their children: one statement for the step-parents and the siblings."""
+    if not parents:
+        return []
+    rel = Relation.objects.filter(valid)
+    tagged = [
+        rel.filter(Q(person_id__in=parents) | Q(other_id__in=parents),
+                   kind=RelationKind.PARTNER_OF).annotate(what=Value("partner")),
+        rel.filter(kind=RelationKind.PARENT_OF, person_id__in=parents).annotate(
+            what=Value("child")),
+    ]
+    first, second = [q.values_list("person_id", "other_id", "what") for q in tagged]
+    return first.union(second, all=True)
 
 
 def _years_before(day: date, years: int) -> date:
