@@ -21,7 +21,7 @@ from kindzicht.people.family import children_in_family_of, families_of
 from kindzicht.people.models import Organisation, Person
 
 from .models import Match, Signal
-from .policy import policy_for_region, regions_of_people
+from .policy import Policy, policies_for_regions, policy_for_region, regions_of_people
 
 
 @dataclass
@@ -85,16 +85,15 @@ class _Proposals:
         self.orgs = Organisation.objects.in_bulk(list(set(org_ids)))
         self._children, self._day = set(child_ids), day
         self._regions: dict[int, int | None] | None = None
-        self._priority: dict[int | None, tuple[str, ...]] = {}
+        self._policies: dict[int | None, Policy] = {}
 
     def for_child(self, child: int, orgs: set[int]) -> Organisation | None:
         if self._regions is None:  # only when a match needs a coordinator
             self._regions = regions_of_people(self._children, self._day)
-        region = self._regions.get(child)
-        if region not in self._priority:
-            self._priority[region] = policy_for_region(region).coordinator_priority
+            self._policies = policies_for_regions(self._regions.values())
+        policy = self._policies[self._regions.get(child)]
         return _first_by_priority((self.orgs[o] for o in orgs if o in self.orgs),
-                                  self._priority[region])
+                                  policy.coordinator_priority)
 
 
 def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
+
 from kindzicht.people.models import Municipality, Organisation
 from kindzicht.people.sectors import NOT_AUTHORISED_TO_SIGNAL, SECTORS
 
@@ -57,12 +59,21 @@ def _from_row(row: IndexPolicy) -> Policy:
 
 
 def policy_for_region(region_id: int | None) -> Policy:
+    return policies_for_regions([region_id])[region_id]
+
+
+def policies_for_regions(region_ids: Iterable[int | None]) -> dict[int | None, Policy]:
+    """The policy of each of these regions (and of no region: the national one), in one
+    statement: the regions' own rows and the national row."""
+    ids = {r for r in region_ids if r}
     rows = {r.region_id: r for r in IndexPolicy.objects.filter(
-        region_id__in=[region_id] if region_id else []) | IndexPolicy.objects.filter(
-        region__isnull=True)}
-    row = rows.get(region_id) if region_id else None
-    row = row or rows.get(None)
-    return _from_row(row) if row is not None else DEFAULT
+        Q(region_id__in=ids) | Q(region__isnull=True))}
+    national = rows.get(None)
+    out = {None: _from_row(national) if national is not None else DEFAULT}
+    for region in ids:
+        row = rows.get(region) or national
+        out[region] = _from_row(row) if row is not None else DEFAULT
+    return out
 
 
 def region_of_code(municipality_code: str) -> int | None:
@@ -73,7 +84,15 @@ def region_of_code(municipality_code: str) -> int | None:
 
 
 def policy_for_organisation(org: Organisation) -> Policy:
-    return policy_for_region(region_of_code(org.municipality_code))
+    """The policy of the region of the organisation's municipality, in one statement: that
+    region's row and the national row (a registration reads it first, every time)."""
+    here = Q(region__isnull=True)
+    if org.municipality_code:
+        here |= Q(region__municipalities__code=org.municipality_code)
+    rows = list(IndexPolicy.objects.filter(here))
+    row = next((r for r in rows if r.region_id is not None), None) or next(
+        (r for r in rows if r.region_id is None), None)
+    return _from_row(row) if row is not None else DEFAULT
 
 
 def region_of_person(person_id: int, day: date) -> int | None:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 
 from .models import HouseholdMembership, Person, Relation, RelationKind
 
@@ -61,26 +61,22 @@ def families_of(child_ids: Iterable[int], day: date) -> dict[int, dict[int, str]
         if current is None or rank[role] < rank[current]:
             fam[child][member] = role
 
-    valid = _valid_on(day)
+    # Parents and guardians; a parent's (or guardian's) partner is a step-parent; siblings and
+    # half-siblings share a parent — all in one statement (a tagged UNION).
     parents_of: dict[int, set[int]] = defaultdict(set)
-    for parent, kind, child in Relation.objects.filter(
-            valid, kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF],
-            other_id__in=child_ids).values_list("person_id", "kind", "other_id"):
-        add(child, parent, PARENT if kind == RelationKind.PARENT_OF else GUARDIAN)
-        if kind == RelationKind.PARENT_OF:
-            parents_of[child].add(parent)
-    all_parents = {p for ps in parents_of.values() for p in ps} | {
-        m for c in child_ids for m, r in fam[c].items() if r == GUARDIAN}
-
-    # A parent's (or guardian's) partner is a step-parent; siblings and half-siblings share a
-    # parent. Both in one statement (a tagged UNION), as they start from the same parents.
     partners: dict[int, set[int]] = defaultdict(set)
     children_of: dict[int, set[int]] = defaultdict(set)
-    for a, b, what in _partners_and_children(all_parents, valid):
+    rows = list(_relations_around(child_ids, day))
+    for parent, child, kind, what in rows:
+        if what == "parent":
+            add(child, parent, PARENT if kind == RelationKind.PARENT_OF else GUARDIAN)
+            if kind == RelationKind.PARENT_OF:
+                parents_of[child].add(parent)
+    for a, b, _kind, what in rows:
         if what == "partner":
             partners[a].add(b)
             partners[b].add(a)
-        else:
+        elif what == "child":
             children_of[a].add(b)
     for child in child_ids:
         for member, role in list(fam[child].items()):
@@ -128,12 +124,7 @@ def children_and_families_of(person_ids: Iterable[int], day: date) -> dict[int, 
     """:func:`children_in_family_of` with each child's family (as :func:`families_of`), so a
     caller that needs both — a registration's matching — reads the families once."""
     person_ids = set(person_ids)
-    # children of, and children in the households of, these people; siblings of children —
-    # every candidate in one statement, then who of them is a child.
-    candidates = set(person_ids) | set(_candidate_children(person_ids, day))
-    born_after = _years_before(day, 18)
-    kids = set(Person.objects.filter(pk__in=candidates, birth_date__gt=born_after)
-               .values_list("pk", flat=True))
+    kids = set(_candidate_children(person_ids, day))
     if not kids:
         return {}
     fams = families_of(kids, day)
@@ -141,10 +132,11 @@ def children_and_families_of(person_ids: Iterable[int], day: date) -> dict[int, 
 
 
 def _candidate_children(person_ids: set[int], day: date):
-    """Who may be a child in these people's families (one UNION): their children (also as
-    guardian), their partners' children, their parents' children, their housemates."""
-    valid = _valid_on(day)
-    rel = Relation.objects.filter(valid)
+    """The children (under 18 on ``day``) who may have these people in their family, in one
+    statement (a UNION): the people themselves, their children (also as guardian), their
+    partners' children, their parents' children (siblings), their housemates."""
+    young = {"birth_date__gt": _years_before(day, 18)}
+    rel = Relation.objects.filter(_valid_on(day))
     partners_a = rel.filter(kind=RelationKind.PARTNER_OF, person_id__in=person_ids).values(
         "other_id")
     partners_b = rel.filter(kind=RelationKind.PARTNER_OF, other_id__in=person_ids).values(
@@ -153,32 +145,42 @@ def _candidate_children(person_ids: set[int], day: date):
         "person_id")
     homes = HouseholdMembership.objects.filter(_member_on(day), person_id__in=person_ids).values(
         "household_id")
+    children = rel.filter(other__birth_date__gt=young["birth_date__gt"])
     branches = [
-        rel.filter(person_id__in=person_ids,
-                   kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]),
-        rel.filter(kind=RelationKind.PARENT_OF, person_id__in=partners_a),
-        rel.filter(kind=RelationKind.PARENT_OF, person_id__in=partners_b),
-        rel.filter(kind=RelationKind.PARENT_OF, person_id__in=parents),
+        children.filter(person_id__in=person_ids,
+                        kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]),
+        children.filter(kind=RelationKind.PARENT_OF, person_id__in=partners_a),
+        children.filter(kind=RelationKind.PARENT_OF, person_id__in=partners_b),
+        children.filter(kind=RelationKind.PARENT_OF, person_id__in=parents),
     ]
-    first, *rest = [b.values_list("other_id", flat=True) for b in branches]
-    return first.union(*rest, HouseholdMembership.objects.filter(
-        _member_on(day), household_id__in=homes).values_list("person_id", flat=True))
+    return Person.objects.filter(pk__in=person_ids, **young).values_list("pk", flat=True).union(
+        *[b.values_list("other_id", flat=True) for b in branches],
+        HouseholdMembership.objects.filter(
+            _member_on(day), household_id__in=homes,
+            person__birth_date__gt=young["birth_date__gt"]).values_list("person_id", flat=True))
 
 
-def _partners_and_children(parents: set[int], valid: Q):
-    """(a, b, "partner") for each partnership of these parents, (parent, child, "child") for
-    each of their children: one statement for the step-parents and the siblings."""
-    if not parents:
-        return []
-    rel = Relation.objects.filter(valid)
+def _relations_around(child_ids: list[int], day: date):
+    """(person, other, kind, what) rows valid on ``day``: what="parent" for the children's
+    parents and guardians, "partner" for every partnership of those parents and guardians,
+    "child" for every child of theirs (their siblings and half-siblings) — one statement.
+
+    The parents are a subquery: every parent, and every guardian who is not the child itself
+    (a guardian relation to oneself makes no family, a parent relation does name a parent)."""
+    rel = Relation.objects.filter(_valid_on(day))
+    of_children = rel.filter(other_id__in=child_ids)
+    parents = of_children.filter(Q(kind=RelationKind.PARENT_OF) | (
+        Q(kind=RelationKind.GUARDIAN_OF) & ~Q(person_id=F("other_id")))).values("person_id")
     tagged = [
-        rel.filter(Q(person_id__in=parents) | Q(other_id__in=parents),
-                   kind=RelationKind.PARTNER_OF).annotate(what=Value("partner")),
-        rel.filter(kind=RelationKind.PARENT_OF, person_id__in=parents).annotate(
-            what=Value("child")),
+        (of_children.filter(kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]),
+         "parent"),
+        (rel.filter(kind=RelationKind.PARTNER_OF, person_id__in=parents), "partner"),
+        (rel.filter(kind=RelationKind.PARTNER_OF, other_id__in=parents), "partner"),
+        (rel.filter(kind=RelationKind.PARENT_OF, person_id__in=parents), "child"),
     ]
-    first, second = [q.values_list("person_id", "other_id", "what") for q in tagged]
-    return first.union(second, all=True)
+    first, *rest = [q.annotate(what=Value(what)).values_list("person_id", "other_id", "kind",
+                                                             "what") for q, what in tagged]
+    return first.union(*rest, all=True)
 
 
 def _years_before(day: date, years: int) -> date:
