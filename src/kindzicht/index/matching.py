@@ -30,6 +30,8 @@ class _Signals:
 
     by_person: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     contacts: dict[tuple[int, int], str] = field(default_factory=dict)  # (org, person) -> contact
+    #: the signalling organisations, when read with the signals
+    orgs: dict[int, Organisation] = field(default_factory=dict)
 
     def contacts_of(self, org_id: int, people: Iterable[int]) -> list[str]:
         return sorted({c for p in people if (c := self.contacts.get((org_id, p)))})
@@ -45,11 +47,11 @@ def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None,
     if read is not None:
         read |= everyone
     signals = _Signals()
-    for pid, oid, contact in Signal.objects.filter(
-            person_id__in=everyone, ended_at__isnull=True).values_list(
-            "person_id", "organisation_id", "contact"):
-        signals.by_person[pid].add(oid)
-        signals.contacts[(oid, pid)] = contact
+    for sig in Signal.objects.filter(person_id__in=everyone, ended_at__isnull=True).only(
+            "person_id", "organisation_id", "contact").select_related("organisation"):
+        signals.by_person[sig.person_id].add(sig.organisation_id)
+        signals.contacts[(sig.organisation_id, sig.person_id)] = sig.contact
+        signals.orgs[sig.organisation_id] = sig.organisation
     by_person = signals.by_person
     out = {}
     for c in child_ids:
@@ -81,8 +83,8 @@ class _Proposals:
     """Proposes coordinators for many matches with the reads done once: the organisations
     in the matches, the regions the children live in, each region's policy."""
 
-    def __init__(self, org_ids: Iterable[int], child_ids: Iterable[int], day: date):
-        self.orgs = Organisation.objects.in_bulk(list(set(org_ids)))
+    def __init__(self, orgs: dict[int, Organisation], child_ids: Iterable[int], day: date):
+        self.orgs = orgs
         self._children, self._day = set(child_ids), day
         self._regions: dict[int, int | None] | None = None
         self._policies: dict[int | None, Policy] = {}
@@ -118,7 +120,7 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     state, signals = _state(children, day, read, families)
     current = {(m.child_id, m.level): m for m in Match.objects.filter(
         child_id__in=children, ended_on__isnull=True).select_related("proposed_coordinator")}
-    proposals = _Proposals({o for _, orgs in state.values() for o in orgs}, children, day)
+    proposals = _Proposals(signals.orgs, children, day)
     new: list[Match] = []
     ended: list[int] = []
     reproposed: list[Match] = []

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from kindzicht.people.models import Municipality, Organisation
 from kindzicht.people.sectors import NOT_AUTHORISED_TO_SIGNAL, SECTORS
@@ -109,18 +109,18 @@ def regions_of_people(person_ids: Iterable[int], day: date) -> dict[int, int | N
     from kindzicht.people.models import HouseholdAddress
 
     person_ids = list(set(person_ids))
-    latest: dict[int, tuple[int, str]] = {}
+    latest: dict[int, tuple[int, int | None]] = {}
     member = _valid_on(day, "household__memberships__joined_on",
                        "household__memberships__left_on")
-    for pid, pk, code in HouseholdAddress.objects.filter(
+    region = Municipality.objects.filter(code=OuterRef("municipality_code")).order_by(
+        "code").values("region_id")[:1]
+    for pid, pk, region_id in HouseholdAddress.objects.filter(
             _valid_on(day), member, household__memberships__person_id__in=person_ids
-    ).values_list("household__memberships__person_id", "id", "municipality_code"):
+    ).annotate(region_id=Subquery(region)).values_list(
+            "household__memberships__person_id", "id", "region_id"):
         if pid not in latest or pk > latest[pid][0]:
-            latest[pid] = (pk, code)
-    codes = {code for _, code in latest.values() if code}
-    regions = dict(Municipality.objects.filter(code__in=codes).values_list("code", "region_id")
-                   ) if codes else {}
-    return {p: regions.get(latest[p][1]) if p in latest else None for p in person_ids}
+            latest[pid] = (pk, region_id)
+    return {p: latest[p][1] if p in latest else None for p in person_ids}
 
 
 def months_later(day: date, months: int) -> date:
