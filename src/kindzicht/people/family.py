@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import F, Q, Value
+from django.db import connection
+from django.db.models import Q
 
 from .models import HouseholdMembership, Person, Relation, RelationKind
 
@@ -51,6 +52,16 @@ def families_of(child_ids: Iterable[int], day: date) -> dict[int, dict[int, str]
     A member with several roles gets the closest one (parent before step-parent before
     sibling before household member)."""
     child_ids = list(set(child_ids))
+    if not child_ids:
+        return {}
+    sql = _Sql()
+    sql.add(f"kids AS (SELECT id FROM {_PERSON} WHERE id IN ({sql.many(child_ids)}))")
+    return _families(child_ids, _family_rows(sql, day), day)
+
+
+def _families(child_ids: Iterable[int], rows: list[tuple], day: date
+              ) -> dict[int, dict[int, str]]:
+    """The families of these children from :func:`_family_rows`' rows."""
     fam: dict[int, dict[int, str]] = {c: {} for c in child_ids}
     rank = {PARENT: 0, GUARDIAN: 1, STEP_PARENT: 2, SIBLING: 3, HOUSEHOLD: 4}
 
@@ -61,24 +72,28 @@ def families_of(child_ids: Iterable[int], day: date) -> dict[int, dict[int, str]
         if current is None or rank[role] < rank[current]:
             fam[child][member] = role
 
-    # Parents and guardians; a parent's (or guardian's) partner is a step-parent; siblings and
-    # half-siblings share a parent — all in one statement (a tagged UNION).
     parents_of: dict[int, set[int]] = defaultdict(set)
     partners: dict[int, set[int]] = defaultdict(set)
     children_of: dict[int, set[int]] = defaultdict(set)
-    rows = list(_relations_around(child_ids, day))
-    for parent, child, kind, what in rows:
-        if what == "parent":
-            add(child, parent, PARENT if kind == RelationKind.PARENT_OF else GUARDIAN)
+    homes: dict[int, set[int]] = defaultdict(set)
+    members_by_home: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for what, a, b, kind, adult in rows:
+        if what == "parent" and b in fam:
+            add(b, a, PARENT if kind == RelationKind.PARENT_OF else GUARDIAN)
             if kind == RelationKind.PARENT_OF:
-                parents_of[child].add(parent)
-    for a, b, _kind, what in rows:
-        if what == "partner":
+                parents_of[b].add(a)
+        elif what == "partner":
             partners[a].add(b)
             partners[b].add(a)
         elif what == "child":
             children_of[a].add(b)
-    for child in child_ids:
+        elif what == "home":
+            members_by_home[a].append((b, bool(adult)))
+            if b in fam:
+                homes[b].add(a)
+    # A parent's (or guardian's) partner is a step-parent; siblings and half-siblings share a
+    # parent.
+    for child in fam:
         for member, role in list(fam[child].items()):
             if role in (PARENT, GUARDIAN):
                 for partner in partners.get(member, ()):
@@ -87,25 +102,12 @@ def families_of(child_ids: Iterable[int], day: date) -> dict[int, dict[int, str]
         for parent in parents_of.get(child, ()):
             for sib in children_of.get(parent, ()):
                 add(child, sib, SIBLING)
-
     # Everyone living in the child's household that day; an adult there is a step-parent
-    # unless they are already a closer relative. One statement: the members of the children's
-    # households, whose rows include the children's own memberships (their homes).
-    homes: dict[int, set[int]] = defaultdict(set)
-    members_by_home: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    wanted = set(child_ids)
-    for hid, pid, birth in HouseholdMembership.objects.filter(
-            _member_on(day), household_id__in=HouseholdMembership.objects.filter(
-                _member_on(day), person_id__in=child_ids).values("household_id")).values_list(
-            "household_id", "person_id", "person__birth_date"):
-        members_by_home[hid].append((pid, birth))
-        if pid in wanted:
-            homes[pid].add(hid)
-    adult_born_before = _years_before(day, 18)
-    for child in child_ids:
+    # unless they are already a closer relative.
+    for child in fam:
         for hid in homes.get(child, ()):
-            for pid, birth in members_by_home[hid]:
-                add(child, pid, STEP_PARENT if birth <= adult_born_before else HOUSEHOLD)
+            for pid, adult in members_by_home[hid]:
+                add(child, pid, STEP_PARENT if adult else HOUSEHOLD)
     return fam
 
 
@@ -122,65 +124,124 @@ def children_in_family_of(person_ids: Iterable[int], day: date) -> set[int]:
 
 def children_and_families_of(person_ids: Iterable[int], day: date) -> dict[int, dict[int, str]]:
     """:func:`children_in_family_of` with each child's family (as :func:`families_of`), so a
-    caller that needs both — a registration's matching — reads the families once."""
+    caller that needs both — a registration's matching — reads them once: the candidate
+    children and their families come in one statement."""
     person_ids = set(person_ids)
-    kids = set(_candidate_children(person_ids, day))
-    if not kids:
+    if not person_ids:
         return {}
-    fams = families_of(kids, day)
+    sql = _Sql()
+    sql.add(f"me AS (SELECT id FROM {_PERSON} WHERE id IN ({sql.many(person_ids)}))")
+    sql.add(_candidate_children(sql, day))
+    rows = _family_rows(sql, day)
+    kids = {a for what, a, *_ in rows if what == "kid"}
+    fams = _families(kids, rows, day)
     return {c: fams[c] for c in kids if c in person_ids or person_ids & set(fams[c])}
 
 
-def _candidate_children(person_ids: set[int], day: date):
-    """The children (under 18 on ``day``) who may have these people in their family, in one
-    statement (a UNION): the people themselves, their children (also as guardian), their
-    partners' children, their parents' children (siblings), their housemates."""
-    young = {"birth_date__gt": _years_before(day, 18)}
-    rel = Relation.objects.filter(_valid_on(day))
-    partners_a = rel.filter(kind=RelationKind.PARTNER_OF, person_id__in=person_ids).values(
-        "other_id")
-    partners_b = rel.filter(kind=RelationKind.PARTNER_OF, other_id__in=person_ids).values(
-        "person_id")
-    parents = rel.filter(kind=RelationKind.PARENT_OF, other_id__in=person_ids).values(
-        "person_id")
-    homes = HouseholdMembership.objects.filter(_member_on(day), person_id__in=person_ids).values(
-        "household_id")
-    children = rel.filter(other__birth_date__gt=young["birth_date__gt"])
-    branches = [
-        children.filter(person_id__in=person_ids,
-                        kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]),
-        children.filter(kind=RelationKind.PARENT_OF, person_id__in=partners_a),
-        children.filter(kind=RelationKind.PARENT_OF, person_id__in=partners_b),
-        children.filter(kind=RelationKind.PARENT_OF, person_id__in=parents),
-    ]
-    return Person.objects.filter(pk__in=person_ids, **young).values_list("pk", flat=True).union(
-        *[b.values_list("other_id", flat=True) for b in branches],
-        HouseholdMembership.objects.filter(
-            _member_on(day), household_id__in=homes,
-            person__birth_date__gt=young["birth_date__gt"]).values_list("person_id", flat=True))
+# --- the family as SQL: one statement on both backends -------------------------------------
+
+_PERSON = Person._meta.db_table
+_RELATION = Relation._meta.db_table
+_MEMBERSHIP = HouseholdMembership._meta.db_table
+_PARENT_OF, _GUARDIAN_OF = RelationKind.PARENT_OF.value, RelationKind.GUARDIAN_OF.value
+_PARTNER_OF = RelationKind.PARTNER_OF.value
+#: typed NULLs: PostgreSQL resolves a UNION's column types branch by branch
+_NO_ID, _NO_KIND = "CAST(NULL AS INTEGER)", "CAST(NULL AS VARCHAR(20))"
 
 
-def _relations_around(child_ids: list[int], day: date):
-    """(person, other, kind, what) rows valid on ``day``: what="parent" for the children's
-    parents and guardians, "partner" for every partnership of those parents and guardians,
-    "child" for every child of theirs (their siblings and half-siblings) — one statement.
+class _Sql:
+    """A statement of common table expressions built with its parameters in order."""
 
-    The parents are a subquery: every parent, and every guardian who is not the child itself
-    (a guardian relation to oneself makes no family, a parent relation does name a parent)."""
-    rel = Relation.objects.filter(_valid_on(day))
-    of_children = rel.filter(other_id__in=child_ids)
-    parents = of_children.filter(Q(kind=RelationKind.PARENT_OF) | (
-        Q(kind=RelationKind.GUARDIAN_OF) & ~Q(person_id=F("other_id")))).values("person_id")
-    tagged = [
-        (of_children.filter(kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]),
-         "parent"),
-        (rel.filter(kind=RelationKind.PARTNER_OF, person_id__in=parents), "partner"),
-        (rel.filter(kind=RelationKind.PARTNER_OF, other_id__in=parents), "partner"),
-        (rel.filter(kind=RelationKind.PARENT_OF, person_id__in=parents), "child"),
-    ]
-    first, *rest = [q.annotate(what=Value(what)).values_list("person_id", "other_id", "kind",
-                                                             "what") for q, what in tagged]
-    return first.union(*rest, all=True)
+    def __init__(self) -> None:
+        self.ctes: list[str] = []
+        self.params: list = []
+
+    def add(self, cte: str) -> None:
+        self.ctes.append(cte)
+
+    def many(self, values: Iterable) -> str:
+        values = list(values)
+        self.params += values
+        return ", ".join(["%s"] * len(values))
+
+    def valid(self, t: str, day: date) -> str:
+        """As :func:`_valid_on`, for the relation ``t``."""
+        self.params += [day, day]
+        return (f"({t}.valid_from IS NULL OR {t}.valid_from <= %s) AND "
+                f"({t}.valid_to IS NULL OR {t}.valid_to > %s)")
+
+    def member(self, t: str, day: date) -> str:
+        """As :func:`_member_on`, for the membership ``t``."""
+        self.params += [day, day]
+        return (f"({t}.joined_on IS NULL OR {t}.joined_on <= %s) AND "
+                f"({t}.left_on IS NULL OR {t}.left_on > %s)")
+
+    def one(self, value) -> str:
+        self.params.append(value)
+        return "%s"
+
+
+def _candidate_children(sql: _Sql, day: date) -> str:
+    """``kids``: the children (under 18 on ``day``) who may have someone of ``me`` in their
+    family — themselves, their children (also as guardian), their partners' and their
+    parents' children (siblings), their housemates."""
+    young = _years_before(day, 18)
+    return (
+        f"kids AS (SELECT id FROM {_PERSON} WHERE id IN (SELECT id FROM me) "
+        f"AND birth_date > {sql.one(young)} "
+        f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
+        f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
+        f"AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') AND r.person_id IN (SELECT id FROM me) "
+        f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
+        f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
+        f"AND r.kind = '{_PARENT_OF}' AND r.person_id IN ("
+        f"SELECT p.other_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
+        f"AND p.kind = '{_PARTNER_OF}' AND p.person_id IN (SELECT id FROM me) "
+        f"UNION SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
+        f"AND p.kind = '{_PARTNER_OF}' AND p.other_id IN (SELECT id FROM me) "
+        f"UNION SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
+        f"AND p.kind = '{_PARENT_OF}' AND p.other_id IN (SELECT id FROM me)) "
+        f"UNION SELECT m.person_id FROM {_MEMBERSHIP} m JOIN {_PERSON} k ON k.id = m.person_id "
+        f"WHERE {sql.member('m', day)} AND k.birth_date > {sql.one(young)} "
+        f"AND m.household_id IN (SELECT h.household_id FROM {_MEMBERSHIP} h "
+        f"WHERE {sql.member('h', day)} AND h.person_id IN (SELECT id FROM me)))")
+
+
+def _family_rows(sql: _Sql, day: date) -> list[tuple]:
+    """(what, a, b, kind, adult) rows for the children of the ``kids`` expression: "kid"
+    (a: the child), "parent" (a is parent or guardian of b), "partner" (a partnership of such
+    a parent), "child" (a child b of such a parent), "home" (b lives in household a; adult:
+    18 or over on ``day``).
+
+    The parents are every parent, and every guardian who is not the child itself (a guardian
+    relation to oneself makes no family)."""
+    sql.add(f"parents AS (SELECT r.person_id AS id FROM {_RELATION} r "
+            f"WHERE {sql.valid('r', day)} AND r.other_id IN (SELECT id FROM kids) "
+            f"AND (r.kind = '{_PARENT_OF}' OR (r.kind = '{_GUARDIAN_OF}' "
+            f"AND r.person_id <> r.other_id)))")
+    select = (
+        f"SELECT 'kid', id, {_NO_ID}, {_NO_KIND}, {_NO_ID} FROM kids "
+        f"UNION ALL SELECT 'parent', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
+        f"WHERE {sql.valid('r', day)} AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') "
+        "AND r.other_id IN (SELECT id FROM kids) "
+        f"UNION ALL SELECT 'partner', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
+        f"WHERE {sql.valid('r', day)} AND r.kind = '{_PARTNER_OF}' "
+        "AND r.person_id IN (SELECT id FROM parents) "
+        f"UNION ALL SELECT 'partner', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
+        f"WHERE {sql.valid('r', day)} AND r.kind = '{_PARTNER_OF}' "
+        "AND r.other_id IN (SELECT id FROM parents) "
+        f"UNION ALL SELECT 'child', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
+        f"WHERE {sql.valid('r', day)} AND r.kind = '{_PARENT_OF}' "
+        "AND r.person_id IN (SELECT id FROM parents) "
+        f"UNION ALL SELECT 'home', m.household_id, m.person_id, {_NO_KIND}, "
+        f"CASE WHEN k.birth_date <= {sql.one(_years_before(day, 18))} THEN 1 ELSE 0 END "
+        f"FROM {_MEMBERSHIP} m JOIN {_PERSON} k ON k.id = m.person_id "
+        f"WHERE {sql.member('m', day)} AND m.household_id IN (SELECT h.household_id "
+        f"FROM {_MEMBERSHIP} h WHERE {sql.member('h', day)} "
+        "AND h.person_id IN (SELECT id FROM kids))")
+    with connection.cursor() as cur:
+        cur.execute("WITH " + ", ".join(sql.ctes) + " " + select, sql.params)
+        return cur.fetchall()
 
 
 def _years_before(day: date, years: int) -> date:
