@@ -124,19 +124,20 @@ def notify(
 
 def notify_all(notes: list[Notification]) -> list[Notification]:
     """Put several notifications in the outbox in one statement (a match tells every
-    organisation in it); each is e-mailed after the transaction commits, as by :func:`notify`."""
+    organisation in it); they are e-mailed after the transaction commits, as by
+    :func:`notify`, claimed together."""
     if not notes:
         return []
     moment = clock.now()
     for note in notes:
         note.created_at = moment
     notes = Notification.objects.bulk_create(notes)
-    for note in notes:
-        transaction.on_commit(lambda pk=note.pk: _send(pk))
+    ids = [note.pk for note in notes]
+    transaction.on_commit(lambda: _send(ids))
     return notes
 
 
-def _send(notification_id: int) -> None:
-    from .outbox import send_notification
+def _send(notification_ids: list[int]) -> None:
+    from .outbox import send_notifications
 
-    send_notification(notification_id)
+    send_notifications(notification_ids)

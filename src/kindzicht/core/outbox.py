@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
@@ -15,18 +16,28 @@ from .models import Notification
 
 def send_notification(notification_id: int) -> bool:
     """Mail one notification unless someone already did; True when this call sent it."""
-    claimed = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(
-        sent_at=timezone.now())
-    if not claimed:
-        return False
-    note = Notification.objects.select_related("organisation", "professional").get(
-        pk=notification_id)
-    recipient = (note.professional.email if note.professional and note.professional.email
-                 else note.organisation.email)
-    if recipient:
-        send_mail(note.subject, note.body or note.subject, settings.DEFAULT_FROM_EMAIL,
-                  [recipient], fail_silently=True)
-    return True
+    return send_notifications([notification_id]) == 1
+
+
+def send_notifications(notification_ids: list[int]) -> int:
+    """Mail those of these notifications that nobody sent yet; how many this call sent.
+
+    They are claimed together — locked, then ``sent_at`` set, in one short transaction — so a
+    match that tells several organisations costs one commit, not one per notification."""
+    with transaction.atomic():
+        notes = list(Notification.objects.select_for_update(of=("self",)).select_related(
+            "organisation", "professional").filter(pk__in=list(notification_ids),
+                                                   sent_at__isnull=True).order_by("pk"))
+        if notes:
+            Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
+                sent_at=timezone.now())
+    for note in notes:
+        recipient = (note.professional.email if note.professional and note.professional.email
+                     else note.organisation.email)
+        if recipient:
+            send_mail(note.subject, note.body or note.subject, settings.DEFAULT_FROM_EMAIL,
+                      [recipient], fail_silently=True)
+    return len(notes)
 
 
 def send_pending(limit: int = 500) -> int:
