@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kindzicht.core import clock
@@ -131,17 +131,20 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
                   "kind.") % {"name": person.name}, field="person", code="not_in_scope")
         concerned = risk.children_concerned([person.pk], day)
         risk.lock_children(in_family | concerned)
-        if Signal.objects.filter(organisation=org, person=person, ended_at__isnull=True).exists():
+        now = clock.now()
+        contact_text = contact or _default_contact(actor, org)
+        try:
+            # the constraint one_active_signal_per_org_person is the duplicate check: no read
+            # before, and it holds even where no child is locked (a young adult alone)
+            sig = Signal.objects.create(person=person, organisation=org,
+                                        professional=actor.professional, contact=contact_text,
+                                        observer=on_behalf_of, at=now, on=day,
+                                        expires_on=_expiry(person, day, policy.signal_months))
+        except IntegrityError:
             raise Refused(_("%(org)s heeft al een actief signaal op %(name)s; verleng dat "
                             "signaal in plaats van een nieuw te registreren.")
                           % {"org": org.name, "name": person.name}, field="person",
-                          code="duplicate_signal")
-        now = clock.now()
-        contact_text = contact or _default_contact(actor, org)
-        sig = Signal.objects.create(person=person, organisation=org,
-                                    professional=actor.professional, contact=contact_text,
-                                    observer=on_behalf_of, at=now, on=day,
-                                    expires_on=_expiry(person, day, policy.signal_months))
+                          code="duplicate_signal") from None
         # matching first, so that the family members whose signals it read are named in the
         # registration's one audit entry
         read: set[int] = set()
