@@ -116,7 +116,7 @@ def regions_of_people(person_ids: Iterable[int], day: date) -> dict[int, int | N
         "code").values("region_id")[:1]
     for pid, pk, region_id in HouseholdAddress.objects.filter(
             _valid_on(day), member, household__memberships__person_id__in=person_ids
-    ).annotate(region_id=Subquery(region)).values_list(
+    ).order_by().annotate(region_id=Subquery(region)).values_list(
             "household__memberships__person_id", "id", "region_id"):
         if pid not in latest or pk > latest[pid][0]:
             latest[pid] = (pk, region_id)
