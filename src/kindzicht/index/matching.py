@@ -30,8 +30,9 @@ class _Signals:
 
     by_person: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     contacts: dict[tuple[int, int], str] = field(default_factory=dict)  # (org, person) -> contact
-    #: the signalling organisations, when read with the signals
+    #: the signalling organisations and the signalled persons' names, when read with the signals
     orgs: dict[int, Organisation] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
 
     def contacts_of(self, org_id: int, people: Iterable[int]) -> list[str]:
         return sorted({c for p in people if (c := self.contacts.get((org_id, p)))})
@@ -48,10 +49,12 @@ def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None,
         read |= everyone
     signals = _Signals()
     for sig in Signal.objects.filter(person_id__in=everyone, ended_at__isnull=True).only(
-            "person_id", "organisation_id", "contact").select_related("organisation"):
+            "person_id", "organisation_id", "contact", "person__given_name",
+            "person__family_name").select_related("organisation", "person"):
         signals.by_person[sig.person_id].add(sig.organisation_id)
         signals.contacts[(sig.organisation_id, sig.person_id)] = sig.contact
         signals.orgs[sig.organisation_id] = sig.organisation
+        signals.names[sig.person_id] = sig.person.name
     by_person = signals.by_person
     out = {}
     for c in child_ids:
@@ -186,7 +189,9 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
     if orgs is None or not org_ids <= orgs.keys():
         orgs = Organisation.objects.in_bulk(list(org_ids))
     own_people = {p for ms in groups.values() for m in ms for p in m.person_ids}
-    names = {p.pk: p.name for p in Person.objects.filter(pk__in=own_people)}
+    names = signals.names
+    if not own_people <= names.keys():
+        names = {p.pk: p.name for p in Person.objects.filter(pk__in=own_people)}
     notes: list[Notification] = []
     for key, ms in groups.items():
         people = {p for m in ms for p in m.person_ids}

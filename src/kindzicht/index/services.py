@@ -179,7 +179,8 @@ def _inform_task(sig: Signal, person: Person, day: date, days: int) -> None:
         assignee=sig.professional if sig.professional_id else None,
         text=(f"Informeer {whom} over het signaal in de verwijsindex op {person.name} "
               f"(geregistreerd {day:%d-%m-%Y}), of leg vast waarom u dat uitstelt."),
-        facts=[f"{day}: signaal geregistreerd"], evidence=[sig.event_id] if sig.event_id else [])
+        facts=[f"{day}: signaal geregistreerd"], evidence=[sig.event_id] if sig.event_id else [],
+        new_key=True)  # the key names the signal just made
 
 
 def _own_active_signal(actor: Actor, signal: Signal) -> Signal:
