@@ -17,7 +17,7 @@ from datetime import date
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, notify_all
 from kindzicht.core.models import Notification
-from kindzicht.people.family import children_in_family_of, families_of
+from kindzicht.people.family import children_and_families_of, families_of
 from kindzicht.people.models import Organisation, Person
 
 from .models import Match, Signal
@@ -114,10 +114,10 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     twice. The matches are written and notified in a fixed number of statements, whatever
     the size of the family."""
     day = clock.today()
+    if families is None and children is None:
+        families = children_and_families_of(person_ids, day)
     if families is not None:
         children = set(families)
-    elif children is None:
-        children = children_in_family_of(person_ids, day)
     if not children:
         return []
     state, signals = _state(children, day, read, families)

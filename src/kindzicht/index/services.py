@@ -17,11 +17,7 @@ from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
 from kindzicht.core.errors import Forbidden, NotFound, Refused, ValidationError
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
-from kindzicht.people.family import (
-    _years_before,
-    children_and_families_of,
-    children_in_family_of,
-)
+from kindzicht.people.family import _years_before, children_and_families_of
 from kindzicht.people.models import Organisation, Person
 from kindzicht.people.services import age_on
 
@@ -229,7 +225,8 @@ def signal_end(actor: Actor, *, organisation: Organisation, person: Person, reas
     from kindzicht.continuity import risk
 
     with transaction.atomic():
-        risk.lock_children(children_in_family_of([person.pk], clock.today()))
+        families = children_and_families_of([person.pk], clock.today())
+        risk.lock_children(families)
         sig = Signal.objects.filter(organisation=organisation, person=person,
                                     ended_at__isnull=True).first()
         if sig is None:
@@ -243,7 +240,7 @@ def signal_end(actor: Actor, *, organisation: Organisation, person: Person, reas
         sig.end_reason = reason
         sig.save(update_fields=["ended_at", "ended_on", "end_reason"])
         read: set[int] = set()
-        rematch(actor, [person.pk], read=read)   # its reads belong to this entry
+        rematch(actor, [person.pk], read=read, families=families)  # its reads: this entry's
         event = record(actor, "signal_ended", subjects=[person.pk], obj=sig,
                        payload={"reason": reason}, read=read)
         sig.end_event_id = event.pk
