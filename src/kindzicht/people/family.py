@@ -3,7 +3,9 @@ family-level matching: parents and guardians, step-parents (a parent's partner, 
 in the child's household), siblings and half-siblings (a shared parent), and every member of
 the child's household that day (a new partner counts from the day they join).
 
-Set-based: :func:`families_of` answers for many children with a fixed number of queries.
+Set-based: :func:`families_of` answers for many children in one statement, and
+:func:`children_and_families_of` finds whom a fact about some people concerns together with
+those children's families in one statement too (a registration reads its family once).
 """
 
 from __future__ import annotations
