@@ -16,6 +16,8 @@ from django.db import models, transaction
 from . import audit, clock
 from .models import DomainEvent, EventSubject, Notification
 
+_BATCH = 2000
+
 if TYPE_CHECKING:
     from kindzicht.people.models import Organisation, Professional
 
@@ -117,23 +119,21 @@ def notify(
     person_id: int | None = None,
 ) -> Notification:
     """Put a notification in the outbox; it is e-mailed after the transaction commits."""
-    return notify_all([Notification(
-        organisation=organisation, professional=professional, kind=kind, subject=subject,
-        body=body, person_id=person_id)])[0]
+    return notify_many([Notification(organisation=organisation, professional=professional,
+                                     kind=kind, subject=subject, body=body,
+                                     person_id=person_id)])[0]
 
 
-def notify_all(notes: list[Notification]) -> list[Notification]:
-    """Put several notifications in the outbox in one statement (a match tells every
-    organisation in it); they are e-mailed after the transaction commits, as by
-    :func:`notify`, claimed together."""
-    if not notes:
-        return []
-    moment = clock.now()
+def notify_many(notes: list[Notification]) -> list[Notification]:
+    """:func:`notify` for many notifications of one change (a bulk import's matches): written
+    in batches, and sent together after commit."""
+    now = clock.now()
     for note in notes:
-        note.created_at = moment
-    notes = Notification.objects.bulk_create(notes)
-    ids = [note.pk for note in notes]
-    transaction.on_commit(lambda: _send(ids))
+        note.created_at = now
+    notes = Notification.objects.bulk_create(notes, batch_size=_BATCH)
+    ids = [n.pk for n in notes]
+    if ids:
+        transaction.on_commit(lambda: _send(ids))
     return notes
 
 

@@ -20,17 +20,16 @@ def send_notification(notification_id: int) -> bool:
 
 
 def send_notifications(notification_ids: list[int]) -> int:
-    """Mail those of these notifications that nobody sent yet; how many this call sent.
-
-    They are claimed together — locked, then ``sent_at`` set, in one short transaction — so a
-    match that tells several organisations costs one commit, not one per notification."""
-    with transaction.atomic():
-        notes = list(Notification.objects.select_for_update(of=("self",)).select_related(
-            "organisation", "professional").filter(pk__in=list(notification_ids),
-                                                   sent_at__isnull=True).order_by("pk"))
-        if notes:
-            Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
-                sent_at=timezone.now())
+    """Mail these notifications, each unless someone already did; returns how many this call
+    sent. They are claimed together (locked, then ``sent_at`` set) before any is mailed: two
+    queries for any number, so a bulk import's notifications are not claimed one by one."""
+    with transaction.atomic(savepoint=False):
+        notes = list(Notification.objects.select_for_update(of=("self",)).filter(
+            pk__in=notification_ids, sent_at__isnull=True).select_related(
+            "organisation", "professional").order_by("pk"))
+        if not notes:
+            return 0
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(sent_at=timezone.now())
     for note in notes:
         recipient = (note.professional.email if note.professional and note.professional.email
                      else note.organisation.email)
@@ -44,4 +43,4 @@ def send_pending(limit: int = 500) -> int:
     """Send what the after-commit hook missed (e.g. the process stopped right after commit)."""
     ids = list(Notification.objects.filter(sent_at__isnull=True).order_by("created_at", "pk")
                .values_list("pk", flat=True)[:limit])
-    return sum(send_notification(pk) for pk in ids)
+    return send_notifications(ids)

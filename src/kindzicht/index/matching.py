@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kindzicht.core import clock
-from kindzicht.core.actions import Actor, notify_all
+from kindzicht.core.actions import Actor, notify_many
 from kindzicht.core.models import Notification
 from kindzicht.people.family import children_and_families_of, families_of
 from kindzicht.people.models import Organisation, Person
 
 from .models import Match, Signal
-from .policy import Policy, policies_for_regions, policy_for_region, regions_of_people
+from .policy import Policy, policies_for_regions, policy_for_region, regions_of_persons
 
 
 @dataclass
@@ -94,7 +94,7 @@ class _Proposals:
 
     def for_child(self, child: int, orgs: set[int]) -> Organisation | None:
         if self._regions is None:  # only when a match needs a coordinator
-            self._regions = regions_of_people(self._children, self._day)
+            self._regions = regions_of_persons(self._children, self._day)
             self._policies = policies_for_regions(self._regions.values())
         policy = self._policies[self._regions.get(child)]
         return _first_by_priority((self.orgs[o] for o in orgs if o in self.orgs),
@@ -224,4 +224,4 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
                     + f"\nVoorgestelde matchregisseur: {proposed.name if proposed else '-'}")
             notes.append(Notification(organisation=org, kind="match", subject=subject,
                                       body=body, person_id=mine[0] if mine else None))
-    notify_all(notes)
+    notify_many(notes)

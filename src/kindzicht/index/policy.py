@@ -98,10 +98,10 @@ def policy_for_organisation(org: Organisation) -> Policy:
 def region_of_person(person_id: int, day: date) -> int | None:
     """The region of the municipality where the person lives on ``day`` (their household's
     address then), if known."""
-    return regions_of_people([person_id], day).get(person_id)
+    return regions_of_persons([person_id], day).get(person_id)
 
 
-def regions_of_people(person_ids: Iterable[int], day: date) -> dict[int, int | None]:
+def regions_of_persons(person_ids: Iterable[int], day: date) -> dict[int, int | None]:
     """:func:`region_of_person` for many people in two statements, not two per person: the
     address valid on ``day`` of a household they live in (the latest recorded), then the
     regions of those municipalities."""
