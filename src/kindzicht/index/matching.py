@@ -13,17 +13,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, notify_many
 from kindzicht.core.models import Notification
-from kindzicht.people.family import children_in_family_of, families_of
+from kindzicht.people.family import children_and_families_of, families_of
 from kindzicht.people.models import Organisation, Person
 
 from .models import Match, Signal
-from .policy import policy_for_region, regions_of_persons
+from .policy import Policy, policies_for_regions, policy_for_region, regions_of_persons
 
+#: rows per statement when an import rematches thousands of children
 _BATCH = 2000
 
 
@@ -33,24 +33,31 @@ class _Signals:
 
     by_person: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     contacts: dict[tuple[int, int], str] = field(default_factory=dict)  # (org, person) -> contact
+    #: the signalling organisations and the signalled persons' names, when read with the signals
+    orgs: dict[int, Organisation] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
 
     def contacts_of(self, org_id: int, people: Iterable[int]) -> list[str]:
         return sorted({c for p in people if (c := self.contacts.get((org_id, p)))})
 
 
-def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None) -> tuple[
+def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None,
+           fams: dict[int, dict[int, str]] | None = None) -> tuple[
         dict[tuple[int, str], tuple[set[int], set[int]]], _Signals]:
     child_ids = list(child_ids)
-    fams = families_of(child_ids, day)
+    if fams is None:
+        fams = families_of(child_ids, day)
     everyone = set(child_ids) | {m for f in fams.values() for m in f}
     if read is not None:
         read |= everyone
     signals = _Signals()
-    for pid, oid, contact in Signal.objects.filter(
-            person_id__in=everyone, ended_at__isnull=True).values_list(
-            "person_id", "organisation_id", "contact"):
-        signals.by_person[pid].add(oid)
-        signals.contacts[(oid, pid)] = contact
+    for sig in Signal.objects.filter(person_id__in=everyone, ended_at__isnull=True).only(
+            "person_id", "organisation_id", "contact", "person__given_name",
+            "person__family_name").select_related("organisation", "person"):
+        signals.by_person[sig.person_id].add(sig.organisation_id)
+        signals.contacts[(sig.organisation_id, sig.person_id)] = sig.contact
+        signals.orgs[sig.organisation_id] = sig.organisation
+        signals.names[sig.person_id] = sig.person.name
     by_person = signals.by_person
     out = {}
     for c in child_ids:
@@ -66,71 +73,70 @@ def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None) ->
 def propose(org_ids: Iterable[int], region_id: int | None) -> Organisation | None:
     """The proposed match coordinator: the first organisation by the region's sector
     priority (then the one that registered longest ago, by id)."""
-    orgs = list(Organisation.objects.filter(pk__in=list(org_ids)))
-    return _first_by_priority(orgs, policy_for_region(region_id).coordinator_priority)
+    orgs = Organisation.objects.in_bulk(list(org_ids))
+    return _first_by_priority(orgs.values(), policy_for_region(region_id).coordinator_priority)
 
 
-def _first_by_priority(orgs: list[Organisation], priority: list[str]) -> Organisation | None:
-    orgs = sorted(orgs, key=lambda o: (priority.index(o.sector) if o.sector in priority else 99,
-                                       o.pk))
-    return orgs[0] if orgs else None
+def _first_by_priority(orgs: Iterable[Organisation],
+                       priority: tuple[str, ...]) -> Organisation | None:
+    """:func:`propose`'s choice among organisations already read."""
+    ranked = sorted(orgs, key=lambda o: (priority.index(o.sector) if o.sector in priority
+                                         else 99, o.pk))
+    return ranked[0] if ranked else None
 
 
-class _Proposer:
-    """:func:`propose` for many matches at once: the children's regions, the regions'
-    priorities and the organisations are read once, not per match (a bulk import makes
-    thousands of matches)."""
+class _Proposals:
+    """Proposes coordinators for many matches with the reads done once: the organisations
+    in the matches, the regions the children live in, each region's policy."""
 
-    def __init__(self, children: Iterable[int], org_ids: Iterable[int], day: date):
-        self.children, self.org_ids, self.day = children, org_ids, day
-        self.priorities: dict[int | None, list[str]] = {}
+    def __init__(self, orgs: dict[int, Organisation], child_ids: Iterable[int], day: date):
+        self.orgs = orgs
+        self._children, self._day = set(child_ids), day
+        self._regions: dict[int, int | None] | None = None
+        self._policies: dict[int | None, Policy] = {}
 
-    @cached_property
-    def regions(self) -> dict[int, int | None]:
-        return regions_of_persons(self.children, self.day)
-
-    @cached_property
-    def orgs(self) -> dict[int, Organisation]:
-        return Organisation.objects.in_bulk(list(set(self.org_ids)))
-
-    def __call__(self, child: int, org_ids: Iterable[int]) -> Organisation | None:
-        region = self.regions.get(child)
-        if region not in self.priorities:
-            self.priorities[region] = policy_for_region(region).coordinator_priority
-        return _first_by_priority([self.orgs[o] for o in org_ids if o in self.orgs],
-                                  self.priorities[region])
+    def for_child(self, child: int, orgs: set[int]) -> Organisation | None:
+        if self._regions is None:  # only when a match needs a coordinator
+            self._regions = regions_of_persons(self._children, self._day)
+            self._policies = policies_for_regions(self._regions.values())
+        policy = self._policies[self._regions.get(child)]
+        return _first_by_priority((self.orgs[o] for o in orgs if o in self.orgs),
+                                  policy.coordinator_priority)
 
 
 def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,
-            children: set[int] | None = None) -> list[Match]:
+            children: set[int] | None = None,
+            families: dict[int, dict[int, str]] | None = None) -> list[Match]:
     """Re-evaluate the matches of every child these people's signals can concern.
 
     ``read`` (if given) receives the persons whose index data the comparison read — the
     children and their family members — so that the calling service names them in its one
     audit entry: the matching reads are part of that change, not entries of their own.
-    ``children``: the children concerned, when the caller has them already.
-
-    Set-based: the matches are ended, changed and made in bulk, so the number of queries
-    does not grow with the number of children (the bulk import rematches thousands)."""
+    ``children``: the children concerned, when the caller has them already; ``families``:
+    also their families (``people.family.children_and_families_of``), so they are not read
+    twice. The matches are written and notified in a fixed number of statements, whatever
+    the size of the family."""
     day = clock.today()
-    if children is None:
-        children = children_in_family_of(person_ids, day)
+    if families is None and children is None:
+        families = children_and_families_of(person_ids, day)
+    if families is not None:
+        children = set(families)
     if not children:
         return []
-    state, signals = _state(children, day, read)
+    state, signals = _state(children, day, read, families)
     current = {(m.child_id, m.level): m for m in Match.objects.filter(
         child_id__in=children, ended_on__isnull=True).select_related("proposed_coordinator")}
-    ended: list[Match] = []
-    changed: list[Match] = []
+    proposals = _Proposals(signals.orgs, children, day)
     new: list[Match] = []
+    ended: list[int] = []
+    changed: list[Match] = []
     reproposed: list[Match] = []
     now = clock.now()
-    proposer = _Proposer(children, {o for _p, orgs in state.values() for o in orgs}, day)
     for (child, level), (people, orgs) in sorted(state.items()):
         existing = current.get((child, level))
         if not orgs:
             if existing is not None:
-                ended.append(existing)
+                ended.append(existing.pk)
             continue
         if existing is not None and set(existing.person_ids) >= people and set(
                 existing.organisation_ids) >= orgs:
@@ -140,22 +146,24 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
                 existing.organisation_ids = sorted(orgs)
                 if existing.proposed_coordinator_id not in orgs:
                     # the proposed coordinator withdrew: the next one by priority
-                    existing.proposed_coordinator = proposer(child, orgs)
+                    existing.proposed_coordinator = proposals.for_child(child, orgs)
                     reproposed.append(existing)
                 changed.append(existing)
             continue
         if existing is not None:
-            ended.append(existing)
+            ended.append(existing.pk)
         new.append(Match(child_id=child, level=level, person_ids=sorted(people),
-                         organisation_ids=sorted(orgs), proposed_coordinator=proposer(child, orgs),
-                         at=now, on=day))
+                         organisation_ids=sorted(orgs),
+                         proposed_coordinator=proposals.for_child(child, orgs), at=now, on=day))
     if ended:
-        Match.objects.filter(pk__in=[m.pk for m in ended]).update(ended_on=day)
-    Match.objects.bulk_update(changed, ["person_ids", "organisation_ids", "proposed_coordinator"],
-                              batch_size=_BATCH)
-    new = Match.objects.bulk_create(new, batch_size=_BATCH)
-    _notify(new, signals, reproposed=False)
-    _notify(reproposed, signals, reproposed=True)
+        Match.objects.filter(pk__in=ended).update(ended_on=day)
+    if changed:
+        Match.objects.bulk_update(changed, ["person_ids", "organisation_ids",
+                                            "proposed_coordinator"], batch_size=_BATCH)
+    if new:
+        new = Match.objects.bulk_create(new, batch_size=_BATCH)
+    _notify(new, signals, reproposed=False, orgs=proposals.orgs)
+    _notify(reproposed, signals, reproposed=True, orgs=proposals.orgs)
     return new
 
 
@@ -172,7 +180,8 @@ def notify_reproposed(matches: list[Match], *, why: str) -> None:
 
 
 def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
-            why: str = "De voorgestelde matchregisseur heeft het signaal ingetrokken") -> None:
+            why: str = "De voorgestelde matchregisseur heeft het signaal ingetrokken",
+            orgs: dict[int, Organisation] | None = None) -> None:
     """One notification per organisation per group of organisations: a family's children
     each have their own match rows, but the organisations need to hear it once. Each hears who
     *else* is involved and how to reach them, and whom its own signal is on — nothing more."""
@@ -182,9 +191,12 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
     if not groups:
         return
     org_ids = {o for key in groups for o in key}
-    orgs = Organisation.objects.in_bulk(list(org_ids))
+    if orgs is None or not org_ids <= orgs.keys():
+        orgs = Organisation.objects.in_bulk(list(org_ids))
     own_people = {p for ms in groups.values() for m in ms for p in m.person_ids}
-    names = {p.pk: p.name for p in Person.objects.filter(pk__in=own_people)}
+    names = signals.names
+    if not own_people <= names.keys():
+        names = {p.pk: p.name for p in Person.objects.filter(pk__in=own_people)}
     notes: list[Notification] = []
     for key, ms in groups.items():
         people = {p for m in ms for p in m.person_ids}

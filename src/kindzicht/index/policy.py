@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import OuterRef, Q, Subquery
+
 from kindzicht.people.models import Municipality, Organisation
 from kindzicht.people.sectors import NOT_AUTHORISED_TO_SIGNAL, SECTORS
 
@@ -61,16 +63,16 @@ def policy_for_region(region_id: int | None) -> Policy:
 
 
 def policies_for_regions(region_ids: Iterable[int | None]) -> dict[int | None, Policy]:
-    """The policy of each region in one query: its own row, else the national row, else the
-    defaults."""
-    wanted = set(region_ids)
+    """The policy of each of these regions (and of no region: the national one), in one
+    statement: the regions' own rows and the national row."""
+    ids = {r for r in region_ids if r}
     rows = {r.region_id: r for r in IndexPolicy.objects.filter(
-        region_id__in=[r for r in wanted if r]) | IndexPolicy.objects.filter(
-        region__isnull=True)}
-    out = {}
-    for region_id in wanted:
-        row = (rows.get(region_id) if region_id else None) or rows.get(None)
-        out[region_id] = _from_row(row) if row is not None else DEFAULT
+        Q(region_id__in=ids) | Q(region__isnull=True))}
+    national = rows.get(None)
+    out = {None: _from_row(national) if national is not None else DEFAULT}
+    for region in ids:
+        row = rows.get(region) or national
+        out[region] = _from_row(row) if row is not None else DEFAULT
     return out
 
 
@@ -82,7 +84,15 @@ def region_of_code(municipality_code: str) -> int | None:
 
 
 def policy_for_organisation(org: Organisation) -> Policy:
-    return policy_for_region(region_of_code(org.municipality_code))
+    """The policy of the region of the organisation's municipality, in one statement: that
+    region's row and the national row (a registration reads it first, every time)."""
+    here = Q(region__isnull=True)
+    if org.municipality_code:
+        here |= Q(region__municipalities__code=org.municipality_code)
+    rows = list(IndexPolicy.objects.filter(here))
+    row = next((r for r in rows if r.region_id is not None), None) or next(
+        (r for r in rows if r.region_id is None), None)
+    return _from_row(row) if row is not None else DEFAULT
 
 
 def policies_for_organisations(orgs: Iterable[Organisation]) -> dict[int, Policy]:
@@ -104,26 +114,25 @@ def region_of_person(person_id: int, day: date) -> int | None:
 
 
 def regions_of_persons(person_ids: Iterable[int], day: date) -> dict[int, int | None]:
-    """:func:`region_of_person` for many people in three queries: each person's latest address
-    valid on ``day`` among their households then, and the region of its municipality."""
-    from kindzicht.people.family import _member_on, _valid_on
-    from kindzicht.people.models import HouseholdAddress, HouseholdMembership
+    """:func:`region_of_person` for many people in two statements, not two per person: the
+    address valid on ``day`` of a household they live in (the latest recorded), then the
+    regions of those municipalities."""
+    from kindzicht.people.family import _valid_on
+    from kindzicht.people.models import HouseholdAddress
 
-    homes: dict[int, set[int]] = {}
-    for pid, hid in HouseholdMembership.objects.filter(
-            _member_on(day), person_id__in=list(set(person_ids))).values_list("person_id",
-                                                                               "household_id"):
-        homes.setdefault(hid, set()).add(pid)
-    latest: dict[int, tuple[int, str]] = {}  # person -> (address id, municipality code)
-    for aid, hid, code in HouseholdAddress.objects.filter(
-            _valid_on(day), household_id__in=list(homes)).values_list("id", "household_id",
-                                                                      "municipality_code"):
-        for pid in homes[hid]:
-            if pid not in latest or aid > latest[pid][0]:
-                latest[pid] = (aid, code)
-    codes = {code for _aid, code in latest.values() if code}
-    region = dict(Municipality.objects.filter(code__in=codes).values_list("code", "region_id"))
-    return {pid: region.get(code) for pid, (_aid, code) in latest.items()}
+    person_ids = list(set(person_ids))
+    latest: dict[int, tuple[int, int | None]] = {}
+    member = _valid_on(day, "household__memberships__joined_on",
+                       "household__memberships__left_on")
+    region = Municipality.objects.filter(code=OuterRef("municipality_code")).order_by(
+        "code").values("region_id")[:1]
+    for pid, pk, region_id in HouseholdAddress.objects.filter(
+            _valid_on(day), member, household__memberships__person_id__in=person_ids
+    ).order_by().annotate(region_id=Subquery(region)).values_list(
+            "household__memberships__person_id", "id", "region_id"):
+        if pid not in latest or pk > latest[pid][0]:
+            latest[pid] = (pk, region_id)
+    return {p: latest[p][1] if p in latest else None for p in person_ids}
 
 
 def months_later(day: date, months: int) -> date:

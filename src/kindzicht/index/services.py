@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
 from kindzicht.core.errors import Forbidden, NotFound, Refused, ValidationError
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
-from kindzicht.people.family import _years_before, children_in_family_of
+from kindzicht.people.family import _years_before, children_and_families_of
 from kindzicht.people.models import Organisation, Person
 from kindzicht.people.services import age_on
 
@@ -115,31 +115,36 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
         raise ValidationError(_("%(name)s is nog niet geboren.") % {"name": person.name},
                               field="person")
     young = person.birth_date > _years_before(day, MAX_AGE)
-    if not young and not children_in_family_of([person.pk], day):
-        raise ValidationError(
-            _("%(name)s is ouder dan 23 en hoort niet bij het gezin van een kind: de "
-              "verwijsindex registreert alleen jongeren tot 23 en gezinsleden van een kind.")
-            % {"name": person.name}, field="person", code="not_in_scope")
     with transaction.atomic():
-        # who the signal concerns, once: matching and open risk reuse it under the lock
-        in_family = children_in_family_of([person.pk], day)
+        # who the signal concerns and their families, once: the scope check, the lock,
+        # matching and open risk all use it (a refusal here has written nothing yet)
+        families = children_and_families_of([person.pk], day)
+        in_family = set(families)
+        if not young and not in_family:
+            raise ValidationError(
+                _("%(name)s is ouder dan 23 en hoort niet bij het gezin van een kind: de "
+                  "verwijsindex registreert alleen jongeren tot 23 en gezinsleden van een "
+                  "kind.") % {"name": person.name}, field="person", code="not_in_scope")
         concerned = risk.children_concerned([person.pk], day)
         risk.lock_children(in_family | concerned)
-        if Signal.objects.filter(organisation=org, person=person, ended_at__isnull=True).exists():
+        now = clock.now()
+        contact_text = contact or _default_contact(actor, org)
+        try:
+            # the constraint one_active_signal_per_org_person is the duplicate check: no read
+            # before, and it holds even where no child is locked (a young adult alone)
+            sig = Signal.objects.create(person=person, organisation=org,
+                                        professional=actor.professional, contact=contact_text,
+                                        observer=on_behalf_of, at=now, on=day,
+                                        expires_on=_expiry(person, day, policy.signal_months))
+        except IntegrityError:
             raise Refused(_("%(org)s heeft al een actief signaal op %(name)s; verleng dat "
                             "signaal in plaats van een nieuw te registreren.")
                           % {"org": org.name, "name": person.name}, field="person",
-                          code="duplicate_signal")
-        now = clock.now()
-        contact_text = contact or _default_contact(actor, org)
-        sig = Signal.objects.create(person=person, organisation=org,
-                                    professional=actor.professional, contact=contact_text,
-                                    observer=on_behalf_of, at=now, on=day,
-                                    expires_on=_expiry(person, day, policy.signal_months))
+                          code="duplicate_signal") from None
         # matching first, so that the family members whose signals it read are named in the
         # registration's one audit entry
         read: set[int] = set()
-        rematch(actor, [person.pk], read=read, children=in_family)
+        rematch(actor, [person.pk], read=read, families=families)
         sig.event = record(actor, "signal_registered", subjects=[person.pk], obj=sig,
                            payload={"on_behalf": bool(on_behalf_of)}, read=read)
         sig.save(update_fields=["event"])
@@ -170,7 +175,8 @@ def _inform_task(sig: Signal, person: Person, day: date, days: int) -> None:
         assignee=sig.professional if sig.professional_id else None,
         text=(f"Informeer {whom} over het signaal in de verwijsindex op {person.name} "
               f"(geregistreerd {day:%d-%m-%Y}), of leg vast waarom u dat uitstelt."),
-        facts=[f"{day}: signaal geregistreerd"], evidence=[sig.event_id] if sig.event_id else [])
+        facts=[f"{day}: signaal geregistreerd"], evidence=[sig.event_id] if sig.event_id else [],
+        new_key=True)  # the key names the signal just made
 
 
 def _own_active_signal(actor: Actor, signal: Signal) -> Signal:
@@ -219,7 +225,8 @@ def signal_end(actor: Actor, *, organisation: Organisation, person: Person, reas
     from kindzicht.continuity import risk
 
     with transaction.atomic():
-        risk.lock_children(children_in_family_of([person.pk], clock.today()))
+        families = children_and_families_of([person.pk], clock.today())
+        risk.lock_children(families)
         sig = Signal.objects.filter(organisation=organisation, person=person,
                                     ended_at__isnull=True).first()
         if sig is None:
@@ -233,7 +240,7 @@ def signal_end(actor: Actor, *, organisation: Organisation, person: Person, reas
         sig.end_reason = reason
         sig.save(update_fields=["ended_at", "ended_on", "end_reason"])
         read: set[int] = set()
-        rematch(actor, [person.pk], read=read)   # its reads belong to this entry
+        rematch(actor, [person.pk], read=read, families=families)  # its reads: this entry's
         event = record(actor, "signal_ended", subjects=[person.pk], obj=sig,
                        payload={"reason": reason}, read=read)
         sig.end_event_id = event.pk

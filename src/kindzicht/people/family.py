@@ -3,7 +3,9 @@ family-level matching: parents and guardians, step-parents (a parent's partner, 
 in the child's household), siblings and half-siblings (a shared parent), and every member of
 the child's household that day (a new partner counts from the day they join).
 
-Set-based: :func:`families_of` answers for many children with a fixed number of queries.
+Set-based: :func:`families_of` answers for many children in one statement, and
+:func:`children_and_families_of` finds whom a fact about some people concerns together with
+those children's families in one statement too (a registration reads its family once).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Q
 
 from .models import HouseholdMembership, Person, Relation, RelationKind
@@ -51,6 +54,16 @@ def families_of(child_ids: Iterable[int], day: date) -> dict[int, dict[int, str]
     A member with several roles gets the closest one (parent before step-parent before
     sibling before household member)."""
     child_ids = list(set(child_ids))
+    if not child_ids:
+        return {}
+    sql = _Sql()
+    sql.add(f"kids AS (SELECT id FROM {_PERSON} WHERE id IN ({sql.many(child_ids)}))")
+    return _families(child_ids, _family_rows(sql, day), day)
+
+
+def _families(child_ids: Iterable[int], rows: list[tuple], day: date
+              ) -> dict[int, dict[int, str]]:
+    """The families of these children from :func:`_family_rows`' rows."""
     fam: dict[int, dict[int, str]] = {c: {} for c in child_ids}
     rank = {PARENT: 0, GUARDIAN: 1, STEP_PARENT: 2, SIBLING: 3, HOUSEHOLD: 4}
 
@@ -61,31 +74,28 @@ def families_of(child_ids: Iterable[int], day: date) -> dict[int, dict[int, str]
         if current is None or rank[role] < rank[current]:
             fam[child][member] = role
 
-    valid = _valid_on(day)
     parents_of: dict[int, set[int]] = defaultdict(set)
-    for parent, kind, child in Relation.objects.filter(
-            valid, kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF],
-            other_id__in=child_ids).values_list("person_id", "kind", "other_id"):
-        add(child, parent, PARENT if kind == RelationKind.PARENT_OF else GUARDIAN)
-        if kind == RelationKind.PARENT_OF:
-            parents_of[child].add(parent)
-    all_parents = {p for ps in parents_of.values() for p in ps} | {
-        m for c in child_ids for m, r in fam[c].items() if r == GUARDIAN}
-
-    # A parent's (or guardian's) partner is a step-parent.
     partners: dict[int, set[int]] = defaultdict(set)
-    for a, b in Relation.objects.filter(
-            valid, Q(person_id__in=all_parents) | Q(other_id__in=all_parents),
-            kind=RelationKind.PARTNER_OF).values_list("person_id", "other_id"):
-        partners[a].add(b)
-        partners[b].add(a)
-    # Siblings and half-siblings share a parent.
     children_of: dict[int, set[int]] = defaultdict(set)
-    for parent, kid in Relation.objects.filter(
-            valid, kind=RelationKind.PARENT_OF, person_id__in=all_parents).values_list(
-            "person_id", "other_id"):
-        children_of[parent].add(kid)
-    for child in child_ids:
+    homes: dict[int, set[int]] = defaultdict(set)
+    members_by_home: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for what, a, b, kind, adult in rows:
+        if what == "parent" and b in fam:
+            add(b, a, PARENT if kind == RelationKind.PARENT_OF else GUARDIAN)
+            if kind == RelationKind.PARENT_OF:
+                parents_of[b].add(a)
+        elif what == "partner":
+            partners[a].add(b)
+            partners[b].add(a)
+        elif what == "child":
+            children_of[a].add(b)
+        elif what == "home":
+            members_by_home[a].append((b, bool(adult)))
+            if b in fam:
+                homes[b].add(a)
+    # A parent's (or guardian's) partner is a step-parent; siblings and half-siblings share a
+    # parent.
+    for child in fam:
         for member, role in list(fam[child].items()):
             if role in (PARENT, GUARDIAN):
                 for partner in partners.get(member, ()):
@@ -94,22 +104,12 @@ def families_of(child_ids: Iterable[int], day: date) -> dict[int, dict[int, str]
         for parent in parents_of.get(child, ()):
             for sib in children_of.get(parent, ()):
                 add(child, sib, SIBLING)
-
     # Everyone living in the child's household that day; an adult there is a step-parent
     # unless they are already a closer relative.
-    homes = households_on(child_ids, day)
-    all_homes = {h for hs in homes.values() for h in hs}
-    if all_homes:
-        members_by_home: dict[int, list[tuple[int, date]]] = defaultdict(list)
-        for hid, pid, birth in HouseholdMembership.objects.filter(
-                _member_on(day), household_id__in=all_homes).values_list(
-                "household_id", "person_id", "person__birth_date"):
-            members_by_home[hid].append((pid, birth))
-        adult_born_before = _years_before(day, 18)
-        for child in child_ids:
-            for hid in homes.get(child, ()):
-                for pid, birth in members_by_home[hid]:
-                    add(child, pid, STEP_PARENT if birth <= adult_born_before else HOUSEHOLD)
+    for child in fam:
+        for hid in homes.get(child, ()):
+            for pid, adult in members_by_home[hid]:
+                add(child, pid, STEP_PARENT if adult else HOUSEHOLD)
     return fam
 
 
@@ -121,38 +121,129 @@ def family_of(child_id: int, day: date) -> dict[int, str]:
 def children_in_family_of(person_ids: Iterable[int], day: date) -> set[int]:
     """The children (under 18 on ``day``) whose family on ``day`` includes one of
     ``person_ids`` or who are one of them: whom a fact about these people concerns."""
+    return set(children_and_families_of(person_ids, day))
+
+
+def children_and_families_of(person_ids: Iterable[int], day: date) -> dict[int, dict[int, str]]:
+    """:func:`children_in_family_of` with each child's family (as :func:`families_of`), so a
+    caller that needs both — a registration's matching — reads them once: the candidate
+    children and their families come in one statement."""
     person_ids = set(person_ids)
-    candidates: set[int] = set(person_ids)
-    # children of, and children in the households of, these people; siblings of children.
-    candidates |= set(Relation.objects.filter(
-        _valid_on(day), person_id__in=person_ids,
-        kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]).values_list("other_id",
-                                                                                flat=True))
-    partner_ids = set(Relation.objects.filter(_valid_on(day), kind=RelationKind.PARTNER_OF,
-                                              person_id__in=person_ids).values_list("other_id",
-                                                                                    flat=True))
-    partner_ids |= set(Relation.objects.filter(_valid_on(day), kind=RelationKind.PARTNER_OF,
-                                               other_id__in=person_ids).values_list("person_id",
-                                                                                    flat=True))
-    candidates |= set(Relation.objects.filter(
-        _valid_on(day), person_id__in=partner_ids | person_ids,
-        kind=RelationKind.PARENT_OF).values_list("other_id", flat=True))
-    parents = set(Relation.objects.filter(_valid_on(day), other_id__in=person_ids,
-                                          kind=RelationKind.PARENT_OF).values_list("person_id",
-                                                                                   flat=True))
-    candidates |= set(Relation.objects.filter(_valid_on(day), person_id__in=parents,
-                                              kind=RelationKind.PARENT_OF).values_list(
-        "other_id", flat=True))
-    homes = {h for hs in households_on(person_ids, day).values() for h in hs}
-    candidates |= set(HouseholdMembership.objects.filter(
-        _member_on(day), household_id__in=homes).values_list("person_id", flat=True))
-    born_after = _years_before(day, 18)
-    kids = set(Person.objects.filter(pk__in=candidates, birth_date__gt=born_after)
-               .values_list("pk", flat=True))
-    if not kids:
-        return set()
-    fams = families_of(kids, day)
-    return {c for c in kids if c in person_ids or person_ids & set(fams[c])}
+    if not person_ids:
+        return {}
+    sql = _Sql()
+    sql.add(f"me AS (SELECT id FROM {_PERSON} WHERE id IN ({sql.many(person_ids)}))")
+    sql.add(_candidate_children(sql, day))
+    rows = _family_rows(sql, day)
+    kids = {a for what, a, *_ in rows if what == "kid"}
+    fams = _families(kids, rows, day)
+    return {c: fams[c] for c in kids if c in person_ids or person_ids & set(fams[c])}
+
+
+# --- the family as SQL: one statement on both backends -------------------------------------
+
+_PERSON = Person._meta.db_table
+_RELATION = Relation._meta.db_table
+_MEMBERSHIP = HouseholdMembership._meta.db_table
+_PARENT_OF, _GUARDIAN_OF = RelationKind.PARENT_OF.value, RelationKind.GUARDIAN_OF.value
+_PARTNER_OF = RelationKind.PARTNER_OF.value
+#: typed NULLs: PostgreSQL resolves a UNION's column types branch by branch
+_NO_ID, _NO_KIND = "CAST(NULL AS INTEGER)", "CAST(NULL AS VARCHAR(20))"
+
+
+class _Sql:
+    """A statement of common table expressions built with its parameters in order."""
+
+    def __init__(self) -> None:
+        self.ctes: list[str] = []
+        self.params: list = []
+
+    def add(self, cte: str) -> None:
+        self.ctes.append(cte)
+
+    def many(self, values: Iterable) -> str:
+        values = list(values)
+        self.params += values
+        return ", ".join(["%s"] * len(values))
+
+    def valid(self, t: str, day: date) -> str:
+        """As :func:`_valid_on`, for the relation ``t``."""
+        self.params += [day, day]
+        return (f"({t}.valid_from IS NULL OR {t}.valid_from <= %s) AND "
+                f"({t}.valid_to IS NULL OR {t}.valid_to > %s)")
+
+    def member(self, t: str, day: date) -> str:
+        """As :func:`_member_on`, for the membership ``t``."""
+        self.params += [day, day]
+        return (f"({t}.joined_on IS NULL OR {t}.joined_on <= %s) AND "
+                f"({t}.left_on IS NULL OR {t}.left_on > %s)")
+
+    def one(self, value) -> str:
+        self.params.append(value)
+        return "%s"
+
+
+def _candidate_children(sql: _Sql, day: date) -> str:
+    """``kids``: the children (under 18 on ``day``) who may have someone of ``me`` in their
+    family — themselves, their children (also as guardian), their partners' and their
+    parents' children (siblings), their housemates."""
+    young = _years_before(day, 18)
+    return (
+        f"kids AS (SELECT id FROM {_PERSON} WHERE id IN (SELECT id FROM me) "
+        f"AND birth_date > {sql.one(young)} "
+        f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
+        f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
+        f"AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') AND r.person_id IN (SELECT id FROM me) "
+        f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
+        f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
+        f"AND r.kind = '{_PARENT_OF}' AND r.person_id IN ("
+        f"SELECT p.other_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
+        f"AND p.kind = '{_PARTNER_OF}' AND p.person_id IN (SELECT id FROM me) "
+        f"UNION SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
+        f"AND p.kind = '{_PARTNER_OF}' AND p.other_id IN (SELECT id FROM me) "
+        f"UNION SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
+        f"AND p.kind = '{_PARENT_OF}' AND p.other_id IN (SELECT id FROM me)) "
+        f"UNION SELECT m.person_id FROM {_MEMBERSHIP} m JOIN {_PERSON} k ON k.id = m.person_id "
+        f"WHERE {sql.member('m', day)} AND k.birth_date > {sql.one(young)} "
+        f"AND m.household_id IN (SELECT h.household_id FROM {_MEMBERSHIP} h "
+        f"WHERE {sql.member('h', day)} AND h.person_id IN (SELECT id FROM me)))")
+
+
+def _family_rows(sql: _Sql, day: date) -> list[tuple]:
+    """(what, a, b, kind, adult) rows for the children of the ``kids`` expression: "kid"
+    (a: the child), "parent" (a is parent or guardian of b), "partner" (a partnership of such
+    a parent), "child" (a child b of such a parent), "home" (b lives in household a; adult:
+    18 or over on ``day``).
+
+    The parents are every parent, and every guardian who is not the child itself (a guardian
+    relation to oneself makes no family)."""
+    sql.add(f"parents AS (SELECT r.person_id AS id FROM {_RELATION} r "
+            f"WHERE {sql.valid('r', day)} AND r.other_id IN (SELECT id FROM kids) "
+            f"AND (r.kind = '{_PARENT_OF}' OR (r.kind = '{_GUARDIAN_OF}' "
+            f"AND r.person_id <> r.other_id)))")
+    select = (
+        f"SELECT 'kid', id, {_NO_ID}, {_NO_KIND}, {_NO_ID} FROM kids "
+        f"UNION ALL SELECT 'parent', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
+        f"WHERE {sql.valid('r', day)} AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') "
+        "AND r.other_id IN (SELECT id FROM kids) "
+        f"UNION ALL SELECT 'partner', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
+        f"WHERE {sql.valid('r', day)} AND r.kind = '{_PARTNER_OF}' "
+        "AND r.person_id IN (SELECT id FROM parents) "
+        f"UNION ALL SELECT 'partner', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
+        f"WHERE {sql.valid('r', day)} AND r.kind = '{_PARTNER_OF}' "
+        "AND r.other_id IN (SELECT id FROM parents) "
+        f"UNION ALL SELECT 'child', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
+        f"WHERE {sql.valid('r', day)} AND r.kind = '{_PARENT_OF}' "
+        "AND r.person_id IN (SELECT id FROM parents) "
+        f"UNION ALL SELECT 'home', m.household_id, m.person_id, {_NO_KIND}, "
+        f"CASE WHEN k.birth_date <= {sql.one(_years_before(day, 18))} THEN 1 ELSE 0 END "
+        f"FROM {_MEMBERSHIP} m JOIN {_PERSON} k ON k.id = m.person_id "
+        f"WHERE {sql.member('m', day)} AND m.household_id IN (SELECT h.household_id "
+        f"FROM {_MEMBERSHIP} h WHERE {sql.member('h', day)} "
+        "AND h.person_id IN (SELECT id FROM kids))")
+    with connection.cursor() as cur:
+        cur.execute("WITH " + ", ".join(sql.ctes) + " " + select, sql.params)
+        return cur.fetchall()
 
 
 def _years_before(day: date, years: int) -> date:

@@ -35,19 +35,26 @@ def task_create(*, organisation: Organisation | None, code: str, key: str,
                 due_in_days: int | None = None, facts: list | None = None,
                 evidence: list | None = None, municipality_code: str = "",
                 level: int = 0, raised_on=None,
-                assignee: Professional | None = None) -> Task | None:
+                assignee: Professional | None = None, new_key: bool = False) -> Task | None:
     """Create a task once per (kind, code, key, recipient); a repeat is ignored (idempotent).
-    ``assignee``: who gets it, when the caller knows (else the organisation's default)."""
+    ``assignee``: who gets it, when the caller knows (else the organisation's default).
+    ``new_key``: the caller's key cannot exist yet (it names a row made in the same
+    transaction), so no savepoint is needed to survive a repeat."""
     day = raised_on or clock.today()
+
+    def create() -> Task:
+        return Task.objects.create(
+            kind=kind, code=code, key=key, organisation=organisation,
+            municipality_code=municipality_code, child=child,
+            assignee=assignee or default_assignee(organisation, child.pk if child else None),
+            raised_on=day, due_on=day + timedelta(days=due_in_days) if due_in_days else None,
+            text=text, facts=facts or [], evidence=evidence or [], level=level)
+
+    if new_key:
+        return create()
     try:
         with transaction.atomic():
-            return Task.objects.create(
-                kind=kind, code=code, key=key, organisation=organisation,
-                municipality_code=municipality_code, child=child,
-                assignee=assignee or default_assignee(organisation,
-                                                      child.pk if child else None),
-                raised_on=day, due_on=day + timedelta(days=due_in_days) if due_in_days else None,
-                text=text, facts=facts or [], evidence=evidence or [], level=level)
+            return create()
     except IntegrityError:
         return None
 

@@ -1,0 +1,93 @@
+"""One registration costs a fixed number of statements (issue 4: a registration fast): the
+family and its signals are read once, matches and notifications are written in bulk — so a
+registration in a family of eight with signals on several members costs no more statements
+than one in a family of two."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from factories import PersonFactory
+
+from kindzicht.core.models import AuditEntry, Notification
+from kindzicht.index.models import Match
+from kindzicht.index.services import signal_register
+from kindzicht.people import services as people
+
+from .conftest import SYSTEM
+
+#: the statements of one registration that meets a family-level match in a family whose
+#: children are already at open risk (open risk itself is continuity's, and fixed too)
+PINNED = 25
+
+
+def _household(*members, code="0344"):
+    people.household_create(SYSTEM, members=list(members), municipality_code=code,
+                            postcode="3511AB")
+
+
+def _parent(parent, *kids):
+    for kid in kids:
+        people.relation_add(SYSTEM, person=parent, kind="parent_of", other=kid)
+
+
+def _small(orgs):
+    """A mother and her son: the mother's GGZ signal and the school's on the son already
+    (a match); the district team registers on the son."""
+    mother = PersonFactory(birth_date=date(1988, 1, 1))
+    son = PersonFactory(birth_date=date(2014, 1, 1))
+    _parent(mother, son)
+    _household(mother, son)
+    signal_register(orgs.pro["ggz"], person=mother)
+    signal_register(orgs.pro["school"], person=son)
+    return son
+
+
+def _large(orgs):
+    """Eight people: a mother with her partner and three children (one his), the children's
+    father elsewhere with his partner and his son by her; signals of GGZ on the mother,
+    probation on the stepfather, the GP on the father, the school on the eldest."""
+    mk = PersonFactory
+    mother, step = mk(birth_date=date(1985, 1, 1)), mk(birth_date=date(1982, 1, 1))
+    father, his_partner = mk(birth_date=date(1981, 1, 1)), mk(birth_date=date(1987, 1, 1))
+    eldest, middle = mk(birth_date=date(2012, 1, 1)), mk(birth_date=date(2015, 1, 1))
+    youngest, half = mk(birth_date=date(2020, 1, 1)), mk(birth_date=date(2021, 1, 1))
+    _parent(mother, eldest, middle, youngest)
+    _parent(father, eldest, middle, half)
+    _parent(step, youngest)
+    _parent(his_partner, half)
+    people.relation_add(SYSTEM, person=mother, kind="partner_of", other=step)
+    people.relation_add(SYSTEM, person=father, kind="partner_of", other=his_partner)
+    _household(mother, step, eldest, middle, youngest)
+    _household(father, his_partner, half, code="0363")
+    for key, person in [("ggz", mother), ("probation", step), ("gp", father),
+                        ("school", eldest)]:
+        signal_register(orgs.pro[key], person=person)
+    return middle
+
+
+def _registration(orgs, child):
+    matches, notes = Match.objects.count(), Notification.objects.count()
+    with CaptureQueriesContext(connection) as ctx:
+        signal_register(orgs.pro["wt"], person=child)
+    made = Match.objects.count() - matches, Notification.objects.count() - notes
+    return len(ctx.captured_queries), made
+
+
+def test_a_registration_costs_the_same_statements_in_a_family_of_two_and_of_eight(orgs, day):
+    small, (small_matches, small_notes) = _registration(orgs, _small(orgs))
+    large, (large_matches, large_notes) = _registration(orgs, _large(orgs))
+    # the large family really is larger work: more children's matches, more organisations told
+    assert (small_matches, small_notes) == (2, 5)
+    assert large_matches > small_matches and large_notes > small_notes
+    assert large == small
+    assert small <= PINNED
+
+
+def test_the_pinned_registration_still_names_the_family_read_in_its_one_entry(orgs, day):
+    child = _small(orgs)
+    signal_register(orgs.pro["wt"], person=child)
+    entry = AuditEntry.objects.filter(action="signal_registered").order_by("-id").first()
+    assert len(entry.person_ids) == 2 and child.pk in entry.person_ids
