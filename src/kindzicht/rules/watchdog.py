@@ -20,7 +20,7 @@ from kindzicht.core.actions import Actor, record
 
 from .engine import CATALOGUE, Context, Occurrence, evaluate
 from .models import SweepRun, Task, TaskStatus
-from .tasks import tasks_create_many
+from .tasks import existing_identities, tasks_create_many
 
 REMINDER_DAYS = 2
 ESCALATE_COORDINATORS_DAYS = 3
@@ -50,6 +50,28 @@ def _raise(occ: Occurrence, *, kind: str, day: date) -> list[Task]:
     return rows
 
 
+def _identities(occ: Occurrence, kind: str) -> list[tuple]:
+    """The identities (kind, code, key, organisation, municipality) of the tasks
+    :func:`_raise` makes of an occurrence, without making them."""
+    out = [(kind, occ.code, occ.key, org_id, "") for org_id in occ.recipients]
+    if kind == "alert" and occ.municipality_code:
+        out.append((kind, occ.code, occ.key, None, occ.municipality_code))
+    return out
+
+
+def _raise_new(due: list[tuple[Occurrence, str]], day: date) -> list[Task]:
+    """Raise what is due and not raised before. The diff against the tasks of earlier sweeps
+    is made on identities in the database first (:func:`tasks.existing_identities`), so
+    only the occurrences with a new task become task rows: a nightly sweep finds nearly all
+    of them raised already (issue 3)."""
+    existing = existing_identities(i for occ, kind in due for i in _identities(occ, kind))
+    rows: list[Task] = []
+    for occ, kind in due:
+        if any(i not in existing for i in _identities(occ, kind)):
+            rows += _raise(occ, kind=kind, day=day)
+    return tasks_create_many(rows, existing=existing)
+
+
 def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
     """Open alerts not answered in time go up: coordinators, then the municipality."""
     from django.db.models import Exists, OuterRef, Value
@@ -62,41 +84,41 @@ def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
     escalated = Task.objects.filter(kind="alert", code=OuterRef("code"),
                                     organisation_id=OuterRef("organisation_id"),
                                     key=Concat(OuterRef("key"), Value("#coordinators")))
+    # rows, not model instances: a cold sweep escalates tens of thousands of alerts
     level0 = [t for t in Task.objects.filter(
         kind="alert", status=TaskStatus.OPEN, level=0, organisation__isnull=False,
         raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)).exclude(
-        Exists(escalated)).only(
+        Exists(escalated)).order_by("status", "due_on", "id").values_list(
         "code", "key", "organisation_id", "child_id", "text", "facts", "evidence")
-        if (t.code, t.key) in ongoing]
+        if (t[0], t[1]) in ongoing]
     coordinators: dict[int, int] = {}
     for org, pk in Professional.objects.filter(
-            organisation_id__in={t.organisation_id for t in level0}, role="coordinator",
+            organisation_id__in={t[2] for t in level0}, role="coordinator",
             is_active=True).order_by("pk").values_list("organisation_id", "pk"):
         coordinators.setdefault(org, pk)
-    for t in level0:
-        rows.append(Task(organisation_id=t.organisation_id, code=t.code,
-                         key=f"{t.key}#coordinators", child_id=t.child_id, kind="alert", level=1,
-                         raised_on=day, text=f"Escalatie naar coördinatoren — {t.text}",
-                         facts=t.facts, evidence=t.evidence,
-                         assignee_id=coordinators.get(t.organisation_id)))
+    for code, key, org, child, text, facts, evidence in level0:
+        rows.append(Task(organisation_id=org, code=code, key=f"{key}#coordinators",
+                         child_id=child, kind="alert", level=1, raised_on=day,
+                         text=f"Escalatie naar coördinatoren — {text}", facts=facts,
+                         evidence=evidence, assignee_id=coordinators.get(org)))
     from .facts import Facts
 
     level1 = [t for t in Task.objects.filter(
         kind="alert", status=TaskStatus.OPEN, level=1, raised_on__lte=day - timedelta(
-            days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)).only(
-        "code", "key", "child_id", "text", "facts", "evidence")
-        if (t.code, t.key.split("#")[0]) in ongoing and t.child_id is not None]
-    municipality = Facts(Context(as_of=day)).municipalities_of({t.child_id for t in level1},
-                                                                day)
-    for t in level1:
-        base_key = t.key.split("#")[0]
-        code = municipality[t.child_id]
-        if not code:
+            days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)).order_by(
+        "status", "due_on", "id").values_list("code", "key", "child_id", "text", "facts",
+                                              "evidence")
+        if (t[0], t[1].split("#")[0]) in ongoing and t[2] is not None]
+    municipality = Facts(Context(as_of=day)).municipalities_of({t[2] for t in level1}, day)
+    for code, key, child, text, facts, evidence in level1:
+        base_key = key.split("#")[0]
+        where = municipality[child]
+        if not where:
             continue
-        rows.append(Task(organisation_id=None, municipality_code=code, code=t.code,
-                         key=base_key, child_id=t.child_id, kind="alert", level=2,
-                         raised_on=day, facts=t.facts, evidence=t.evidence,
-                         text=f"Escalatie naar de gemeente — {t.text.split(' — ', 1)[-1]}"))
+        rows.append(Task(organisation_id=None, municipality_code=where, code=code,
+                         key=base_key, child_id=child, kind="alert", level=2,
+                         raised_on=day, facts=facts, evidence=evidence,
+                         text=f"Escalatie naar de gemeente — {text.split(' — ', 1)[-1]}"))
     return tasks_create_many(rows)
 
 
@@ -237,20 +259,20 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
         upcoming: list[date] = []
         ongoing: set[tuple[str, str]] = set()
         resolved: list[Occurrence] = []
-        wanted: list[Task] = []
+        due: list[tuple[Occurrence, str]] = []
         for occ in evaluate(ctx):
             if occ.resolved_on is not None and occ.resolved_on <= day:
                 resolved.append(occ)
                 continue
             if occ.at <= day:
-                wanted += _raise(occ, kind="alert", day=day)
+                due.append((occ, "alert"))
                 ongoing.add((occ.code, occ.key))
             elif occ.at - timedelta(days=REMINDER_DAYS) <= day:
-                wanted += _raise(occ, kind="reminder", day=day)
+                due.append((occ, "reminder"))
                 upcoming.append(occ.at)
             else:
                 upcoming.append(occ.at - timedelta(days=REMINDER_DAYS))
-        made += tasks_create_many(wanted)
+        made += _raise_new(due, day)
         _resolve(resolved, day)
         transition_tasks(day)
         goal_follow_up_tasks(day, children)
