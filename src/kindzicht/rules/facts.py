@@ -47,6 +47,7 @@ class Facts:
         self.ctx = ctx
         self._families: dict[tuple[int, date], dict[int, str]] = {}
         self._involved: dict[int, dict[int, list[Interval]]] = {}
+        self._around: tuple[set[int], FamilyGraph] | None = None
 
     # -- children and open risk -------------------------------------------------------------
     @cached_property
@@ -105,10 +106,21 @@ class Facts:
 
     def graph_around(self, people: Iterable[int]) -> FamilyGraph:
         """The families a rule needs: a full sweep's graph of everyone (read once), an
-        incremental sweep's neighbourhood of ``people`` (a few queries, not a few per day)."""
+        incremental sweep's neighbourhood of ``people`` (a few queries, not a few per day).
+
+        The neighbourhood is read once per evaluation and shared by the rules (P1, R1 and K5
+        each read their own before, the same people mostly): it is drawn around the scoped
+        families (``ctx.scope_people``) and ``people``, and read again, wider, only when a
+        rule asks about someone outside it. A graph around more people answers the same for
+        the people it was asked about: their four steps are all in it."""
         if self.ctx.scope is None:
             return self.family_graph
-        return FamilyGraph(around=people)
+        people = set(people)
+        if self._around is None or not people <= self._around[0]:
+            wider = people | (self.ctx.scope_people or set()) | (
+                self._around[0] if self._around else set())
+            self._around = (wider, FamilyGraph(around=wider))
+        return self._around[1]
 
     def family(self, child_id: int, day: date) -> dict[int, str]:
         key = (child_id, day)

@@ -72,8 +72,21 @@ def _raise_new(due: list[tuple[Occurrence, str]], day: date) -> list[Task]:
     return tasks_create_many(rows, existing=existing)
 
 
-def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
-    """Open alerts not answered in time go up: coordinators, then the municipality."""
+def _of_children(tasks, children: set[int] | None):
+    """An incremental sweep looks only at the tasks of the children it sweeps (and at tasks
+    about no child: few, and a replay's own); the nightly full sweep looks at all."""
+    from django.db.models import Q
+
+    if children is None:
+        return tasks
+    return tasks.filter(Q(child_id__in=children) | Q(child_id__isnull=True))
+
+
+def _escalate(day: date, ongoing: set[tuple[str, str]],
+              children: set[int] | None = None) -> list[Task]:
+    """Open alerts not answered in time go up: coordinators, then the municipality. Only
+    alerts still ``ongoing`` escalate — in an incremental sweep those of the swept children,
+    whose tasks alone are read then."""
     from django.db.models import Exists, OuterRef, Value
     from django.db.models.functions import Concat
 
@@ -85,9 +98,9 @@ def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
                                     organisation_id=OuterRef("organisation_id"),
                                     key=Concat(OuterRef("key"), Value("#coordinators")))
     # rows, not model instances: a cold sweep escalates tens of thousands of alerts
-    level0 = [t for t in Task.objects.filter(
+    level0 = [t for t in _of_children(Task.objects.filter(
         kind="alert", status=TaskStatus.OPEN, level=0, organisation__isnull=False,
-        raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)).exclude(
+        raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)), children).exclude(
         Exists(escalated)).order_by("status", "due_on", "id").values_list(
         "code", "key", "organisation_id", "child_id", "text", "facts", "evidence")
         if (t[0], t[1]) in ongoing]
@@ -103,9 +116,9 @@ def _escalate(day: date, ongoing: set[tuple[str, str]]) -> list[Task]:
                          evidence=evidence, assignee_id=coordinators.get(org)))
     from .facts import Facts
 
-    level1 = [t for t in Task.objects.filter(
+    level1 = [t for t in _of_children(Task.objects.filter(
         kind="alert", status=TaskStatus.OPEN, level=1, raised_on__lte=day - timedelta(
-            days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)).order_by(
+            days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)), children).order_by(
         "status", "due_on", "id").values_list("code", "key", "child_id", "text", "facts",
                                               "evidence")
         if (t[0], t[1].split("#")[0]) in ongoing and t[2] is not None]
@@ -139,24 +152,26 @@ def _resolve(resolved: Iterable[Occurrence], day: date) -> None:
                 answer="Opgelost door de vastgelegde feiten.")
 
 
-def task_deadlines(day: date) -> tuple[list[Task], set[tuple[str, str]], list[date]]:
+def task_deadlines(day: date, children: set[int] | None = None
+                   ) -> tuple[list[Task], set[tuple[str, str]], list[date]]:
     """The system's own tasks (answer after a rejection, re-assessment, transition at 18 …)
     keep their deadlines as the rules do: a reminder before, an alert when overdue (which then
     escalates like any alert). Reminders and alerts of a task that was answered close with it.
     Returns what was raised, the overdue occurrences, and the days something falls due.
     Set-based: the open tasks are read as rows and the missing alerts and reminders created at
-    once (issue 3)."""
+    once (issue 3). An incremental sweep reads only the tasks of its ``children``."""
     overdue: set[tuple[str, str]] = set()
     days: list[date] = []
-    answered = Task.objects.filter(kind="task").exclude(status=TaskStatus.OPEN)
-    Task.objects.filter(kind__in=["reminder", "alert"], status=TaskStatus.OPEN,
-                        key__in=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]
-                        ).update(status=TaskStatus.DONE, answered_on=day,
-                                 answer="De taak is beantwoord.")
+    answered = _of_children(Task.objects.filter(kind="task"), children).exclude(
+        status=TaskStatus.OPEN)
+    _of_children(Task.objects.filter(
+        kind__in=["reminder", "alert"], status=TaskStatus.OPEN,
+        key__in=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]), children
+    ).update(status=TaskStatus.DONE, answered_on=day, answer="De taak is beantwoord.")
     wanted: list[Task] = []
-    for pk, code, org, child, due, text, facts, evidence in Task.objects.filter(
+    for pk, code, org, child, due, text, facts, evidence in _of_children(Task.objects.filter(
             kind="task", status=TaskStatus.OPEN, due_on__isnull=False,
-            organisation__isnull=False).order_by("pk").values_list(
+            organisation__isnull=False), children).order_by("pk").values_list(
             "pk", "code", "organisation_id", "child_id", "due_on", "text", "facts", "evidence"):
         key = f"task:{pk}"
         late = due + timedelta(days=1)
@@ -254,7 +269,8 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
     started = time.monotonic()
     with transaction.atomic():
         close_adults(day)
-        ctx = Context(as_of=day, scope=set(children) if children is not None else None)
+        scope = set(children) if children is not None else None
+        ctx = Context(as_of=day, scope=scope)
         made = SweepResult()
         upcoming: list[date] = []
         ongoing: set[tuple[str, str]] = set()
@@ -276,11 +292,11 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
         _resolve(resolved, day)
         transition_tasks(day)
         goal_follow_up_tasks(day, children)
-        deadlines, overdue, due_days = task_deadlines(day)
+        deadlines, overdue, due_days = task_deadlines(day, scope)
         made += deadlines
         ongoing |= overdue
-        made += _escalate(day, ongoing)
-        upcoming += (_escalation_days(day) + _eighteenth_birthdays(day) + _goal_due_days(day)
+        made += _escalate(day, ongoing, scope)
+        upcoming += (_escalation_days(day, scope) + _eighteenth_birthdays(day) + _goal_due_days(day)
                      + due_days)
         made.next_due = min((d for d in upcoming if d > day), default=None)
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
@@ -290,16 +306,18 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
     return made
 
 
-def _escalation_days(day: date) -> list[date]:
+def _escalation_days(day: date, children: set[int] | None = None) -> list[date]:
     """The first day after ``day`` on which an open alert escalates, per level (only the
-    earliest counts for ``next_due``: an aggregate, not a row per alert)."""
+    earliest counts for ``next_due``: an aggregate, not a row per alert) — of the swept
+    ``children``'s alerts in an incremental sweep."""
     from django.db.models import Min
 
     days = []
     for level, wait in ((0, ESCALATE_COORDINATORS_DAYS),
                         (1, ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)):
-        first = Task.objects.filter(kind="alert", status=TaskStatus.OPEN, level=level,
-                                    raised_on__gt=day - timedelta(days=wait)).aggregate(
+        first = _of_children(Task.objects.filter(
+            kind="alert", status=TaskStatus.OPEN, level=level,
+            raised_on__gt=day - timedelta(days=wait)), children).aggregate(
             m=Min("raised_on"))["m"]
         if first:
             days.append(first + timedelta(days=wait))
