@@ -48,6 +48,7 @@ class Facts:
         self._families: dict[tuple[int, date], dict[int, str]] = {}
         self._involved: dict[int, dict[int, list[Interval]]] = {}
         self._around: tuple[set[int], FamilyGraph] | None = None
+        self._everyone_involved = False
 
     # -- children and open risk -------------------------------------------------------------
     @cached_property
@@ -173,12 +174,15 @@ class Facts:
 
     # -- responsibility -----------------------------------------------------------------------
     @cached_property
-    def responsibility(self) -> dict[int, list[ResponsibilityPeriod]]:
+    def responsibility(self) -> dict[int, list]:
+        """child -> its responsibility periods (records: pk, child_id, organisation_id, at,
+        on, ended_on, event_id), in the order they began."""
         qs = ResponsibilityPeriod.objects.filter(on__lte=self.ctx.as_of).order_by("at", "id")
         if self.ctx.scope is not None:
             qs = qs.filter(child_id__in=self.ctx.scope)
-        out: dict[int, list[ResponsibilityPeriod]] = defaultdict(list)
-        for p in qs:
+        out: dict[int, list] = defaultdict(list)
+        for p in records(qs, "pk", "child_id", "organisation_id", "at", "on", "ended_on",
+                         "event_id"):
             out[p.child_id].append(p)
         return out
 
@@ -194,21 +198,34 @@ class Facts:
         """person -> organisation -> intervals during which it was involved."""
         person_ids = list(person_ids)
         self.prefetch_involvement(person_ids)
-        return {p: self._involved[p] for p in person_ids}
+        return {p: self._involved.get(p, {}) for p in person_ids}
 
     def prefetch_involvement(self, person_ids: Iterable[int]) -> None:
         """Read the involvement of many people in one batch (five queries per 5,000 people)
-        before a rule's loop asks for it one person at a time."""
+        before a rule's loop asks for it one person at a time. A full sweep reads everyone's
+        at once, with five queries in all: its rules ask for most people anyway, and bounded
+        IN lists of 5,000 cost a query per list and table."""
+        if self._everyone_involved:
+            return
+        if self.ctx.scope is None:
+            self._load_involvement(None)
+            self._everyone_involved = True
+            return
         missing = [p for p in set(person_ids) if p not in self._involved]
         for start in range(0, len(missing), 5000):  # bounded IN lists
             self._load_involvement(missing[start:start + 5000])
 
-    def _load_involvement(self, missing: list[int]) -> None:
+    def _load_involvement(self, missing: list[int] | None) -> None:
+        """The involvement of ``missing`` (None: of everyone)."""
         from kindzicht.index.models import Signal
         from kindzicht.meldcode.models import Concern
 
-        if missing:
-            got: dict[int, dict[int, list[Interval]]] = {p: defaultdict(list) for p in missing}
+        def of(qs, field):
+            return qs if missing is None else qs.filter(**{f"{field}__in": missing})
+
+        if missing is None or missing:
+            got: dict[int, dict[int, list[Interval]]] = defaultdict(lambda: defaultdict(list))
+            got.update({p: defaultdict(list) for p in missing or ()})  # asked: known, if empty
 
             def add(person: int, org: int | None, start: date, end: date | None) -> None:
                 if org is None:
@@ -217,22 +234,22 @@ class Facts:
                     end = date.fromordinal(start.toordinal() + 1)
                 got[person][org].append((start, end))
 
-            for p, o, s, e in Involvement.objects.filter(person_id__in=missing).values_list(
+            for p, o, s, e in of(Involvement.objects, "person_id").values_list(
                     "person_id", "organisation_id", "on", "ended_on"):
                 add(p, o, s, e)
-            for p, o, s, e in Signal.objects.filter(person_id__in=missing).values_list(
+            for p, o, s, e in of(Signal.objects, "person_id").values_list(
                     "person_id", "organisation_id", "on", "ended_on"):
                 add(p, o, s, e)
-            for p, o, s, e in Concern.objects.filter(child_id__in=missing).values_list(
+            for p, o, s, e in of(Concern.objects, "child_id").values_list(
                     "child_id", "organisation_id", "on", "decided_on"):
                 add(p, o, s, e)
-            for p, o, s, e in ResponsibilityPeriod.objects.filter(
-                    child_id__in=missing, organisation__isnull=False).values_list(
+            for p, o, s, e in of(ResponsibilityPeriod.objects.filter(
+                    organisation__isnull=False), "child_id").values_list(
                     "child_id", "organisation_id", "on", "ended_on"):
                 add(p, o, s, e)
             for child, receiver, accepted, confirmed, declined, withdrawn in \
-                    Handover.objects.filter(child_id__in=missing,
-                                            accepted_on__isnull=False).values_list(
+                    of(Handover.objects.filter(accepted_on__isnull=False),
+                       "child_id").values_list(
                         "child_id", "receiver_id", "accepted_on", "confirmed_on", "declined_on",
                         "withdrawn_on"):
                 add(child, receiver, accepted, confirmed or declined or withdrawn)
