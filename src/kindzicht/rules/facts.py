@@ -85,7 +85,7 @@ class Facts:
         """Family plans covering the children at open risk (:class:`PlanCover`)."""
         from .plans_cover import PlanCover
 
-        return PlanCover(list(self.risk))
+        return PlanCover(list(self.risk), everyone=self.ctx.scope is None)
 
     def plan_covers_by(self, child_id: int, day: date) -> bool:
         if child_id in self.risk:
