@@ -111,16 +111,18 @@ class Facts:
 
         The neighbourhood is read once per evaluation and shared by the rules (P1, R1 and K5
         each read their own before, the same people mostly): it is drawn around the scoped
-        families (``ctx.scope_people``) and ``people``, and read again, wider, only when a
-        rule asks about someone outside it. A graph around more people answers the same for
-        the people it was asked about: their four steps are all in it."""
+        families (``ctx.scope_people``) and ``people``, and extended by the steps from
+        anyone a later rule asks about outside it. A graph around more people answers the
+        same for the people it was asked about: their four steps are all in it."""
         if self.ctx.scope is None:
             return self.family_graph
         people = set(people)
-        if self._around is None or not people <= self._around[0]:
-            wider = people | (self.ctx.scope_people or set()) | (
-                self._around[0] if self._around else set())
-            self._around = (wider, FamilyGraph(around=wider))
+        if self._around is None:
+            around = people | (self.ctx.scope_people or set())
+            self._around = (around, FamilyGraph(around=around))
+        elif not people <= self._around[0]:
+            self._around[1].extend(people - self._around[0])
+            self._around[0].update(people)
         return self._around[1]
 
     def family(self, child_id: int, day: date) -> dict[int, str]:
@@ -310,6 +312,8 @@ class FamilyGraph:
         self.homes: dict[int, list[tuple]] = defaultdict(list)    # person -> (household, ...)
         self.members: dict[int, list[tuple]] = defaultdict(list)  # household -> (person, ...)
         self.birth: dict[int, date] = {}
+        self._homes_read: set[int] = set()      # households whose members are all in
+        self._relations_read: set[int] = set()  # relations in (by id)
         if around is None:
             self._read_all()
         else:
@@ -342,16 +346,24 @@ class FamilyGraph:
             "person_id", "household_id", "joined_on", "left_on"))
         self.birth = dict(Person.objects.values_list("pk", "birth_date"))
 
+    def extend(self, people: Iterable[int], hops: int = 4) -> None:
+        """Read the neighbourhood of more people into this graph: the steps from them alone,
+        not again from everyone already in it (a scoped evaluation whose rules ask about
+        people its first graph was not drawn around)."""
+        self._read_around(set(people), hops)
+
     def _read_around(self, people: set[int], hops: int) -> None:
         """Breadth first from ``people``: each step reads the relations and households of the
-        people reached by the previous one (bounded IN lists), once per person."""
+        people reached by the previous one (bounded IN lists), once per person. A relation or
+        household already in the graph is not added twice, but the walk goes on through it
+        (its people are reached as if read again)."""
         from django.db.models import Q
 
         from kindzicht.people.models import Relation
 
         done: set[int] = set()
-        homes_done: set[int] = set()
-        relations_done: set[int] = set()
+        homes_done = self._homes_read
+        relations_done = self._relations_read
         frontier = set(people)
         for _ in range(hops):
             frontier -= done
@@ -367,8 +379,13 @@ class FamilyGraph:
                     if pk not in relations_done:  # a relation between two frontiers comes twice
                         relations_done.add(pk)
                         reached |= self._add_relations([row])
+                    else:
+                        reached |= {row[0], row[2]}
                 households = set(HouseholdMembership.objects.filter(
-                    person_id__in=chunk).values_list("household_id", flat=True)) - homes_done
+                    person_id__in=chunk).values_list("household_id", flat=True))
+                for known in households & homes_done:
+                    reached |= {p for p, _j, _l in self.members[known]}
+                households -= homes_done
                 homes_done |= households
                 for hchunk in _chunks(households):
                     reached |= self._add_members(HouseholdMembership.objects.filter(
