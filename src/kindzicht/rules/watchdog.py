@@ -143,10 +143,14 @@ def _resolve(resolved: Iterable[Occurrence], day: date) -> None:
     keys: dict[str, set[str]] = defaultdict(set)
     for occ in resolved:
         keys[occ.code] |= {occ.key, f"{occ.key}#coordinators"}
+    # every kind named, so that the unique index (kind, code, key, …) finds the keys: without
+    # its first column each batch was a scan of every task (9.7 s of a steady sweep of
+    # 100,000 children)
+    kinds = [kind for kind, _label in Task.KIND_CHOICES]
     for code, wanted in keys.items():
         wanted = sorted(wanted)
         for start in range(0, len(wanted), 2000):
-            Task.objects.filter(code=code, key__in=wanted[start:start + 2000],
+            Task.objects.filter(kind__in=kinds, code=code, key__in=wanted[start:start + 2000],
                                 status=TaskStatus.OPEN).update(
                 status=TaskStatus.DONE, answered_on=day,
                 answer="Opgelost door de vastgelegde feiten.")
