@@ -314,6 +314,7 @@ class FamilyGraph:
         self.birth: dict[int, date] = {}
         self._homes_read: set[int] = set()      # households whose members are all in
         self._relations_read: set[int] = set()  # relations in (by id)
+        self._expanded: set[int] = set()        # people whose relations and homes are all in
         if around is None:
             self._read_all()
         else:
@@ -356,7 +357,8 @@ class FamilyGraph:
         """Breadth first from ``people``: each step reads the relations and households of the
         people reached by the previous one (bounded IN lists), once per person. A relation or
         household already in the graph is not added twice, but the walk goes on through it
-        (its people are reached as if read again)."""
+        (its people are reached as if read again); a person an earlier walk already read is
+        walked through in memory."""
         from django.db.models import Q
 
         from kindzicht.people.models import Relation
@@ -371,6 +373,13 @@ class FamilyGraph:
                 break
             done |= frontier
             reached: set[int] = set()
+            for known in frontier & self._expanded:   # read by an earlier walk: in memory
+                reached |= {o for _k, o, _f, _t in self.out.get(known, ())}
+                reached |= {p for _k, p, _f, _t in self.to.get(known, ())}
+                for household, _j, _l in self.homes.get(known, ()):
+                    reached |= {p for p, _j2, _l2 in self.members[household]}
+            frontier -= self._expanded
+            self._expanded |= frontier
             for chunk in _chunks(frontier):
                 for pk, *row in Relation.objects.filter(
                         Q(person_id__in=chunk) | Q(other_id__in=chunk),
@@ -392,7 +401,7 @@ class FamilyGraph:
                         household_id__in=hchunk).values_list("person_id", "household_id",
                                                              "joined_on", "left_on"))
             frontier = reached
-        for chunk in _chunks(done | frontier):
+        for chunk in _chunks((done | frontier) - self.birth.keys()):
             self.birth.update(Person.objects.filter(pk__in=chunk).values_list("pk",
                                                                               "birth_date"))
 
