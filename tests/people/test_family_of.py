@@ -248,18 +248,23 @@ AGREEMENT_DAYS = [START - DAY, START, date(2022, 5, 31), date(2022, 6, 1), date(
                   date(2023, 9, 1), date(2024, 5, 15)]
 
 
-@pytest.mark.parametrize("around", [False, True], ids=["everyone", "neighbourhood"])
+@pytest.mark.parametrize("around", ["", "neighbourhood", "extended"])
 def test_the_rules_in_memory_graph_agrees_with_families_of(blended, around):
     """The watchdog answers families in memory (rules.facts.FamilyGraph: everyone for a full
-    sweep, the neighbourhood of a few people for an incremental one); it must give exactly
-    the answers of findings.md's definition as families_of and children_in_family_of give
-    them, for every member of the blended family on every day its shape changes."""
+    sweep, the neighbourhood of a few people for an incremental one — or a smaller one
+    extended by the person's steps, as the rules of one evaluation share it); it must
+    give exactly the answers of findings.md's definition as families_of and
+    children_in_family_of give them, for every member of the blended family on every day its
+    shape changes."""
     from kindzicht.people.family import families_of
     from kindzicht.rules.facts import FamilyGraph
 
     everyone = FamilyGraph()
     for name, person in blended.items():
-        graph = FamilyGraph(around=[person.pk]) if around else everyone
+        graph = FamilyGraph(around=[person.pk]) if around == "neighbourhood" else everyone
+        if around == "extended":   # the person's own relations and households already read
+            graph = FamilyGraph(around=[person.pk], hops=1)
+            graph.extend([person.pk])
         for day in AGREEMENT_DAYS:
             assert graph.family(person.pk, day) == families_of([person.pk], day)[person.pk], (
                 name, day)

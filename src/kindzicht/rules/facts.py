@@ -3,10 +3,10 @@ involvement as half-open date intervals [start, end), loaded set-based once per 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from kindzicht.continuity.models import (
@@ -47,6 +47,8 @@ class Facts:
         self.ctx = ctx
         self._families: dict[tuple[int, date], dict[int, str]] = {}
         self._involved: dict[int, dict[int, list[Interval]]] = {}
+        self._around: tuple[set[int], FamilyGraph] | None = None
+        self._everyone_involved = False
 
     # -- children and open risk -------------------------------------------------------------
     @cached_property
@@ -83,7 +85,7 @@ class Facts:
         """Family plans covering the children at open risk (:class:`PlanCover`)."""
         from .plans_cover import PlanCover
 
-        return PlanCover(list(self.risk))
+        return PlanCover(list(self.risk), everyone=self.ctx.scope is None)
 
     def plan_covers_by(self, child_id: int, day: date) -> bool:
         if child_id in self.risk:
@@ -105,10 +107,23 @@ class Facts:
 
     def graph_around(self, people: Iterable[int]) -> FamilyGraph:
         """The families a rule needs: a full sweep's graph of everyone (read once), an
-        incremental sweep's neighbourhood of ``people`` (a few queries, not a few per day)."""
+        incremental sweep's neighbourhood of ``people`` (a few queries, not a few per day).
+
+        The neighbourhood is read once per evaluation and shared by the rules (P1, R1 and K5
+        each read their own before, the same people mostly): it is drawn around the scoped
+        families (``ctx.scope_people``) and ``people``, and extended by the steps from
+        anyone a later rule asks about outside it. A graph around more people answers the
+        same for the people it was asked about: their four steps are all in it."""
         if self.ctx.scope is None:
             return self.family_graph
-        return FamilyGraph(around=people)
+        people = set(people)
+        if self._around is None:
+            around = people | (self.ctx.scope_people or set())
+            self._around = (around, FamilyGraph(around=around))
+        elif not people <= self._around[0]:
+            self._around[1].extend(people - self._around[0])
+            self._around[0].update(people)
+        return self._around[1]
 
     def family(self, child_id: int, day: date) -> dict[int, str]:
         key = (child_id, day)
@@ -161,12 +176,15 @@ class Facts:
 
     # -- responsibility -----------------------------------------------------------------------
     @cached_property
-    def responsibility(self) -> dict[int, list[ResponsibilityPeriod]]:
+    def responsibility(self) -> dict[int, list]:
+        """child -> its responsibility periods (records: pk, child_id, organisation_id, at,
+        on, ended_on, event_id), in the order they began."""
         qs = ResponsibilityPeriod.objects.filter(on__lte=self.ctx.as_of).order_by("at", "id")
         if self.ctx.scope is not None:
             qs = qs.filter(child_id__in=self.ctx.scope)
-        out: dict[int, list[ResponsibilityPeriod]] = defaultdict(list)
-        for p in qs:
+        out: dict[int, list] = defaultdict(list)
+        for p in records(qs, "pk", "child_id", "organisation_id", "at", "on", "ended_on",
+                         "event_id"):
             out[p.child_id].append(p)
         return out
 
@@ -182,21 +200,34 @@ class Facts:
         """person -> organisation -> intervals during which it was involved."""
         person_ids = list(person_ids)
         self.prefetch_involvement(person_ids)
-        return {p: self._involved[p] for p in person_ids}
+        return {p: self._involved.get(p, {}) for p in person_ids}
 
     def prefetch_involvement(self, person_ids: Iterable[int]) -> None:
         """Read the involvement of many people in one batch (five queries per 5,000 people)
-        before a rule's loop asks for it one person at a time."""
+        before a rule's loop asks for it one person at a time. A full sweep reads everyone's
+        at once, with five queries in all: its rules ask for most people anyway, and bounded
+        IN lists of 5,000 cost a query per list and table."""
+        if self._everyone_involved:
+            return
+        if self.ctx.scope is None:
+            self._load_involvement(None)
+            self._everyone_involved = True
+            return
         missing = [p for p in set(person_ids) if p not in self._involved]
         for start in range(0, len(missing), 5000):  # bounded IN lists
             self._load_involvement(missing[start:start + 5000])
 
-    def _load_involvement(self, missing: list[int]) -> None:
+    def _load_involvement(self, missing: list[int] | None) -> None:
+        """The involvement of ``missing`` (None: of everyone)."""
         from kindzicht.index.models import Signal
         from kindzicht.meldcode.models import Concern
 
-        if missing:
-            got: dict[int, dict[int, list[Interval]]] = {p: defaultdict(list) for p in missing}
+        def of(qs, field):
+            return qs if missing is None else qs.filter(**{f"{field}__in": missing})
+
+        if missing is None or missing:
+            got: dict[int, dict[int, list[Interval]]] = defaultdict(lambda: defaultdict(list))
+            got.update({p: defaultdict(list) for p in missing or ()})  # asked: known, if empty
 
             def add(person: int, org: int | None, start: date, end: date | None) -> None:
                 if org is None:
@@ -205,22 +236,22 @@ class Facts:
                     end = date.fromordinal(start.toordinal() + 1)
                 got[person][org].append((start, end))
 
-            for p, o, s, e in Involvement.objects.filter(person_id__in=missing).values_list(
+            for p, o, s, e in of(Involvement.objects, "person_id").values_list(
                     "person_id", "organisation_id", "on", "ended_on"):
                 add(p, o, s, e)
-            for p, o, s, e in Signal.objects.filter(person_id__in=missing).values_list(
+            for p, o, s, e in of(Signal.objects, "person_id").values_list(
                     "person_id", "organisation_id", "on", "ended_on"):
                 add(p, o, s, e)
-            for p, o, s, e in Concern.objects.filter(child_id__in=missing).values_list(
+            for p, o, s, e in of(Concern.objects, "child_id").values_list(
                     "child_id", "organisation_id", "on", "decided_on"):
                 add(p, o, s, e)
-            for p, o, s, e in ResponsibilityPeriod.objects.filter(
-                    child_id__in=missing, organisation__isnull=False).values_list(
+            for p, o, s, e in of(ResponsibilityPeriod.objects.filter(
+                    organisation__isnull=False), "child_id").values_list(
                     "child_id", "organisation_id", "on", "ended_on"):
                 add(p, o, s, e)
             for child, receiver, accepted, confirmed, declined, withdrawn in \
-                    Handover.objects.filter(child_id__in=missing,
-                                            accepted_on__isnull=False).values_list(
+                    of(Handover.objects.filter(accepted_on__isnull=False),
+                       "child_id").values_list(
                         "child_id", "receiver_id", "accepted_on", "confirmed_on", "declined_on",
                         "withdrawn_on"):
                 add(child, receiver, accepted, confirmed or declined or withdrawn)
@@ -234,6 +265,21 @@ class Facts:
         inv = self.involvement(list(person_ids))
         return {o for per in inv.values() for o, ivs in per.items()
                 if any(overlaps(iv, start, end) for iv in ivs)}
+
+
+@cache
+def _record_type(names: tuple[str, ...]):
+    return namedtuple("Record", names)
+
+
+def records(qs, *fields: str, **lookups: str) -> list:
+    """The rows of ``qs`` as light records — named tuples with the attributes a rule reads
+    (``fields`` by their own name, ``lookups`` as ``name="relation__field"``) — instead of
+    model instances: building a model instance per concern, assessment or factor was most of
+    a full sweep's time in the rules (issue 3). The rule code reads them as before
+    (``f.code``, ``a.child_id``)."""
+    make = _record_type(tuple(fields) + tuple(lookups))._make
+    return [make(row) for row in qs.values_list(*fields, *lookups.values())]
 
 
 def _chunks(ids: Iterable[int], size: int = 5000):
@@ -266,6 +312,9 @@ class FamilyGraph:
         self.homes: dict[int, list[tuple]] = defaultdict(list)    # person -> (household, ...)
         self.members: dict[int, list[tuple]] = defaultdict(list)  # household -> (person, ...)
         self.birth: dict[int, date] = {}
+        self._homes_read: set[int] = set()      # households whose members are all in
+        self._relations_read: set[int] = set()  # relations in (by id)
+        self._expanded: set[int] = set()        # people whose relations and homes are all in
         if around is None:
             self._read_all()
         else:
@@ -298,16 +347,25 @@ class FamilyGraph:
             "person_id", "household_id", "joined_on", "left_on"))
         self.birth = dict(Person.objects.values_list("pk", "birth_date"))
 
+    def extend(self, people: Iterable[int], hops: int = 4) -> None:
+        """Read the neighbourhood of more people into this graph: the steps from them alone,
+        not again from everyone already in it (a scoped evaluation whose rules ask about
+        people its first graph was not drawn around)."""
+        self._read_around(set(people), hops)
+
     def _read_around(self, people: set[int], hops: int) -> None:
         """Breadth first from ``people``: each step reads the relations and households of the
-        people reached by the previous one (bounded IN lists), once per person."""
+        people reached by the previous one (bounded IN lists), once per person. A relation or
+        household already in the graph is not added twice, but the walk goes on through it
+        (its people are reached as if read again); a person an earlier walk already read is
+        walked through in memory."""
         from django.db.models import Q
 
         from kindzicht.people.models import Relation
 
         done: set[int] = set()
-        homes_done: set[int] = set()
-        relations_done: set[int] = set()
+        homes_done = self._homes_read
+        relations_done = self._relations_read
         frontier = set(people)
         for _ in range(hops):
             frontier -= done
@@ -315,6 +373,13 @@ class FamilyGraph:
                 break
             done |= frontier
             reached: set[int] = set()
+            for known in frontier & self._expanded:   # read by an earlier walk: in memory
+                reached |= {o for _k, o, _f, _t in self.out.get(known, ())}
+                reached |= {p for _k, p, _f, _t in self.to.get(known, ())}
+                for household, _j, _l in self.homes.get(known, ()):
+                    reached |= {p for p, _j2, _l2 in self.members[household]}
+            frontier -= self._expanded
+            self._expanded |= frontier
             for chunk in _chunks(frontier):
                 for pk, *row in Relation.objects.filter(
                         Q(person_id__in=chunk) | Q(other_id__in=chunk),
@@ -323,15 +388,20 @@ class FamilyGraph:
                     if pk not in relations_done:  # a relation between two frontiers comes twice
                         relations_done.add(pk)
                         reached |= self._add_relations([row])
+                    else:
+                        reached |= {row[0], row[2]}
                 households = set(HouseholdMembership.objects.filter(
-                    person_id__in=chunk).values_list("household_id", flat=True)) - homes_done
+                    person_id__in=chunk).values_list("household_id", flat=True))
+                for known in households & homes_done:
+                    reached |= {p for p, _j, _l in self.members[known]}
+                households -= homes_done
                 homes_done |= households
                 for hchunk in _chunks(households):
                     reached |= self._add_members(HouseholdMembership.objects.filter(
                         household_id__in=hchunk).values_list("person_id", "household_id",
                                                              "joined_on", "left_on"))
             frontier = reached
-        for chunk in _chunks(done | frontier):
+        for chunk in _chunks((done | frontier) - self.birth.keys()):
             self.birth.update(Person.objects.filter(pk__in=chunk).values_list("pk",
                                                                               "birth_date"))
 

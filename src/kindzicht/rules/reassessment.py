@@ -16,7 +16,7 @@ from kindzicht.people.models import HouseholdMembership, Person
 from kindzicht.safety.models import Assessment, AssessmentFactor, FactorOwnership, LifeEvent
 
 from .engine import Context, Occurrence, Rule, day_after, register
-from .facts import _chunks
+from .facts import _chunks, records
 
 R1_EVENTS = ["moved", "new_partner", "partner_left", "job_loss", "mental_health_admission",
              "mental_health_treatment", "addiction", "birth", "detention_release", "eviction",
@@ -184,8 +184,9 @@ class R3FactorWithoutOwner(Rule):
         assessments = Assessment.objects.filter(on__lte=ctx.as_of).order_by("child_id", "at", "id")
         if ctx.scope is not None:
             assessments = assessments.filter(child_id__in=ctx.scope)
-        by_child: dict[int, list[Assessment]] = defaultdict(list)
-        for a in assessments:
+        by_child: dict[int, list] = defaultdict(list)
+        for a in records(assessments, "pk", "child_id", "on", "at", "organisation_id",
+                         "event_id"):
             by_child[a.child_id].append(a)
         if not by_child:
             return
@@ -207,14 +208,16 @@ class R3FactorWithoutOwner(Rule):
         def scoped(qs, field):
             return qs if ctx.scope is None else qs.filter(**{f"{field}__in": ctx.scope})
 
-        for f in scoped(AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of),
-                        "assessment__child_id").order_by("id"):
+        for f in records(scoped(AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of),
+                                "assessment__child_id").order_by("id"),
+                         "assessment_id", "code", "owner_id"):
             read.factors[f.assessment_id].append(f)
         for row in scoped(FactorOwnership.objects.all(), "child_id").order_by("id").values_list(
                 "child_id", "code", "organisation_id", "at", "on", "ended_on"):
             read.owned[row[0]].append(row[1:])
-        for end in scoped(InvolvementEnd.objects.filter(on__lte=ctx.as_of),
-                          "person_id").order_by("id"):
+        for end in records(scoped(InvolvementEnd.objects.filter(on__lte=ctx.as_of),
+                                  "person_id").order_by("id"),
+                           "pk", "person_id", "organisation_id", "at", "on", "event_id"):
             read.ends[end.person_id].append(end)
         handovers = scoped(Handover.objects.all(), "child_id").order_by("id")
         for pk, child, sender, accepted_on, at, confirmed_at in handovers.values_list(

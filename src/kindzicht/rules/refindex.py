@@ -31,10 +31,10 @@ class V1SignalNotRegistered(Rule):
         if ctx.scope is not None:
             concerns = concerns.filter(child_id__in=ctx.scope)
             assessments = assessments.filter(child_id__in=ctx.scope)
-        for c in concerns:
-            triggers.append(("concern", c.pk, c.child_id, c.organisation_id, c.on, c.event_id))
-        for a in assessments:
-            triggers.append(("assessment", a.pk, a.child_id, a.organisation_id, a.on, a.event_id))
+        # rows, not model instances (issue 3)
+        fields = ("pk", "child_id", "organisation_id", "on", "event_id")
+        triggers += [("concern", *row) for row in concerns.values_list(*fields)]
+        triggers += [("assessment", *row) for row in assessments.values_list(*fields)]
         if not triggers:
             return
         signals = defaultdict(list)

@@ -3,6 +3,7 @@ the Meldcode, report when the afwegingskader says so, engage the partner a facto
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator
 
 from kindzicht.meldcode.models import Concern, MeldcodeStep, Report
@@ -10,6 +11,10 @@ from kindzicht.safety.factors import specialist_sector
 from kindzicht.safety.models import AssessmentFactor
 
 from .engine import Context, Occurrence, Rule, day_after, register
+from .facts import records
+
+#: an assessment as K5 reads it with its factors
+_Assessment = namedtuple("_Assessment", "pk child_id on organisation_id event_id")
 
 
 def _concerns(ctx: Context, **filters):
@@ -37,7 +42,8 @@ class K1GutFeelingNotShared(Rule):
     defaults = {"days": 7}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        concerns = list(_concerns(ctx, kind="niet_pluis"))
+        concerns = records(_concerns(ctx, kind="niet_pluis"), "pk", "child_id",
+                           "on", "organisation_id", "event_id")
         consults = _step_days([c.pk for c in concerns], ["consult"])
         for c in concerns:
             n = self.days(ctx, child=c.child_id)
@@ -100,7 +106,8 @@ class K3MeldcodeStalled(Rule):
     defaults = {"days": 28}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        for c in _concerns(ctx):
+        for c in records(_concerns(ctx), "pk", "child_id", "on", "decided_on",
+                         "organisation_id", "event_id"):
             n = self.days(ctx, child=c.child_id)
             until = day_after(c.on, n)
             if c.decided_on is not None and c.decided_on <= until:
@@ -167,21 +174,25 @@ class K5PartnerNeverEngaged(Rule):
     defaults = {"days": 60}
 
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
-        factors = AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of).select_related(
-            "assessment").order_by("id")
+        factors = AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of).order_by("id")
         if ctx.scope is not None:
             factors = factors.filter(assessment__child_id__in=ctx.scope)
+        assessments = {}
         # The families on each assessment's day first (in memory for a full sweep), then the
         # involvement of all of them at once: per factor that was a dozen queries (issue 3).
         # the families in memory: everyone's for a full sweep, the scoped children's
         # neighbourhood for an incremental one (not a few queries per assessment)
         family = ctx.facts.graph_around(ctx.scope or ()).family
         todo = []
-        for f in factors:
+        for f in records(factors, "code", "assessment_id", child_id="assessment__child_id",
+                         on="assessment__on", organisation_id="assessment__organisation_id",
+                         event_id="assessment__event_id"):
             sector = specialist_sector(f.code)
             if sector is None:
                 continue
-            a = f.assessment
+            # the factor's assessment, as a record of its own (one per assessment)
+            a = assessments.setdefault(f.assessment_id, _Assessment(
+                f.assessment_id, f.child_id, f.on, f.organisation_id, f.event_id))
             if not ctx.facts.at_risk(a.child_id, a.on):
                 continue
             todo.append((f, a, sector, [a.child_id, *family(a.child_id, a.on)]))
