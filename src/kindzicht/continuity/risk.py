@@ -17,7 +17,7 @@ from datetime import date
 
 from django.db.models import Max, Q
 
-from kindzicht.core import clock
+from kindzicht.core import clock, rows
 from kindzicht.core.actions import Actor, Change, notify, record, record_many
 from kindzicht.people.family import _member_on, _valid_on, _years_before
 from kindzicht.people.models import (
@@ -170,9 +170,8 @@ def open_risk(actor: Actor, openings: dict[int, Opening]) -> list[int]:
         closed = last_closed.get(claim.child_id)
         if claim.child_id not in claims and (closed is None or claim.at > closed):
             claims[claim.child_id] = claim
-    RiskPeriod.objects.bulk_create([
-        RiskPeriod(child_id=c, opened_by=openings[c].opener, at=now, on=day,
-                   event_id=openings[c].event_id) for c in todo])
+    rows.insert(RiskPeriod, ("child_id", "opened_by_id", "at", "on", "event_id"),
+                [(c, openings[c].opener.pk, now, day, openings[c].event_id) for c in todo])
     holders = {c: (claims[c].organisation, claims[c].basis, "taken") if c in claims
                else (openings[c].opener, "", "opened") for c in todo}
     _set_holders(holders, {c: openings[c].event_id for c in todo}, now)
@@ -189,12 +188,13 @@ def _set_holders(holders: dict[int, tuple[Organisation, str, str]],
     on = clock.local_date(now)
     previous = list(ResponsibilityPeriod.objects.filter(
         child_id__in=list(holders), ended_at__isnull=True).select_related("organisation"))
-    for p in previous:
-        p.ended_at, p.ended_on, p.end_reason = now, on, ""
-    ResponsibilityPeriod.objects.bulk_update(previous, ["ended_at", "ended_on", "end_reason"])
-    ResponsibilityPeriod.objects.bulk_create([
-        ResponsibilityPeriod(child_id=c, organisation=org, basis=basis, how=how, at=now, on=on,
-                             event_id=event_ids[c]) for c, (org, basis, how) in holders.items()])
+    if previous:  # they all end at the same moment: one UPDATE, not a CASE per row
+        ResponsibilityPeriod.objects.filter(pk__in=[p.pk for p in previous]).update(
+            ended_at=now, ended_on=on, end_reason="")
+    rows.insert(ResponsibilityPeriod,
+                ("child_id", "organisation_id", "basis", "how", "at", "on", "event_id"),
+                [(c, org.pk, basis, how, now, on, event_ids[c])
+                 for c, (org, basis, how) in holders.items()])
     for p in previous:
         org = holders[p.child_id][0]
         if p.organisation and p.organisation != org:
