@@ -196,7 +196,9 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
     return policies
 
 
-def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]) -> None:
+def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]
+                     ) -> dict[int, Person]:
+    """The checks on the persons found; returns them (the writing needs them again)."""
     persons = Person.objects.in_bulk([r.person_id for r in rows if r.person_id])
     adults = {pid for pid, p in persons.items() if p.birth_date <= _years_before(today, MAX_AGE)}
     in_family: set[int] = set()
@@ -232,6 +234,7 @@ def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]) 
         if r.registered_on and _expiry(p, r.registered_on,
                                         policies[r.organisation.pk].signal_months) < today:
             r.errors.append("registered_on: het signaal zou al verlopen zijn")
+    return persons
 
 
 # --- set-based writing ----------------------------------------------------------------------
@@ -246,8 +249,8 @@ def _signal_contact(r: Row) -> str:
                                          if x)
 
 
-def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Policy]
-           ) -> list[int]:
+def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Policy],
+           persons: dict[int, Person]) -> list[int]:
     """The signals, an event and an audit entry each (``record_many``), the informing or its
     task, then open risk and the matches for everyone at once. Returns the signals' ids.
 
@@ -258,7 +261,6 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
 
     from .matching import rematch
 
-    persons = Person.objects.in_bulk([r.person_id for r in good])
     signal_ids = rows.reserve_ids(Signal, len(good))
     moments = [_moment(r.registered_on, today) for r in good]
     signal_events = record_many(actor, [
@@ -338,12 +340,12 @@ def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
     report = ImportReport()
     with transaction.atomic():
         policies = _validate(rows, today)
-        _validate_people(rows, today, policies)
+        persons = _validate_people(rows, today, policies)
         report.rejected = [(r.line, r.errors) for r in rows if r.errors]
         good = [r for r in rows if not r.errors]
         if dry_run or not good or (report.rejected and not partial):
             return report
-        report.signal_ids = _write(actor, good, today, policies)
+        report.signal_ids = _write(actor, good, today, policies, persons)
         report.imported = len(report.signal_ids)
         report.written = True
     return report
