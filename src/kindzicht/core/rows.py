@@ -105,3 +105,33 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
         found = cur.fetchone()
         first = max(used, found[0] if found else 0) + 1
     return list(range(first, first + n))
+
+
+@models.Field.register_lookup
+class Among(models.Lookup):
+    """``id_field__among=ids``: the column is one of these integer ids — ``= ANY(%s)`` with a
+    single array parameter on PostgreSQL, ``IN (…)`` elsewhere.
+
+    Why: a bulk import asks about ~100,000 children at once; with ``__in`` Django prepares
+    every value as an expression and psycopg splits a statement with 100,000 placeholders,
+    which took seconds per query — the array is one parameter and PostgreSQL uses the same
+    index for it."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> list[int]:
+        return sorted({int(v) for v in self.rhs if v is not None})
+
+    def as_sql(self, compiler, connection):
+        from django.core.exceptions import EmptyResultSet
+
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]
+
+
+models.ForeignObject.register_lookup(Among)  # related fields keep their own lookups
