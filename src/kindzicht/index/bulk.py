@@ -199,7 +199,8 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
 def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]
                      ) -> dict[int, Person]:
     """The checks on the persons found; returns them (the writing needs them again)."""
-    persons = Person.objects.in_bulk([r.person_id for r in rows if r.person_id])
+    persons = {p.pk: p for p in Person.objects.filter(
+        pk__among=[r.person_id for r in rows if r.person_id])}
     adults = {pid for pid, p in persons.items() if p.birth_date <= _years_before(today, MAX_AGE)}
     in_family: set[int] = set()
     if adults:
@@ -208,7 +209,7 @@ def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]
         in_family = adults & {m for f in fams.values() for m in f}
     pairs = {(r.organisation.pk, r.person_id) for r in rows if r.organisation and r.person_id}
     active = set(Signal.objects.filter(
-        ended_at__isnull=True, person_id__in={p for _o, p in pairs},
+        ended_at__isnull=True, person_id__among={p for _o, p in pairs},
         organisation_id__in={o for o, _p in pairs}).values_list("organisation_id", "person_id"))
     seen: dict[tuple[int, int], int] = {}
     for r in rows:
