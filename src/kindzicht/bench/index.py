@@ -416,7 +416,7 @@ def _timed_phases(meter: Meter):
     from kindzicht.index import bulk, matching
 
     targets = [(bulk, "_read"), (bulk, "_stage"), (bulk, "_lookups"),
-               (bulk, "_validate_people"), (bulk, "record_many"), (bulk, "_link_events"),
+               (bulk, "_validate_people"), (bulk, "record_many"),
                (bulk, "children_in_family_of"), (risk, "lock_children"),
                (risk, "children_concerned_by"), (risk, "open_risk"),
                (matching, "rematch"), (matching, "_notify"), (bulk, "_write"),

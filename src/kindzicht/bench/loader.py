@@ -10,34 +10,16 @@ every constraint over the whole population in one pass instead of row by row.
 
 from __future__ import annotations
 
-import json
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, models
 
-#: PostgreSQL type names for the binary COPY, by Django internal type.
-_PG_TYPES = {
-    "AutoField": "int4", "BigAutoField": "int8", "BigIntegerField": "int8",
-    "IntegerField": "int4", "PositiveIntegerField": "int4", "PositiveSmallIntegerField": "int2",
-    "SmallIntegerField": "int2", "ForeignKey": None, "CharField": "varchar",
-    "TextField": "text", "EmailField": "varchar", "DateField": "date",
-    "DateTimeField": "timestamptz", "BooleanField": "bool", "JSONField": "jsonb",
-    "FloatField": "float8",
-}
-
-
-def _pg_type(field: models.Field) -> str:
-    if isinstance(field, models.ForeignKey):
-        return _pg_type(field.target_field)
-    name = _PG_TYPES.get(field.get_internal_type())
-    if name is None:
-        raise TypeError(f"bench loader: no COPY type for {field!r}")
-    return name
+from kindzicht.core.rows import column_default, pg_type, sqlite_value
 
 
 class Table:
@@ -55,18 +37,12 @@ class Table:
                 raise ValueError(f"bench: {self.name}.{f.column} needs a value")
         self.all_fields = given + rest
         self.columns = [f.column for f in self.all_fields]
-        self.pg_types = [_pg_type(f) for f in self.all_fields]
+        self.pg_types = [pg_type(f) for f in self.all_fields]
         self.suffix = tuple(self._default(f) for f in rest)
 
     @staticmethod
     def _default(f: models.Field) -> Any:
-        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
-            return datetime(2000, 1, 1, tzinfo=UTC)
-        if f.has_default():
-            return f.get_default()
-        if f.null:
-            return None
-        return "" if isinstance(f, (models.CharField, models.TextField)) else None
+        return column_default(f, datetime(2000, 1, 1, tzinfo=UTC))
 
     def full(self, row: tuple) -> tuple:
         return row + self.suffix if self.suffix else row
@@ -153,16 +129,6 @@ class PgCopySink(Sink):
                 raise self._error
 
 
-def _sqlite_value(v: Any) -> Any:
-    if isinstance(v, datetime):
-        return v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, (list, dict)):
-        return json.dumps(v)
-    return v
-
-
 class SqliteSink(Sink):
     def __init__(self, tables: dict[str, Table]):
         self.tables = tables
@@ -179,7 +145,7 @@ class SqliteSink(Sink):
                 marks = ", ".join(["%s"] * len(t.columns))
                 cols = ", ".join(f'"{c}"' for c in t.columns)
                 cur.executemany(f'INSERT INTO "{t.name}" ({cols}) VALUES ({marks})',
-                                [tuple(_sqlite_value(v) for v in t.full(r)) for r in rows])
+                                [tuple(sqlite_value(v) for v in t.full(r)) for r in rows])
                 self.rows += len(rows)
         self.seconds_copy += time.perf_counter() - started
 

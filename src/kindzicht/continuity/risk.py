@@ -17,7 +17,7 @@ from datetime import date
 
 from django.db.models import Max, Q
 
-from kindzicht.core import clock
+from kindzicht.core import clock, rows
 from kindzicht.core.actions import Actor, Change, notify, record, record_many
 from kindzicht.people.family import _member_on, _valid_on, _years_before
 from kindzicht.people.models import (
@@ -43,20 +43,20 @@ def children_concerned_by(person_ids: Iterable[int], day: date) -> dict[int, set
     person_ids = set(person_ids)
     near: dict[int, set[int]] = {p: {p} for p in person_ids}
     for parent, child in Relation.objects.filter(
-            _valid_on(day), person_id__in=person_ids,
+            _valid_on(day), person_id__among=person_ids,
             kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]).values_list(
             "person_id", "other_id"):
         near[parent].add(child)
     fellow = "household__memberships__"  # the person's own membership of the same household
     for person, member in HouseholdMembership.objects.filter(
             _member_on(day),
-            Q(**{f"{fellow}person_id__in": person_ids})
+            Q(**{f"{fellow}person_id__among": person_ids})
             & (Q(**{f"{fellow}joined_on__isnull": True}) | Q(**{f"{fellow}joined_on__lte": day}))
             & (Q(**{f"{fellow}left_on__isnull": True}) | Q(**{f"{fellow}left_on__gt": day}))
     ).values_list(f"{fellow}person_id", "person_id"):
         near[person].add(member)
     candidates = {c for cs in near.values() for c in cs}
-    children = set(Person.objects.filter(pk__in=candidates,
+    children = set(Person.objects.filter(pk__among=candidates,
                                          birth_date__gt=_years_before(day, 18),
                                          death_date__isnull=True).values_list("pk", flat=True))
     return {p: cs & children for p, cs in near.items()}
@@ -90,7 +90,7 @@ def lock_children(child_ids: Iterable[int]) -> None:
     committed (two signals in one family make exactly one match)."""
     ids = sorted(set(child_ids))
     if ids:
-        list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        list(Person.objects.select_for_update().filter(pk__among=ids).order_by("pk")
              .values_list("pk", flat=True))
 
 
@@ -156,23 +156,23 @@ def open_risk(actor: Actor, openings: dict[int, Opening]) -> list[int]:
     if not openings:
         return []
     lock_children(openings)
-    at_risk = set(RiskPeriod.objects.filter(child_id__in=list(openings), closed_at__isnull=True)
+    at_risk = set(RiskPeriod.objects.filter(child_id__among=list(openings),
+                                            closed_at__isnull=True)
                   .values_list("child_id", flat=True))
     todo = [c for c in openings if c not in at_risk]
     if not todo:
         return []
     day, now = clock.today(), clock.now()
-    last_closed = dict(RiskPeriod.objects.filter(child_id__in=todo).values("child_id")
+    last_closed = dict(RiskPeriod.objects.filter(child_id__among=todo).values("child_id")
                        .annotate(last=Max("closed_at")).values_list("child_id", "last"))
     claims: dict[int, ResponsibilityTaking] = {}
-    for claim in ResponsibilityTaking.objects.filter(child_id__in=todo).select_related(
+    for claim in ResponsibilityTaking.objects.filter(child_id__among=todo).select_related(
             "organisation").order_by("-at", "-id"):
         closed = last_closed.get(claim.child_id)
         if claim.child_id not in claims and (closed is None or claim.at > closed):
             claims[claim.child_id] = claim
-    RiskPeriod.objects.bulk_create([
-        RiskPeriod(child_id=c, opened_by=openings[c].opener, at=now, on=day,
-                   event_id=openings[c].event_id) for c in todo])
+    rows.insert(RiskPeriod, ("child_id", "opened_by_id", "at", "on", "event_id"),
+                [(c, openings[c].opener.pk, now, day, openings[c].event_id) for c in todo])
     holders = {c: (claims[c].organisation, claims[c].basis, "taken") if c in claims
                else (openings[c].opener, "", "opened") for c in todo}
     _set_holders(holders, {c: openings[c].event_id for c in todo}, now)
@@ -188,13 +188,14 @@ def _set_holders(holders: dict[int, tuple[Organisation, str, str]],
     tell a previous holder that another organisation took over."""
     on = clock.local_date(now)
     previous = list(ResponsibilityPeriod.objects.filter(
-        child_id__in=list(holders), ended_at__isnull=True).select_related("organisation"))
-    for p in previous:
-        p.ended_at, p.ended_on, p.end_reason = now, on, ""
-    ResponsibilityPeriod.objects.bulk_update(previous, ["ended_at", "ended_on", "end_reason"])
-    ResponsibilityPeriod.objects.bulk_create([
-        ResponsibilityPeriod(child_id=c, organisation=org, basis=basis, how=how, at=now, on=on,
-                             event_id=event_ids[c]) for c, (org, basis, how) in holders.items()])
+        child_id__among=list(holders), ended_at__isnull=True).select_related("organisation"))
+    if previous:  # they all end at the same moment: one UPDATE, not a CASE per row
+        ResponsibilityPeriod.objects.filter(pk__among=[p.pk for p in previous]).update(
+            ended_at=now, ended_on=on, end_reason="")
+    rows.insert(ResponsibilityPeriod,
+                ("child_id", "organisation_id", "basis", "how", "at", "on", "event_id"),
+                [(c, org.pk, basis, how, now, on, event_ids[c])
+                 for c, (org, basis, how) in holders.items()])
     for p in previous:
         org = holders[p.child_id][0]
         if p.organisation and p.organisation != org:

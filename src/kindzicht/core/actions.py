@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
-from . import audit, clock
+from . import audit, clock, rows
 from .models import DomainEvent, EventSubject, Notification
 
 _BATCH = 2000
@@ -65,14 +66,28 @@ def record(
 
     ``read``: persons whose data the change read on its way (a registration's matching reads
     the signals of the family): named in the same audit entry — one entry per change — but
-    not subjects of the event."""
-    return record_many(actor, [Change(event_type, subjects, obj, payload, read=read)])[0]
+    not subjects of the event.
+
+    One change is written with ordinary INSERTs (which return the event's id at once);
+    :func:`record_many` writes the same rows by COPY."""
+    assert transaction.get_connection().in_atomic_block, "record() must run inside a transaction"
+    change = Change(event_type, subjects, obj, payload, read=read)
+    now = clock.now()
+    event = DomainEvent.objects.create(**dict(zip(_EVENT_FIELDS, _event_row(actor, change, now),
+                                                  strict=True)))
+    subject_ids = change.subject_ids()
+    EventSubject.objects.bulk_create([EventSubject(event=event, person_id=p) for p in subject_ids])
+    audit.append_many(actor, [_audit_entry(actor, change, event.pk, event.occurred_at,
+                                           subject_ids)], one_by_one=True)
+    return event
 
 
 @dataclass
 class Change:
     """One change of a service, as :func:`record_many` records it: its event type, the persons
-    it is about, its object, payload, domain time (default now) and the persons it read."""
+    it is about, its object (a model instance, or by ``object_type`` label and ``object_id``
+    when the bulk service holds plain rows), payload, domain time (default now) and the
+    persons it read."""
 
     event_type: str
     subjects: Iterable[int] = ()
@@ -80,39 +95,58 @@ class Change:
     payload: dict[str, Any] | None = None
     at: datetime | None = None
     read: Iterable[int] = ()
+    object_type: str = ""
+    object_id: int | None = None
+
+    def object_ref(self) -> tuple[str, int | None]:
+        if self.obj is not None:
+            return self.obj._meta.label_lower, self.obj.pk
+        return self.object_type, self.object_id
+
+    def subject_ids(self) -> list[int]:
+        return sorted({int(s) for s in self.subjects if s is not None})
 
 
-def record_many(actor: Actor, changes: list[Change]) -> list[DomainEvent]:
+_EVENT_FIELDS = ("type", "occurred_at", "occurred_on", "actor_id", "organisation_id", "role",
+                 "object_type", "object_id", "payload")
+
+
+def _event_row(actor: Actor, c: Change, now: datetime) -> tuple:
+    """A change's event as a row in the order of ``_EVENT_FIELDS``."""
+    at = c.at or now
+    return (c.event_type, at, clock.local_date(at),
+            actor.professional.pk if actor.professional is not None else None,
+            actor.organisation_id, actor.role, *c.object_ref(), c.payload or {})
+
+
+def _audit_entry(actor: Actor, c: Change, event_id: int, at: datetime,
+                 subject_ids: list[int]) -> audit.Entry:
+    """The audit entry of a change: its subjects and the persons it read."""
+    return audit.Entry(c.event_type, "write" if actor.professional is not None else "system",
+                       sorted(set(subject_ids) | {int(p) for p in c.read if p is not None}),
+                       *c.object_ref(), event_id, at)
+
+
+def record_many(actor: Actor, changes: list[Change]) -> list[int]:
     """:func:`record` for many changes of one bulk service: an event and an audit entry per
-    change, exactly as ``record`` writes them, but inserted set-based (events, their subjects
-    and the audit entries each in batches; the audit chain's hashes computed in one pass)."""
+    change, exactly as ``record`` writes them, but as plain rows — the event ids reserved in
+    one query, events, their subjects and the audit entries each in one COPY (PostgreSQL) or
+    ``executemany`` (SQLite), the audit chain's hashes computed in one pass. Returns the
+    events' ids, in the order of the changes."""
     assert transaction.get_connection().in_atomic_block, "record() must run inside a transaction"
     if not changes:
         return []
     now = clock.now()
-    subject_ids = [sorted({int(s) for s in c.subjects if s is not None}) for c in changes]
-    events = DomainEvent.objects.bulk_create([
-        DomainEvent(
-            type=c.event_type,
-            occurred_at=c.at or now,
-            occurred_on=clock.local_date(c.at or now),
-            actor=actor.professional,
-            organisation=actor.organisation,
-            role=actor.role,
-            object_type=c.obj._meta.label_lower if c.obj is not None else "",
-            object_id=c.obj.pk if c.obj is not None else None,
-            payload=c.payload or {},
-        ) for c in changes], batch_size=_BATCH)
-    EventSubject.objects.bulk_create(
-        [EventSubject(event=e, person_id=p) for e, ids in zip(events, subject_ids, strict=True)
-         for p in ids], batch_size=_BATCH)
-    kind = "write" if actor.professional is not None else "system"
-    audit.append_many(actor, [
-        audit.Entry(c.event_type, kind,
-                    sorted(set(ids) | {int(p) for p in c.read if p is not None}),
-                    c.obj, e.pk, e.occurred_at)
-        for c, e, ids in zip(changes, events, subject_ids, strict=True)])
-    return events
+    recorded = timezone.now()
+    ids = rows.reserve_ids(DomainEvent, len(changes))
+    events = [(i, *_event_row(actor, c, now), recorded) for i, c in zip(ids, changes, strict=True)]
+    rows.insert(DomainEvent, ("id", *_EVENT_FIELDS, "recorded_at"), events)
+    subject_ids = [c.subject_ids() for c in changes]
+    rows.insert(EventSubject, ("event", "person_id"),
+                [(i, p) for i, ps in zip(ids, subject_ids, strict=True) for p in ps])
+    audit.append_many(actor, [_audit_entry(actor, c, e[0], e[2], ps)
+                              for c, e, ps in zip(changes, events, subject_ids, strict=True)])
+    return ids
 
 
 #: Functions (actor, person ids) -> a purpose or None that may restate a read's purpose: the

@@ -29,7 +29,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from . import appendonly, clock
+from . import appendonly, clock, rows
 from .models import AuditChainHead, AuditEntry, AuditSeal, DomainEvent
 
 if TYPE_CHECKING:
@@ -62,26 +62,25 @@ def _instant(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+#: The fields an entry's hash covers, in the order :func:`append_many` builds its rows.
+_HASHED = ("chain", "seq", "recorded_at", "domain_at", "actor_id", "organisation_id", "role",
+           "action", "kind", "person_ids", "object_type", "object_id", "event_id", "purpose",
+           "prev_hash")
+
+
+def _canonical(values: tuple) -> bytes:
+    """The content the hash covers (values in the order of ``_HASHED``), in a stable
+    canonical JSON form."""
+    content = dict(zip(_HASHED, values, strict=True))
+    content["recorded_at"] = _instant(content["recorded_at"])
+    content["domain_at"] = _instant(content["domain_at"])
+    content["person_ids"] = [int(p) for p in content["person_ids"]]
+    return json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+
+
 def canonical(entry: AuditEntry) -> bytes:
     """The content the hash covers, in a stable canonical JSON form."""
-    content: dict[str, Any] = {
-        "chain": entry.chain,
-        "seq": entry.seq,
-        "recorded_at": _instant(entry.recorded_at),
-        "domain_at": _instant(entry.domain_at),
-        "actor_id": entry.actor_id,
-        "organisation_id": entry.organisation_id,
-        "role": entry.role,
-        "action": entry.action,
-        "kind": entry.kind,
-        "person_ids": [int(p) for p in entry.person_ids],
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "event_id": entry.event_id,
-        "purpose": entry.purpose,
-        "prev_hash": entry.prev_hash,
-    }
-    return json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    return _canonical(tuple(getattr(entry, f) for f in _HASHED))
 
 
 def compute_hash(entry: AuditEntry) -> str:
@@ -112,57 +111,60 @@ def append(
 ) -> AuditEntry:
     """Append one entry to this writer's chain, in the caller's transaction if there is one
     (no savepoint: if the entry fails, the change it records must fail too)."""
-    return append_many(actor, [Entry(action, kind, person_ids, obj, event_id, clock.now())])[0]
+    return append_many(actor, [Entry(
+        action, kind, person_ids, obj._meta.label_lower if obj is not None else "",
+        obj.pk if obj is not None else None, event_id, clock.now())], one_by_one=True)[0]
 
 
 @dataclass(frozen=True)
 class Entry:
-    """What one audit entry says beyond its actor: the action, whom, which object and event."""
+    """What one audit entry says beyond its actor: the action, whom, which object (by label
+    and id) and event."""
 
     action: str
     kind: str
     person_ids: list[int]
-    obj: models.Model | None
+    object_type: str
+    object_id: int | None
     event_id: int | None
     domain_at: datetime
 
 
-def append_many(actor: Actor, entries: list[Entry]) -> list[AuditEntry]:
+def append_many(actor: Actor, entries: list[Entry], *, one_by_one: bool = False
+                ) -> list[AuditEntry]:
     """Append entries to this writer's chain in one go: the head is locked and moved once,
-    the hashes are computed in order in Python and the rows inserted in batches — so a bulk
-    service writes an entry per change in a fixed number of queries, not one per change."""
+    the hashes computed in order over plain rows, and the rows written in one COPY
+    (PostgreSQL) or ``executemany`` (SQLite) — so a bulk service writes an entry per change
+    in a fixed number of queries, and without a model instance per entry.
+
+    ``one_by_one``: a single service's entry, written with an INSERT that returns it (the
+    caller gets the :class:`AuditEntry`); otherwise nothing is returned."""
     chain = chain_for_this_writer()
     with transaction.atomic(savepoint=False):
         head = _lock_head(chain)
         seq, prev = head.last_seq, head.last_hash
-        rows = []
+        recorded = timezone.now()
+        actor_id = actor.professional.pk if actor.professional else None
+        organisation_id, role, purpose = actor.organisation_id, actor.role, actor.purpose[:300]
+        rows_: list[tuple] = []
         for e in entries:
             seq += 1
-            row = AuditEntry(
-                chain=chain,
-                seq=seq,
-                recorded_at=timezone.now(),
-                domain_at=e.domain_at,
-                actor_id=actor.professional.pk if actor.professional else None,
-                organisation_id=actor.organisation_id,
-                role=actor.role,
-                action=e.action,
-                kind=e.kind,
-                person_ids=[int(p) for p in e.person_ids],
-                object_type=e.obj._meta.label_lower if e.obj is not None else "",
-                object_id=e.obj.pk if e.obj is not None else None,
-                event_id=e.event_id,
-                purpose=actor.purpose[:300],
-                prev_hash=prev,
-            )
-            row.hash = prev = compute_hash(row)
-            rows.append(row)
-        if not rows:
-            return rows
-        AuditEntry.objects.bulk_create(rows, batch_size=_BATCH)
+            values = (chain, seq, recorded, e.domain_at, actor_id, organisation_id, role,
+                      e.action, e.kind, [int(p) for p in e.person_ids], e.object_type,
+                      e.object_id, e.event_id, purpose, prev)
+            prev = hashlib.sha256(_canonical(values)).hexdigest()
+            rows_.append((*values, prev))
+        if not rows_:
+            return []
+        written: list[AuditEntry] = []
+        if one_by_one:
+            written = AuditEntry.objects.bulk_create(
+                [AuditEntry(**dict(zip((*_HASHED, "hash"), r, strict=True))) for r in rows_])
+        else:
+            rows.insert(AuditEntry, (*_HASHED, "hash"), rows_)
         head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
-    return rows
+    return written
 
 
 # --- seals and exported heads -------------------------------------------------------------

@@ -26,13 +26,11 @@ from datetime import date, timedelta
 from typing import TextIO
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 
 from kindzicht.continuity import risk
-from kindzicht.core import clock
+from kindzicht.core import clock, rows
 from kindzicht.core.actions import Actor, Change, record_many
 from kindzicht.core.errors import Forbidden, ValidationError
-from kindzicht.core.models import DomainEvent
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
 from kindzicht.people.family import _years_before, children_in_family_of, families_of
 from kindzicht.people.models import Organisation, Person
@@ -198,8 +196,11 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
     return policies
 
 
-def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]) -> None:
-    persons = Person.objects.in_bulk([r.person_id for r in rows if r.person_id])
+def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]
+                     ) -> dict[int, Person]:
+    """The checks on the persons found; returns them (the writing needs them again)."""
+    persons = {p.pk: p for p in Person.objects.filter(
+        pk__among=[r.person_id for r in rows if r.person_id])}
     adults = {pid for pid, p in persons.items() if p.birth_date <= _years_before(today, MAX_AGE)}
     in_family: set[int] = set()
     if adults:
@@ -208,7 +209,7 @@ def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]) 
         in_family = adults & {m for f in fams.values() for m in f}
     pairs = {(r.organisation.pk, r.person_id) for r in rows if r.organisation and r.person_id}
     active = set(Signal.objects.filter(
-        ended_at__isnull=True, person_id__in={p for _o, p in pairs},
+        ended_at__isnull=True, person_id__among={p for _o, p in pairs},
         organisation_id__in={o for o, _p in pairs}).values_list("organisation_id", "person_id"))
     seen: dict[tuple[int, int], int] = {}
     for r in rows:
@@ -234,6 +235,7 @@ def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]) 
         if r.registered_on and _expiry(p, r.registered_on,
                                         policies[r.organisation.pk].signal_months) < today:
             r.errors.append("registered_on: het signaal zou al verlopen zijn")
+    return persons
 
 
 # --- set-based writing ----------------------------------------------------------------------
@@ -248,84 +250,84 @@ def _signal_contact(r: Row) -> str:
                                          if x)
 
 
-def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Policy]
-           ) -> list[Signal]:
+def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Policy],
+           persons: dict[int, Person]) -> list[int]:
     """The signals, an event and an audit entry each (``record_many``), the informing or its
-    task, then open risk and the matches for everyone at once."""
+    task, then open risk and the matches for everyone at once. Returns the signals' ids.
+
+    Everything is written from plain rows (COPY on PostgreSQL): the ids of the signals and
+    informings are reserved first, so that each event names its object and each object cites
+    its event as it is written, without model instances or an UPDATE afterwards."""
     from kindzicht.rules.models import Task
 
     from .matching import rematch
 
-    persons = Person.objects.in_bulk([r.person_id for r in good])
-    signals = Signal.objects.bulk_create([
-        Signal(person_id=r.person_id, organisation=r.organisation, contact=_signal_contact(r),
-               at=_moment(r.registered_on, today), on=r.registered_on,
-               expires_on=_expiry(persons[r.person_id], r.registered_on,
-                                  policies[r.organisation.pk].signal_months))
-        for r in good], batch_size=BATCH)
-    events = record_many(actor, [
-        Change("signal_registered", [s.person_id], s, {"on_behalf": False, "imported": True},
-               at=s.at) for s in signals])
-    _link_events(Signal, signals, events)
+    signal_ids = rows.reserve_ids(Signal, len(good))
+    moments = [_moment(r.registered_on, today) for r in good]
+    signal_events = record_many(actor, [
+        Change("signal_registered", [r.person_id], payload={"on_behalf": False, "imported": True},
+               at=at, object_type=_SIGNAL, object_id=sid)
+        for r, sid, at in zip(good, signal_ids, moments, strict=True)])
+    rows.insert(Signal, ("id", "person_id", "organisation_id", "contact", "at", "on",
+                         "expires_on", "event_id"), [
+        (sid, r.person_id, r.organisation.pk, _signal_contact(r), at, r.registered_on,
+         _expiry(persons[r.person_id], r.registered_on,
+                 policies[r.organisation.pk].signal_months), eid)
+        for r, sid, at, eid in zip(good, signal_ids, moments, signal_events, strict=True)])
 
-    informings, tasks = [], []
-    for r, s in zip(good, signals, strict=True):
-        person = persons[r.person_id]
-        duties = inform_duties(person, r.registered_on)
-        if r.informed_on:
-            informings += [Informing(signal=s, whom=w, outcome="informed",
-                                     at=_moment(r.informed_on, today), on=r.informed_on)
-                           for w in duties]
-        else:
-            whom = " en ".join(WHOM_LABELS[w] for w in duties)
-            tasks.append(Task(
-                kind="task", code=INFORM_TASK, key=f"signal:{s.pk}", organisation=r.organisation,
-                child=person, raised_on=today,
-                due_on=today + timedelta(days=policies[r.organisation.pk].inform_days),
-                text=(f"Informeer {whom} over het signaal in de verwijsindex op {person.name} "
-                      f"(overgenomen uit de regionale verwijsindex, geregistreerd "
-                      f"{r.registered_on:%d-%m-%Y}), of leg vast waarom u dat uitstelt."),
-                facts=[f"{r.registered_on}: signaal geregistreerd (import)"],
-                evidence=[s.event_id]))
-    if informings:
-        informings = Informing.objects.bulk_create(informings, batch_size=BATCH)
-        _link_events(Informing, informings, record_many(actor, [
-            Change("signal_informing_recorded", [i.signal.person_id], i,
-                   {"signal": i.signal_id, "whom": i.whom, "outcome": "informed",
-                    "imported": True}, at=i.at) for i in informings]))
-    Task.objects.bulk_create(tasks, batch_size=BATCH, ignore_conflicts=True)
+    informed = [(r, sid, w) for r, sid in zip(good, signal_ids, strict=True) if r.informed_on
+                for w in inform_duties(persons[r.person_id], r.registered_on)]
+    informing_ids = rows.reserve_ids(Informing, len(informed))
+    informed_at = [_moment(r.informed_on, today) for r, _sid, _w in informed]
+    informing_events = record_many(actor, [
+        Change("signal_informing_recorded", [r.person_id],
+               payload={"signal": sid, "whom": w, "outcome": "informed", "imported": True},
+               at=at, object_type=_INFORMING, object_id=iid)
+        for (r, sid, w), iid, at in zip(informed, informing_ids, informed_at, strict=True)])
+    rows.insert(Informing, ("id", "signal_id", "whom", "outcome", "at", "on", "event_id"), [
+        (iid, sid, w, "informed", at, r.informed_on, eid)
+        for (r, sid, w), iid, at, eid in zip(informed, informing_ids, informed_at,
+                                             informing_events, strict=True)])
 
-    everyone = sorted({s.person_id for s in signals})
+    # a task's key names its new signal, so no task of the file can exist already
+    rows.insert(Task, ("kind", "code", "key", "organisation_id", "child_id", "raised_on",
+                       "due_on", "text", "facts", "evidence"), [
+        ("task", INFORM_TASK, f"signal:{sid}", r.organisation.pk, r.person_id, today,
+         today + timedelta(days=policies[r.organisation.pk].inform_days),
+         _inform_text(r, persons[r.person_id]),
+         [f"{r.registered_on}: signaal geregistreerd (import)"], [eid])
+        for r, sid, eid in zip(good, signal_ids, signal_events, strict=True)
+        if not r.informed_on])
+
+    everyone = sorted({r.person_id for r in good})
     concerned = risk.children_concerned_by(everyone, today)
     in_family = children_in_family_of(everyone, today)
     risk.lock_children(in_family | {c for cs in concerned.values() for c in cs})
-    risk.open_risk(actor, _openings(signals, concerned))
+    risk.open_risk(actor, _openings(good, concerned))
     rematch(actor, everyone, children=in_family)
-    return signals
+    return signal_ids
 
 
-def _link_events(model, objs: list, events: list[DomainEvent]) -> None:
-    """Each object cites the event that recorded it: one ``UPDATE … SET event_id = (the
-    event whose object it is)`` for them all, rather than a CASE per row."""
-    for o, e in zip(objs, events, strict=True):
-        o.event = e
-    label = model._meta.label_lower
-    for start in range(0, len(objs), BATCH):
-        # the object is new, so the one event about it is the one just written; by object
-        # only, unordered: PostgreSQL then finds it by the (object_type, object_id) index
-        model.objects.filter(pk__in=[o.pk for o in objs[start:start + BATCH]]).update(
-            event_id=Subquery(DomainEvent.objects.filter(
-                object_type=label, object_id=OuterRef("pk")).order_by().values("id")[:1]))
+_SIGNAL = Signal._meta.label_lower
+_INFORMING = Informing._meta.label_lower
 
 
-def _openings(signals: list[Signal], concerned: dict[int, set[int]]) -> dict[int, risk.Opening]:
+def _inform_text(r: Row, person: Person) -> str:
+    """The informing task's text, as ``signal_register`` words it for an imported signal."""
+    whom = " en ".join(WHOM_LABELS[w] for w in inform_duties(person, r.registered_on))
+    return (f"Informeer {whom} over het signaal in de verwijsindex op {person.name} "
+            f"(overgenomen uit de regionale verwijsindex, geregistreerd "
+            f"{r.registered_on:%d-%m-%Y}), of leg vast waarom u dat uitstelt.")
+
+
+def _openings(good: list[Row], concerned: dict[int, set[int]]) -> dict[int, risk.Opening]:
     """Which organisation opens each child's risk: as if each organisation's signals were
     registered together, organisation after organisation in the file's order."""
     by_org: dict[int, set[int]] = defaultdict(set)
     orgs = {}
-    for s in signals:
-        by_org[s.organisation_id] |= concerned.get(s.person_id, set())
-        orgs[s.organisation_id] = s.organisation
+    for r in good:
+        by_org[r.organisation.pk] |= concerned.get(r.person_id, set())
+        orgs[r.organisation.pk] = r.organisation
     return risk.openings((orgs[o], children) for o, children in by_org.items())
 
 
@@ -339,14 +341,13 @@ def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
     report = ImportReport()
     with transaction.atomic():
         policies = _validate(rows, today)
-        _validate_people(rows, today, policies)
+        persons = _validate_people(rows, today, policies)
         report.rejected = [(r.line, r.errors) for r in rows if r.errors]
         good = [r for r in rows if not r.errors]
         if dry_run or not good or (report.rejected and not partial):
             return report
-        signals = _write(actor, good, today, policies)
-        report.imported = len(signals)
-        report.signal_ids = [s.pk for s in signals]
+        report.signal_ids = _write(actor, good, today, policies, persons)
+        report.imported = len(report.signal_ids)
         report.written = True
     return report
 
