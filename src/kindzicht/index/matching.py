@@ -51,7 +51,7 @@ def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None,
     if read is not None:
         read |= everyone
     signals = _Signals()
-    for sig in Signal.objects.filter(person_id__in=everyone, ended_at__isnull=True).only(
+    for sig in Signal.objects.filter(person_id__among=everyone, ended_at__isnull=True).only(
             "person_id", "organisation_id", "contact", "person__given_name",
             "person__family_name").select_related("organisation", "person"):
         signals.by_person[sig.person_id].add(sig.organisation_id)
@@ -125,7 +125,7 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
         return []
     state, signals = _state(children, day, read, families)
     current = {(m.child_id, m.level): m for m in Match.objects.filter(
-        child_id__in=children, ended_on__isnull=True).select_related("proposed_coordinator")}
+        child_id__among=children, ended_on__isnull=True).select_related("proposed_coordinator")}
     proposals = _Proposals(signals.orgs, children, day)
     new: list[Match] = []
     ended: list[int] = []
@@ -156,7 +156,7 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
                          organisation_ids=sorted(orgs),
                          proposed_coordinator=proposals.for_child(child, orgs), at=now, on=day))
     if ended:
-        Match.objects.filter(pk__in=ended).update(ended_on=day)
+        Match.objects.filter(pk__among=ended).update(ended_on=day)
     if changed:
         Match.objects.bulk_update(changed, ["person_ids", "organisation_ids",
                                             "proposed_coordinator"], batch_size=_BATCH)
@@ -172,7 +172,7 @@ def notify_reproposed(matches: list[Match], *, why: str) -> None:
     people = {p for m in matches for p in m.person_ids}
     signals = _Signals()
     for pid, oid, contact in Signal.objects.filter(
-            person_id__in=people, ended_at__isnull=True).values_list(
+            person_id__among=people, ended_at__isnull=True).values_list(
             "person_id", "organisation_id", "contact"):
         signals.by_person[pid].add(oid)
         signals.contacts[(oid, pid)] = contact
@@ -196,7 +196,7 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
     own_people = {p for ms in groups.values() for m in ms for p in m.person_ids}
     names = signals.names
     if not own_people <= names.keys():
-        names = {p.pk: p.name for p in Person.objects.filter(pk__in=own_people)}
+        names = {p.pk: p.name for p in Person.objects.filter(pk__among=own_people)}
     notes: list[Notification] = []
     for key, ms in groups.items():
         people = {p for m in ms for p in m.person_ids}
