@@ -20,18 +20,6 @@ from kindzicht.core.appendonly import permit
 from kindzicht.core.errors import Refused
 from kindzicht.core.models import AuditChainHead, AuditEntry, AuditSeal, DomainEvent
 from kindzicht.people.models import Organisation
-from kindzicht.people.services import organisation_create, professional_create
-
-SETUP = Actor.system("inrichting test")
-
-
-@pytest.fixture
-def worker(db) -> Actor:
-    org = organisation_create(SETUP, name="Veilig Thuis Utrecht", sector="safe_at_home",
-                              municipality_code="0344", email="vt@example.org")
-    pro = professional_create(SETUP, organisation=org, username="jdevries", role="professional",
-                              first_name="Jan", last_name="de Vries")
-    return Actor.of(pro, purpose="onderzoek na melding")
 
 
 def write(actor: Actor, action: str = "probe", subjects: list[int] | None = None) -> AuditEntry:

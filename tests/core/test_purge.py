@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from factories import OrganisationFactory, PersonFactory, ProfessionalFactory, actor_of
+
 from kindzicht.core import audit, clock
 from kindzicht.core.errors import Forbidden, Refused, ValidationError
 from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject

@@ -6,28 +6,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from kindzicht.core import audit, clock, rows
-from kindzicht.core.actions import Actor, Change, record, record_many
+from kindzicht.core.actions import Change, record, record_many
 from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject
 from kindzicht.people.models import Organisation
-from kindzicht.people.services import organisation_create, professional_create
 from kindzicht.rules.models import Task
 
-SETUP = Actor.system("inrichting test")
 MOMENT = datetime(2026, 3, 2, 10, 30, tzinfo=clock.zone())
-
-
-@pytest.fixture
-def worker(db) -> Actor:
-    org = organisation_create(SETUP, name="Veilig Thuis Utrecht", sector="safe_at_home",
-                              municipality_code="0344", email="vt@example.org")
-    pro = professional_create(SETUP, organisation=org, username="jdevries", role="professional",
-                              first_name="Jan", last_name="de Vries")
-    return Actor.of(pro, purpose="onderzoek na melding")
 
 
 def _changes(n: int, org: Organisation) -> list[Change]:
