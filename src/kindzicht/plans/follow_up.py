@@ -110,7 +110,8 @@ def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Tas
     if children is not None:
         goals = goals.filter(of_children(children))
     goals = list(goals)
-    known = set(Task.objects.filter(code=CODE, key__in=[
+    # kind named: the unique index (kind, code, key …) answers, not a scan of every task
+    known = set(Task.objects.filter(kind="task", code=CODE, key__in=[
         task_key(g.pk, m) for g in goals if (m := moment_of(g, day))]).values_list("key",
                                                                                   flat=True))
     todo = [(g, m) for g in goals if (m := moment_of(g, day)) is not None
