@@ -97,9 +97,10 @@ def of_children(children: Iterable[int]) -> Q:
     return Q(plan_id__in=[row["pk"] for row in plans])
 
 
-def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Task]:
+def raise_tasks(day: date, *, scope: Q | None = None) -> list[Task]:
     """Give the coordinator of every current plan a task for each goal that needs a decision
-    as of ``day`` and has none on record yet. Idempotent (one task per goal and moment)."""
+    as of ``day`` and has none on record yet — of the goals in ``scope`` (:func:`of_children`)
+    in an incremental sweep. Idempotent (one task per goal and moment)."""
     from kindzicht.rules.parents import P3PlanDrifts
     from kindzicht.rules.tasks import tasks_create_many
 
@@ -107,8 +108,8 @@ def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Tas
              .filter(Q(status=GoalStatus.MISSED, status_on__lte=day)
                      | Q(status__in=[GoalStatus.OPEN, GoalStatus.POSTPONED], due__lt=day))
              .select_related("owner", "plan", "plan__coordinator", "plan__regisseur"))
-    if children is not None:
-        goals = goals.filter(of_children(children))
+    if scope is not None:
+        goals = goals.filter(scope)
     goals = list(goals)
     # kind named: the unique index (kind, code, key …) answers, not a scan of every task
     known = set(Task.objects.filter(kind="task", code=CODE, key__in=[

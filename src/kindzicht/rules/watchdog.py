@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
@@ -75,8 +76,6 @@ def _raise_new(due: list[tuple[Occurrence, str]], day: date) -> list[Task]:
 def _of_children(tasks, children: set[int] | None):
     """An incremental sweep looks only at the tasks of the children it sweeps (and at tasks
     about no child: few, and a replay's own); the nightly full sweep looks at all."""
-    from django.db.models import Q
-
     if children is None:
         return tasks
     return tasks.filter(Q(child_id__in=children) | Q(child_id__isnull=True))
@@ -242,7 +241,7 @@ def transition_tasks(day: date, weeks: int = 26, children: set[int] | None = Non
     return len(tasks_create_many(rows))
 
 
-def goal_follow_up_tasks(day: date, children: Iterable[int] | None = None) -> list[Task]:
+def goal_follow_up_tasks(day: date, goals_in: Q | None = None) -> list[Task]:
     """Doorpakken (findings.md 2.1): a goal missed, or past its due date without a status,
     gives the plan's coordinator a task to decide the follow-up, from the day it is missed or
     the day after its due date; a task whose follow-up is now on record closes (P3's test).
@@ -250,26 +249,24 @@ def goal_follow_up_tasks(day: date, children: Iterable[int] | None = None) -> li
     from kindzicht.plans import follow_up
     from kindzicht.plans.models import Goal
 
-    goals = None if children is None else Goal.objects.filter(follow_up.of_children(children))
+    goals = None if goals_in is None else Goal.objects.filter(goals_in)
     follow_up.close_followed_up(day, goals=goals)
-    return follow_up.raise_tasks(day, children=children)
+    return follow_up.raise_tasks(day, scope=goals_in)
 
 
-def _goal_due_days(day: date, children: set[int] | None = None) -> list[date]:
+def _goal_due_days(day: date, goals_in: Q | None = None) -> list[date]:
     """The day after the earliest open goal's due date still to come: the sweep must run then
     (a replay skips). Only the earliest counts for ``next_due``: one aggregate, not a row per
-    goal — of the ``children``'s plans in an incremental sweep (a replay's scope is all its
-    people)."""
+    goal — of the goals ``goals_in`` (the swept children's plans) in an incremental sweep (a
+    replay's scope is all its people)."""
     from django.db.models import Min
 
     from kindzicht.plans.models import Goal
 
-    from kindzicht.plans import follow_up
-
     goals = Goal.objects.filter(status__in=["open", "postponed"], due__gte=day,
                                 plan__replaced_on__isnull=True)
-    if children is not None:
-        goals = goals.filter(follow_up.of_children(children))
+    if goals_in is not None:
+        goals = goals.filter(goals_in)
     due = goals.aggregate(m=Min("due"))["m"]
     return [due + timedelta(days=1)] if due else []
 
@@ -310,13 +307,17 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
         made += _raise_new(due, day)
         _resolve(resolved, day)
         transition_tasks(day, children=scope)
-        goal_follow_up_tasks(day, scope)
+        # the swept children's plans, looked up once for the goal follow-up and next_due
+        from kindzicht.plans import follow_up
+
+        goals_in = None if scope is None else follow_up.of_children(scope)
+        goal_follow_up_tasks(day, goals_in)
         deadlines, overdue, due_days = task_deadlines(day, scope)
         made += deadlines
         ongoing |= overdue
         made += _escalate(day, ongoing, scope)
         upcoming += (_escalation_days(day, scope) + _eighteenth_birthdays(day, scope)
-                     + _goal_due_days(day, scope) + due_days)
+                     + _goal_due_days(day, goals_in) + due_days)
         made.next_due = min((d for d in upcoming if d > day), default=None)
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
                                       seconds=time.monotonic() - started)
