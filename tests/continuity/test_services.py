@@ -206,6 +206,28 @@ def test_young_person_turning_18_gives_the_holder_a_transition_task(world):
     assert not risk.is_at_open_risk(teen.pk)
 
 
+def test_an_incremental_sweep_leaves_other_young_people_turning_18_to_the_full_sweep(world):
+    """An incremental sweep (after a change, a replay's day) gives the transition task and
+    closes risk at 18 for its own children only, so it never reads every open risk of the
+    population; the nightly full sweep does it for everyone."""
+    from kindzicht.rules.watchdog import sweep
+
+    from factories import PersonFactory
+
+    teen = PersonFactory(birth_date=DAY.replace(year=DAY.year - 18) + timedelta(days=60))
+    concern_record(world.actors["wt"], child=teen, kind="observation")
+    sweep(DAY, children=[world.child.pk])
+    assert not Task.objects.filter(code="transition_18").exists()
+    sweep(DAY, children=[teen.pk])
+    assert Task.objects.filter(code="transition_18", child=teen).exists()
+    later = DAY + timedelta(days=61)
+    with clock.frozen(later):
+        sweep(later, children=[world.child.pk])
+        assert risk.is_at_open_risk(teen.pk)
+        sweep(later)
+    assert not risk.is_at_open_risk(teen.pk)
+
+
 def test_sweep_twice_raises_nothing_twice(world):
     from kindzicht.rules.watchdog import sweep
 

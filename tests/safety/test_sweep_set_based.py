@@ -113,3 +113,31 @@ def test_an_incremental_sweep_escalates_only_the_alerts_of_its_children(orgs):  
         [t for t in Task.objects.filter(level=0, kind="alert", child_id=one,
                                         status=TaskStatus.OPEN)
          if t.raised_on <= later - timedelta(days=watchdog.ESCALATE_COORDINATORS_DAYS)])
+
+
+def _changed_family(orgs) -> list[int]:  # noqa: F811
+    """One more family of the same kind; its people are the children a change would sweep."""
+    from kindzicht.people.models import Person
+
+    before = set(Person.objects.values_list("pk", flat=True))
+    _families(1, orgs)
+    return sorted(set(Person.objects.values_list("pk", flat=True)) - before)
+
+
+def test_an_incremental_sweep_makes_the_same_queries_for_more_unrelated_families(orgs):  # noqa: F811
+    """The incremental sweep's work is bounded by its children, their families and tasks:
+    four more unrelated families (with their own overdue goals, open risk, alerts and
+    follow-up tasks) add no query to the sweep of the same changed family."""
+    _families(2, orgs)
+    changed = _changed_family(orgs)
+    _sweep()
+    _sweep(children=changed)   # steady for the changed family from here on
+    queries_2, made_2 = _sweep(children=changed)
+    _families(4, orgs)
+    _sweep()
+    queries_6, made_6 = _sweep(children=changed)
+
+    assert made_2 == made_6 == []
+    assert Task.objects.filter(child_id__in=changed).exists()
+    assert len(queries_6) == len(queries_2), (
+        f"{len(queries_2)} queries with 2 unrelated families, {len(queries_6)} with 6")

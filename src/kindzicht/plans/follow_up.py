@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kindzicht.people.family import _years_before
 from kindzicht.rules.models import Task, TaskStatus
@@ -84,9 +84,23 @@ def _task_text(goal: Goal, moment: date) -> str:
             f"bij Veilig Thuis of een overdracht.")
 
 
-def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Task]:
+def of_children(children: Iterable[int]) -> Q:
+    """The goals of plans about ``children``: their own plans and their households' — the
+    goals an incremental sweep of those children can raise or close a follow-up task for."""
+    from kindzicht.people.models import HouseholdMembership
+
+    scope = set(children)
+    homes = HouseholdMembership.objects.filter(person_id__in=scope).values("household_id")
+    # two index lookups in one UNION: an OR of both would scan every plan and goal
+    plans = FamilyPlan.objects.filter(child_id__in=scope).values("pk").union(
+        FamilyPlan.objects.filter(household_id__in=homes).values("pk"))
+    return Q(plan_id__in=[row["pk"] for row in plans])
+
+
+def raise_tasks(day: date, *, scope: Q | None = None) -> list[Task]:
     """Give the coordinator of every current plan a task for each goal that needs a decision
-    as of ``day`` and has none on record yet. Idempotent (one task per goal and moment)."""
+    as of ``day`` and has none on record yet — of the goals in ``scope`` (:func:`of_children`)
+    in an incremental sweep. Idempotent (one task per goal and moment)."""
     from kindzicht.rules.parents import P3PlanDrifts
     from kindzicht.rules.tasks import tasks_create_many
 
@@ -94,14 +108,11 @@ def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Tas
              .filter(Q(status=GoalStatus.MISSED, status_on__lte=day)
                      | Q(status__in=[GoalStatus.OPEN, GoalStatus.POSTPONED], due__lt=day))
              .select_related("owner", "plan", "plan__coordinator", "plan__regisseur"))
-    if children is not None:
-        from kindzicht.people.models import HouseholdMembership
-
-        scope = set(children)
-        homes = HouseholdMembership.objects.filter(person_id__in=scope).values("household_id")
-        goals = goals.filter(Q(plan__child_id__in=scope) | Q(plan__household_id__in=homes))
+    if scope is not None:
+        goals = goals.filter(scope)
     goals = list(goals)
-    known = set(Task.objects.filter(code=CODE, key__in=[
+    # kind named: the unique index (kind, code, key …) answers, not a scan of every task
+    known = set(Task.objects.filter(kind="task", code=CODE, key__in=[
         task_key(g.pk, m) for g in goals if (m := moment_of(g, day))]).values_list("key",
                                                                                   flat=True))
     todo = [(g, m) for g in goals if (m := moment_of(g, day)) is not None
@@ -133,9 +144,12 @@ def raise_tasks(day: date, *, children: Iterable[int] | None = None) -> list[Tas
 def close_followed_up(day: date, *, goals: Iterable[Goal] | None = None,
                       answer: str = "") -> int:
     """Close the open follow-up tasks whose goal now has a follow-up on record."""
-    tasks = Task.objects.filter(code=CODE, status=TaskStatus.OPEN)
+    tasks = Task.objects.filter(kind="task", code=CODE, status=TaskStatus.OPEN)
     if goals is not None:
-        ids = {g.pk for g in goals}
+        # a key prefix per goal: the unique index (kind, code, key …) finds them, so a sweep
+        # of a few children does not read every open follow-up task of the population
+        ids = ({g.pk for g in goals} if not isinstance(goals, QuerySet)
+               else set(goals.values_list("pk", flat=True)))
         tasks = tasks.filter(Q(*[Q(key__startswith=f"goal:{i}:") for i in ids],
                                _connector=Q.OR)) if ids else tasks.none()
     parsed = {pk: parse_key(key) for pk, key in tasks.values_list("pk", "key")}

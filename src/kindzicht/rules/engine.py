@@ -134,13 +134,14 @@ class Context:
     @cached_property
     def scope_people(self) -> set[int] | None:
         """For an incremental sweep: the children in scope and everyone in their families
-        (facts about these people are all a scoped rule needs to read)."""
+        (facts about these people are all a scoped rule needs to read). The families come
+        from the evaluation's shared neighbourhood graph (``Facts.graph_around``), which the
+        rules read anyway — not from ``families_of`` reading them once more."""
         if self.scope is None:
             return None
-        from kindzicht.people.family import families_of
-
-        fams = families_of(self.scope, self.as_of)
-        return set(self.scope) | {m for f in fams.values() for m in f}
+        graph = self.facts.graph_around(self.scope)
+        return set(self.scope) | {m for child in self.scope
+                                  for m in graph.family(child, self.as_of)}
 
     @cached_property
     def scope_households(self) -> set[int] | None:

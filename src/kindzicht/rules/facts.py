@@ -111,14 +111,14 @@ class Facts:
 
         The neighbourhood is read once per evaluation and shared by the rules (P1, R1 and K5
         each read their own before, the same people mostly): it is drawn around the scoped
-        families (``ctx.scope_people``) and ``people``, and extended by the steps from
-        anyone a later rule asks about outside it. A graph around more people answers the
+        children and ``people`` (``ctx.scope_people`` is read from it), and extended by the
+        steps from anyone a later rule asks about outside it. A graph around more people answers the
         same for the people it was asked about: their four steps are all in it."""
         if self.ctx.scope is None:
             return self.family_graph
         people = set(people)
         if self._around is None:
-            around = people | (self.ctx.scope_people or set())
+            around = people | set(self.ctx.scope)
             self._around = (around, FamilyGraph(around=around))
         elif not people <= self._around[0]:
             self._around[1].extend(people - self._around[0])

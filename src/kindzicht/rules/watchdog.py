@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
@@ -75,8 +76,6 @@ def _raise_new(due: list[tuple[Occurrence, str]], day: date) -> list[Task]:
 def _of_children(tasks, children: set[int] | None):
     """An incremental sweep looks only at the tasks of the children it sweeps (and at tasks
     about no child: few, and a replay's own); the nightly full sweep looks at all."""
-    from django.db.models import Q
-
     if children is None:
         return tasks
     return tasks.filter(Q(child_id__in=children) | Q(child_id__isnull=True))
@@ -196,16 +195,20 @@ def task_deadlines(day: date, children: set[int] | None = None
     return tasks_create_many(wanted), overdue, days
 
 
-def close_adults(day: date) -> int:
-    """Young people who turned 18: open risk and responsibility end that day."""
+def close_adults(day: date, children: set[int] | None = None) -> int:
+    """Young people who turned 18: open risk and responsibility end that day — in an
+    incremental sweep those among its ``children`` (the nightly full sweep closes the rest,
+    so the incremental sweep does not read every open risk of the population)."""
     from kindzicht.continuity import risk
     from kindzicht.continuity.models import RiskPeriod
     from kindzicht.people.family import _years_before
 
     born_by = _years_before(day, 18)
     n = 0
-    for period in RiskPeriod.objects.filter(closed_at__isnull=True,
-                                            child__birth_date__lte=born_by).select_related("child"):
+    periods = RiskPeriod.objects.filter(closed_at__isnull=True, child__birth_date__lte=born_by)
+    if children is not None:
+        periods = periods.filter(child_id__in=children)
+    for period in periods.select_related("child"):
         b = period.child.birth_date
         try:
             birthday = b.replace(year=b.year + 18)
@@ -217,45 +220,54 @@ def close_adults(day: date) -> int:
     return n
 
 
-def transition_tasks(day: date, weeks: int = 26) -> int:
+def transition_tasks(day: date, weeks: int = 26, children: set[int] | None = None) -> int:
     """A young person at open risk about to turn 18 gives the holder a task, in time, to
-    arrange the transition to adult services (created at once for all of them)."""
+    arrange the transition to adult services (created at once for all of them; in an
+    incremental sweep for its ``children``, the nightly full sweep for everyone)."""
     from kindzicht.continuity.models import ResponsibilityPeriod
     from kindzicht.people.family import _years_before
 
     soon = _years_before(day + timedelta(weeks=weeks), 18)
+    periods = ResponsibilityPeriod.objects.filter(
+        ended_at__isnull=True, organisation__isnull=False,
+        child__birth_date__lte=soon, child__birth_date__gt=_years_before(day, 18))
+    if children is not None:
+        periods = periods.filter(child_id__in=children)
     rows = [Task(organisation_id=org, code="transition_18", key=f"18:{child}", child_id=child,
                  kind="task", raised_on=day, due_on=day + timedelta(days=weeks * 7 - 28),
                  text=("Deze jongere wordt binnenkort 18. Regel op tijd de overgang naar "
                        "hulp voor volwassenen."))
-            for org, child in ResponsibilityPeriod.objects.filter(
-                ended_at__isnull=True, organisation__isnull=False,
-                child__birth_date__lte=soon, child__birth_date__gt=_years_before(day, 18)
-            ).order_by("pk").values_list("organisation_id", "child_id")]
+            for org, child in periods.order_by("pk").values_list("organisation_id", "child_id")]
     return len(tasks_create_many(rows))
 
 
-def goal_follow_up_tasks(day: date, children: Iterable[int] | None = None) -> list[Task]:
+def goal_follow_up_tasks(day: date, goals_in: Q | None = None) -> list[Task]:
     """Doorpakken (findings.md 2.1): a goal missed, or past its due date without a status,
     gives the plan's coordinator a task to decide the follow-up, from the day it is missed or
     the day after its due date; a task whose follow-up is now on record closes (P3's test).
     The logic lives with the plans (kindzicht.plans.follow_up)."""
     from kindzicht.plans import follow_up
+    from kindzicht.plans.models import Goal
 
-    follow_up.close_followed_up(day)
-    return follow_up.raise_tasks(day, children=children)
+    goals = None if goals_in is None else Goal.objects.filter(goals_in)
+    follow_up.close_followed_up(day, goals=goals)
+    return follow_up.raise_tasks(day, scope=goals_in)
 
 
-def _goal_due_days(day: date) -> list[date]:
+def _goal_due_days(day: date, goals_in: Q | None = None) -> list[date]:
     """The day after the earliest open goal's due date still to come: the sweep must run then
     (a replay skips). Only the earliest counts for ``next_due``: one aggregate, not a row per
-    goal."""
+    goal — of the goals ``goals_in`` (the swept children's plans) in an incremental sweep (a
+    replay's scope is all its people)."""
     from django.db.models import Min
 
     from kindzicht.plans.models import Goal
 
-    due = Goal.objects.filter(status__in=["open", "postponed"], due__gte=day,
-                              plan__replaced_on__isnull=True).aggregate(m=Min("due"))["m"]
+    goals = Goal.objects.filter(status__in=["open", "postponed"], due__gte=day,
+                                plan__replaced_on__isnull=True)
+    if goals_in is not None:
+        goals = goals.filter(goals_in)
+    due = goals.aggregate(m=Min("due"))["m"]
     return [due + timedelta(days=1)] if due else []
 
 
@@ -272,8 +284,8 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
     day = as_of or clock.today()
     started = time.monotonic()
     with transaction.atomic():
-        close_adults(day)
         scope = set(children) if children is not None else None
+        close_adults(day, scope)
         ctx = Context(as_of=day, scope=scope)
         made = SweepResult()
         upcoming: list[date] = []
@@ -294,14 +306,18 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
                 upcoming.append(occ.at - timedelta(days=REMINDER_DAYS))
         made += _raise_new(due, day)
         _resolve(resolved, day)
-        transition_tasks(day)
-        goal_follow_up_tasks(day, children)
+        transition_tasks(day, children=scope)
+        # the swept children's plans, looked up once for the goal follow-up and next_due
+        from kindzicht.plans import follow_up
+
+        goals_in = None if scope is None else follow_up.of_children(scope)
+        goal_follow_up_tasks(day, goals_in)
         deadlines, overdue, due_days = task_deadlines(day, scope)
         made += deadlines
         ongoing |= overdue
         made += _escalate(day, ongoing, scope)
-        upcoming += (_escalation_days(day, scope) + _eighteenth_birthdays(day) + _goal_due_days(day)
-                     + due_days)
+        upcoming += (_escalation_days(day, scope) + _eighteenth_birthdays(day, scope)
+                     + _goal_due_days(day, goals_in) + due_days)
         made.next_due = min((d for d in upcoming if d > day), default=None)
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
                                       seconds=time.monotonic() - started)
@@ -328,18 +344,21 @@ def _escalation_days(day: date, children: set[int] | None = None) -> list[date]:
     return days
 
 
-def _eighteenth_birthdays(day: date) -> list[date]:
+def _eighteenth_birthdays(day: date, children: set[int] | None = None) -> list[date]:
     """The next 18th birthday of a young person at open risk, and the next one 26 weeks
     ahead (the transition task), after ``day``: the few earliest birth dates that can give
-    them, not every child's (the 18th birthday grows with the birth date)."""
+    them, not every child's (the 18th birthday grows with the birth date) — among the
+    ``children`` in an incremental sweep."""
     from kindzicht.continuity.models import RiskPeriod
     from kindzicht.people.family import _years_before
 
     out = []
     for ahead in (timedelta(0), timedelta(weeks=26)):
         lowest = _years_before(day + ahead, 18) - timedelta(days=3)
-        for b in RiskPeriod.objects.filter(closed_at__isnull=True,
-                                           child__birth_date__gte=lowest).order_by(
+        periods = RiskPeriod.objects.filter(closed_at__isnull=True, child__birth_date__gte=lowest)
+        if children is not None:
+            periods = periods.filter(child_id__in=children)
+        for b in periods.order_by(
                 "child__birth_date").values_list("child__birth_date", flat=True).distinct()[:8]:
             try:
                 eighteen = b.replace(year=b.year + 18)
