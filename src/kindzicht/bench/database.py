@@ -229,3 +229,13 @@ def read_stamp() -> dict[str, str]:
         except Exception:  # noqa: BLE001 - no stamp: not a kept population
             return {}
         return dict(cur.fetchall())
+
+
+def finish(target: Target, *, keep: bool, log=print) -> None:
+    """Drop the bench's own database after a run, unless it is to be kept. A population
+    reused with ``--reuse`` is always kept: it took long to build and was kept on purpose,
+    and a forgotten ``--keep`` on a later measuring run must not throw it away."""
+    if keep or target.is_current:
+        return
+    log("Benchmarkdatabase opruimen (--keep bewaart haar) …")
+    drop(target)

@@ -566,9 +566,7 @@ def run(*, young: int, signals: int, registrations: int, import_rows: int, url: 
         mail.disable()
         report.load_after = _load()
         report.uptime_after = _uptime()
-        if not keep and not target.is_current:
-            log("Benchmarkdatabase opruimen (--keep bewaart haar) …")
-            database.drop(target)
+        database.finish(target, keep=keep or reused, log=log)
     return report
 
 

@@ -225,9 +225,7 @@ def run(*, children: int, url: str | None, keep: bool, reuse: bool, seed: int,
     finally:
         mail.disable()
         report.load_after = _load()
-        if not keep and not target.is_current:
-            log("Benchmarkdatabase opruimen (--keep bewaart haar) …")
-            database.drop(target)
+        database.finish(target, keep=keep or reused, log=log)
     return report
 
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
                             help="Keep the bench database afterwards (default: drop it).")
         parser.add_argument("--reuse", action="store_true",
                             help="Measure on a population kept earlier (--keep) instead of "
-                            f"building one; {reuse_note}.")
+                            f"building one, and keep it again; {reuse_note}.")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--date", help="The bench day (YYYY-MM-DD; default today).")
         parser.add_argument("--json", metavar="FILE", help="Also write the figures as JSON.")
