@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .population import FAMILY, FAMILY_KINDS, SIBLINGS, Org, Place, Population, _pick
+from .population import SIBLINGS, Org, Place, Population, _pick
 
 #: signals per family at concern (weights in %) — mean 1.75
 SIGNALS_PER_FAMILY = ((1, 50), (2, 30), (3, 15), (4, 5))
@@ -63,37 +63,9 @@ class IndexPopulation(Population):
     def family(self) -> None:  # noqa: C901 - one family, drawn in order
         rng = self.rng
         self.families += 1
-        place = rng.choice(self.places)
-        k = min(_pick(rng, SIBLINGS), self.children - self.made_children)
-        kind = _pick(rng, FAMILY_KINDS)
-        name = rng.choice(FAMILY)
-        ages = [rng.randint(30, 24 * 365 - 30)]
-        for _ in range(k - 1):
-            ages.append(max(20, ages[-1] - rng.randint(540, 1460)))
-        mother_age = ages[0] + rng.randint(20 * 365, 38 * 365)
-        father_age = mother_age + rng.randint(-3 * 365, 8 * 365)
-        mother = self.person(mother_age, name)
-        father = self.person(father_age, name) if kind in ("together", "separated") else None
-        partner = self.person(mother_age + rng.randint(-5 * 365, 10 * 365), rng.choice(FAMILY)) \
-            if kind == "blended" else None
-        kids = [self.person(a, name) for a in ages]
-        self.made_children += k
-
-        for parent in (mother, father):
-            if parent is None:
-                continue
-            for kid, age in zip(kids, ages, strict=True):
-                self.put("relation", (self.new("relation"), parent, "parent_of", kid,
-                                      self.d(age), None))
-        separated_t = rng.randint(30, max(31, ages[-1] - 1)) if kind == "separated" else None
-        if father is not None:
-            self.put("relation", (self.new("relation"), mother, "partner_of", father,
-                                  self.d(ages[0] + rng.randint(200, 2000)),
-                                  self.d(separated_t) if separated_t else None))
-        joined_t = rng.randint(20, 1500) if partner is not None else None
-        if partner is not None:
-            self.put("relation", (self.new("relation"), mother, "partner_of", partner,
-                                  self.d(joined_t), None))
+        # young people from a month to 24 years, each next one 1.5 to 4 years younger
+        place, k, kind, ages, mother, father, partner, kids, separated_t, joined_t = \
+            self.draw_family((30, 24 * 365 - 30), 20)
 
         home = self.new("household")
         home_since = ages[0] + rng.randint(0, 700)

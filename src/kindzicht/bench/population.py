@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from kindzicht.safety.factors import FACTORS, specialist_sector
 
@@ -223,6 +224,21 @@ class ChildState:
     factors: list[tuple[str, str, Org]] = field(default_factory=list)
 
 
+class Drawn(NamedTuple):
+    """One family as :meth:`Population.draw_family` drew it (person ids and day counts)."""
+
+    place: Place
+    k: int
+    kind: str
+    ages: list[int]
+    mother: int
+    father: int | None
+    partner: int | None
+    kids: list[int]
+    separated_t: int | None
+    joined_t: int | None
+
+
 class Population:
     """Draws the population and writes it to ``emit`` chunk by chunk."""
 
@@ -325,19 +341,21 @@ class Population:
 
     # --- a family ---------------------------------------------------------------------------------
 
-    def family(self) -> None:
+    def draw_family(self, oldest: tuple[int, int], youngest: int) -> Drawn:
+        """One family's people and relations, drawn in a fixed order (so a seed gives the same
+        population): a place, the number of children, the kind of family, the name; the
+        oldest child's age in days within ``oldest``, each next one 1.5 to 4 years younger but
+        at least ``youngest`` days old; the mother, the father (together or separated), a new
+        partner (blended); then the parent, partner and separation relations. Both benches'
+        populations are drawn by it; they differ only in the children's ages."""
         rng = self.rng
-        self.families += 1
-        self._inv, self._ended_inv, self._active_sig = {}, [], set()
         place = rng.choice(self.places)
         k = min(_pick(rng, SIBLINGS), self.children - self.made_children)
         kind = _pick(rng, FAMILY_KINDS)
         name = rng.choice(FAMILY)
-
-        # children: the oldest up to 17.8 years, each next one 1.5 to 4 years younger
-        ages = [rng.randint(60, 6500)]
+        ages = [rng.randint(*oldest)]
         for _ in range(k - 1):
-            ages.append(max(40, ages[-1] - rng.randint(540, 1460)))
+            ages.append(max(youngest, ages[-1] - rng.randint(540, 1460)))
         mother_age = ages[0] + rng.randint(20 * 365, 38 * 365)
         father_age = mother_age + rng.randint(-3 * 365, 8 * 365)
         mother = self.person(mother_age, name)
@@ -347,7 +365,6 @@ class Population:
         kids = [self.person(a, name) for a in ages]
         self.made_children += k
 
-        # relations
         for parent in (mother, father):
             if parent is None:
                 continue
@@ -363,6 +380,15 @@ class Population:
         if partner is not None:
             self.put("relation", (self.new("relation"), mother, "partner_of", partner,
                                   self.d(joined_t), None))
+        return Drawn(place, k, kind, ages, mother, father, partner, kids, separated_t, joined_t)
+
+    def family(self) -> None:
+        rng = self.rng
+        self.families += 1
+        self._inv, self._ended_inv, self._active_sig = {}, [], set()
+        # children: the oldest up to 17.8 years, each next one 1.5 to 4 years younger
+        place, k, kind, ages, mother, father, partner, kids, separated_t, joined_t = \
+            self.draw_family((60, 6500), 40)
 
         # households, memberships, addresses
         home = self.new("household")
