@@ -18,6 +18,7 @@ from kindzicht.core import audit, clock
 from kindzicht.core.actions import Actor
 from kindzicht.core.models import AuditEntry, DomainEvent, Notification
 from kindzicht.people import services as people
+from kindzicht.people.models import Person
 
 from .conftest import DAY
 
@@ -145,3 +146,41 @@ def test_children_concerned_by_names_for_each_person_the_children_a_fact_concern
     # but is hers; a child concerns itself and the children in its household
     assert by == {mother: {child, baby}, child: {child}, baby2: {baby2}, adult: set()}
     assert risk.children_concerned([mother, child, baby2, adult], DAY) == {child, baby, baby2}
+
+
+def test_the_family_statement_gives_the_children_concerned_as_children_concerned_does(db):
+    """A registration takes the children its signal concerns from its one family statement
+    (``people.family.concerned_and_families_of``) instead of ``children_concerned``'s own
+    three queries: for everyone in a family with a guardian, a step-parent, a housemate who
+    left, a child who died and a child who turned 18, before and after each change, both
+    must name the same children (and the family half the same as children_and_families_of)."""
+    from kindzicht.people.family import children_and_families_of, concerned_and_families_of
+
+    with clock.frozen(DAY):
+        (mother, child, baby), (mother2, child2, _baby2) = families(2)
+        partner = PersonFactory(birth_date=date(1980, 5, 5))
+        ward = PersonFactory(birth_date=date(2012, 7, 7))
+        lodger = PersonFactory(birth_date=date(2010, 2, 2))
+        grown = PersonFactory(birth_date=date(2006, 6, 1))   # 18 on 2024-06-01
+        dead = PersonFactory(birth_date=date(2016, 1, 1))
+        mum, mum2 = Person.objects.get(pk=mother), Person.objects.get(pk=mother2)
+        people.relation_add(SYSTEM, person=mum, kind="partner_of", other=partner)
+        people.relation_add(SYSTEM, person=partner, kind="guardian_of", other=ward)
+        people.relation_add(SYSTEM, person=mum2, kind="parent_of", other=grown)
+        people.relation_add(SYSTEM, person=mum2, kind="parent_of", other=dead)
+        home = people.household_create(SYSTEM, members=[partner, ward, lodger, dead],
+                                       municipality_code="0344", postcode="3511AC")
+    with clock.frozen(date(2024, 5, 1)):
+        people.person_record_death(SYSTEM, person=dead, on=date(2024, 5, 1))
+    with clock.frozen(date(2024, 7, 1)):
+        people.household_leave(SYSTEM, household=home, person=lodger)
+    everyone = [mother, child, baby, mother2, child2, partner.pk, ward.pk, lodger.pk, grown.pk,
+                dead.pk]
+    checked = 0
+    for day in [DAY, date(2024, 5, 31), date(2024, 6, 1), date(2024, 7, 1), date(2025, 1, 1)]:
+        for ids in [[p] for p in everyone] + [[mother, partner.pk], everyone]:
+            concerned, fams = concerned_and_families_of(ids, day)
+            assert concerned == risk.children_concerned(ids, day), (ids, day)
+            assert fams == children_and_families_of(ids, day), (ids, day)
+            checked += bool(concerned)
+    assert checked > 20   # not an agreement on empty sets

@@ -122,14 +122,17 @@ class Opening:
 
 
 def open_for(actor: Actor, person_ids: Iterable[int], *, opener: Organisation,
-             event_id: int | None, concerned: Iterable[int] | None = None) -> list[int]:
+             event_id: int | None, concerned: Iterable[int] | None = None,
+             locked: bool = False) -> list[int]:
     """A fact by ``opener`` about these people: open risk for every child it concerns that is
     not at open risk yet. Returns the children whose risk opened.
 
-    ``concerned``: the children the fact concerns, when the caller has them already."""
+    ``concerned``: the children the fact concerns, when the caller has them already;
+    ``locked``: the caller holds those children's locks already (:func:`open_risk`)."""
     children = (set(concerned) if concerned is not None
                 else children_concerned(person_ids, clock.today()))
-    return open_risk(actor, {c: Opening(opener, event_id) for c in sorted(children)})
+    return open_risk(actor, {c: Opening(opener, event_id) for c in sorted(children)},
+                     locked=locked)
 
 
 def openings(facts: Iterable[tuple[Organisation, Iterable[int]]]) -> dict[int, Opening]:
@@ -144,7 +147,7 @@ def openings(facts: Iterable[tuple[Organisation, Iterable[int]]]) -> dict[int, O
     return out
 
 
-def open_risk(actor: Actor, openings: dict[int, Opening]) -> list[int]:
+def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = False) -> list[int]:
     """Open risk for each of these children that is not at open risk yet, in the order given
     (the order of the ``risk_opened`` events), and give each a holder — the organisation that
     claimed responsibility since the child's last risk closed, else the opener. Returns the
@@ -152,10 +155,15 @@ def open_risk(actor: Actor, openings: dict[int, Opening]) -> list[int]:
 
     Set-based, so that the single registration and the bulk import share it: a fixed number
     of queries for any number of children (locks, open and past risk, claims and current
-    holders read once; periods, events and audit entries written in bulk)."""
+    holders read once; periods, events and audit entries written in bulk).
+
+    ``locked``: the caller took :func:`lock_children` for all of them earlier in this
+    transaction (a registration locks its whole family before it writes anything); a second
+    lock would be a round trip that waits for nothing."""
     if not openings:
         return []
-    lock_children(openings)
+    if not locked:
+        lock_children(openings)
     at_risk = set(RiskPeriod.objects.filter(child_id__among=list(openings),
                                             closed_at__isnull=True)
                   .values_list("child_id", flat=True))

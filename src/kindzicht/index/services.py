@@ -17,7 +17,11 @@ from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
 from kindzicht.core.errors import Forbidden, NotFound, Refused, ValidationError
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
-from kindzicht.people.family import _years_before, children_and_families_of
+from kindzicht.people.family import (
+    _years_before,
+    children_and_families_of,
+    concerned_and_families_of,
+)
 from kindzicht.people.models import Organisation, Person
 from kindzicht.people.services import age_on
 
@@ -118,14 +122,13 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
     with transaction.atomic():
         # who the signal concerns and their families, once: the scope check, the lock,
         # matching and open risk all use it (a refusal here has written nothing yet)
-        families = children_and_families_of([person.pk], day)
+        concerned, families = concerned_and_families_of([person.pk], day)
         in_family = set(families)
         if not young and not in_family:
             raise ValidationError(
                 _("%(name)s is ouder dan 23 en hoort niet bij het gezin van een kind: de "
                   "verwijsindex registreert alleen jongeren tot 23 en gezinsleden van een "
                   "kind.") % {"name": person.name}, field="person", code="not_in_scope")
-        concerned = risk.children_concerned([person.pk], day)
         risk.lock_children(in_family | concerned)
         now = clock.now()
         contact_text = contact or _default_contact(actor, org)
@@ -150,7 +153,7 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
         sig.save(update_fields=["event"])
         _inform_task(sig, person, day, policy.inform_days)
         risk.open_for(actor, [person.pk], opener=org, event_id=sig.event_id,
-                      concerned=concerned)
+                      concerned=concerned, locked=True)
     return sig
 
 

@@ -134,10 +134,41 @@ def children_and_families_of(person_ids: Iterable[int], day: date) -> dict[int, 
     sql = _Sql()
     sql.add(f"me AS (SELECT id FROM {_PERSON} WHERE {sql.among('id', person_ids)})")
     sql.add(_candidate_children(sql, day))
-    rows = _family_rows(sql, day)
+    return _in_family(person_ids, _family_rows(sql, day), day)
+
+
+def _in_family(person_ids: set[int], rows: list[tuple], day: date
+               ) -> dict[int, dict[int, str]]:
+    """:func:`children_and_families_of` from the family statement's rows."""
     kids = {a for what, a, *_ in rows if what == "kid"}
     fams = _families(kids, rows, day)
     return {c: fams[c] for c in kids if c in person_ids or person_ids & set(fams[c])}
+
+
+def concerned_and_families_of(person_ids: Iterable[int], day: date
+                              ) -> tuple[set[int], dict[int, dict[int, str]]]:
+    """:func:`children_and_families_of`, and from the same statement the children a fact
+    about these people opens risk for — exactly ``continuity.risk.children_concerned``: the
+    person itself if a child, the children they are parent or guardian of, the children in
+    their household that day, living and under 18. A registration needs both; read apart
+    they cost four statements, together one (issue 4).
+
+    Every such child is one of the statement's candidate children, and its parent rows and
+    its households' member rows are in the rows, so nothing is read twice."""
+    person_ids = set(person_ids)
+    if not person_ids:
+        return set(), {}
+    sql = _Sql()
+    sql.add(f"me AS (SELECT id FROM {_PERSON} WHERE {sql.among('id', person_ids)})")
+    sql.add(_candidate_children(sql, day))
+    rows = _family_rows(sql, day)
+    living = {a for what, a, _b, _kind, dead in rows if what == "kid" and not dead}
+    near = set(person_ids)
+    homes = {a for what, a, b, *_ in rows if what == "home" and b in person_ids}
+    for what, a, b, _kind, _adult in rows:
+        if (what == "parent" and a in person_ids) or (what == "home" and a in homes):
+            near.add(b)
+    return near & living, _in_family(person_ids, rows, day)
 
 
 # --- the family as SQL: one statement on both backends -------------------------------------
@@ -217,9 +248,9 @@ def _candidate_children(sql: _Sql, day: date) -> str:
 
 def _family_rows(sql: _Sql, day: date) -> list[tuple]:
     """(what, a, b, kind, adult) rows for the children of the ``kids`` expression: "kid"
-    (a: the child), "parent" (a is parent or guardian of b), "partner" (a partnership of such
-    a parent), "child" (a child b of such a parent), "home" (b lives in household a; adult:
-    18 or over on ``day``).
+    (a: the child; the last column 1 if they died), "parent" (a is parent or guardian of b),
+    "partner" (a partnership of such a parent), "child" (a child b of such a parent), "home"
+    (b lives in household a; adult: 18 or over on ``day``).
 
     The parents are every parent, and every guardian who is not the child itself (a guardian
     relation to oneself makes no family)."""
@@ -228,7 +259,9 @@ def _family_rows(sql: _Sql, day: date) -> list[tuple]:
             f"AND (r.kind = '{_PARENT_OF}' OR (r.kind = '{_GUARDIAN_OF}' "
             f"AND r.person_id <> r.other_id)))")
     select = (
-        f"SELECT 'kid', id, {_NO_ID}, {_NO_KIND}, {_NO_ID} FROM kids "
+        f"SELECT 'kid', k.id, {_NO_ID}, {_NO_KIND}, "
+        f"CASE WHEN p.death_date IS NULL THEN 0 ELSE 1 END FROM kids k "
+        f"JOIN {_PERSON} p ON p.id = k.id "
         f"UNION ALL SELECT 'parent', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
         f"WHERE {sql.valid('r', day)} AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') "
         "AND r.other_id IN (SELECT id FROM kids) "
