@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -66,6 +66,10 @@ def _instant(moment: datetime | None) -> str | None:
 _HASHED = ("chain", "seq", "recorded_at", "domain_at", "actor_id", "organisation_id", "role",
            "action", "kind", "person_ids", "object_type", "object_id", "event_id", "purpose",
            "prev_hash")
+
+
+#: An entry's columns as :func:`chained` gives its rows: the hashed fields and the hash.
+COLUMNS = (*_HASHED, "hash")
 
 
 def _canonical(values: tuple) -> bytes:
@@ -142,18 +146,7 @@ def append_many(actor: Actor, entries: list[Entry], *, one_by_one: bool = False
     chain = chain_for_this_writer()
     with transaction.atomic(savepoint=False):
         head = _lock_head(chain)
-        seq, prev = head.last_seq, head.last_hash
-        recorded = timezone.now()
-        actor_id = actor.professional.pk if actor.professional else None
-        organisation_id, role, purpose = actor.organisation_id, actor.role, actor.purpose[:300]
-        rows_: list[tuple] = []
-        for e in entries:
-            seq += 1
-            values = (chain, seq, recorded, e.domain_at, actor_id, organisation_id, role,
-                      e.action, e.kind, [int(p) for p in e.person_ids], e.object_type,
-                      e.object_id, e.event_id, purpose, prev)
-            prev = hashlib.sha256(_canonical(values)).hexdigest()
-            rows_.append((*values, prev))
+        rows_, seq, prev = chained(actor, entries, chain, head.last_seq, head.last_hash)
         if not rows_:
             return []
         written: list[AuditEntry] = []
@@ -165,6 +158,43 @@ def append_many(actor: Actor, entries: list[Entry], *, one_by_one: bool = False
         head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
     return written
+
+
+def chained(actor: Actor, entries: list[Entry], chain: int, seq: int, prev: str
+            ) -> tuple[list[tuple], int, str]:
+    """The rows (``_HASHED`` and the hash) of these entries appended after position ``seq``
+    with hash ``prev`` of ``chain``, each hash over its content and the one before; and the
+    chain's new last position and hash (what its head must say afterwards)."""
+    recorded = timezone.now()
+    actor_id = actor.professional.pk if actor.professional else None
+    organisation_id, role, purpose = actor.organisation_id, actor.role, actor.purpose[:300]
+    rows_: list[tuple] = []
+    for e in entries:
+        seq += 1
+        values = (chain, seq, recorded, e.domain_at, actor_id, organisation_id, role,
+                  e.action, e.kind, [int(p) for p in e.person_ids], e.object_type,
+                  e.object_id, e.event_id, purpose, prev)
+        prev = hashlib.sha256(_canonical(values)).hexdigest()
+        rows_.append((*values, prev))
+    return rows_, seq, prev
+
+
+def lock_head_and_reserve_event(chain: int) -> tuple[int, str, int]:
+    """PostgreSQL: lock the chain's head (creating it first if this chain was never used)
+    and take the next domain event id from its sequence, in one statement: (last position,
+    last hash, event id). A single change (``actions.record``) then writes its event, its
+    subjects, its entry and the head's move in one more statement."""
+    sql = ("SELECT last_seq, last_hash, nextval(pg_get_serial_sequence(%s, 'id')) "
+           f"FROM {AuditChainHead._meta.db_table} WHERE chain = %s FOR UPDATE")
+    with connection.cursor() as cur:
+        cur.execute(sql, [DomainEvent._meta.db_table, chain])
+        found = cur.fetchone()
+        if found is None:   # a new chain: made (and locked) the ordinary way
+            head = _lock_head(chain)
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))",
+                        [DomainEvent._meta.db_table])
+            return head.last_seq, head.last_hash, cur.fetchone()[0]
+    return found[0], found[1], found[2]
 
 
 # --- seals and exported heads -------------------------------------------------------------

@@ -148,9 +148,8 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
         # registration's one audit entry
         read: set[int] = set()
         rematch(actor, [person.pk], read=read, families=families)
-        sig.event = record(actor, "signal_registered", subjects=[person.pk], obj=sig,
-                           payload={"on_behalf": bool(on_behalf_of)}, read=read)
-        sig.save(update_fields=["event"])
+        record(actor, "signal_registered", subjects=[person.pk], obj=sig, link="event",
+               payload={"on_behalf": bool(on_behalf_of)}, read=read)
         _inform_task(sig, person, day, policy.inform_days)
         risk.open_for(actor, [person.pk], opener=org, event_id=sig.event_id,
                       concerned=concerned, locked=True)
