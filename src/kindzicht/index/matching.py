@@ -21,7 +21,7 @@ from kindzicht.people.family import children_and_families_of, families_of
 from kindzicht.people.models import Organisation, Person
 
 from .models import Match, Signal
-from .policy import Policy, policies_for_regions, policy_for_region, regions_of_persons
+from .policy import Policy, policies_of_persons, policy_for_region
 
 #: rows per statement when an import rematches thousands of children
 _BATCH = 2000
@@ -87,19 +87,17 @@ def _first_by_priority(orgs: Iterable[Organisation],
 
 class _Proposals:
     """Proposes coordinators for many matches with the reads done once: the organisations
-    in the matches, the regions the children live in, each region's policy."""
+    in the matches, and the policy of the region each child lives in (one statement)."""
 
     def __init__(self, orgs: dict[int, Organisation], child_ids: Iterable[int], day: date):
         self.orgs = orgs
         self._children, self._day = set(child_ids), day
-        self._regions: dict[int, int | None] | None = None
-        self._policies: dict[int | None, Policy] = {}
+        self._policies: dict[int, Policy] | None = None
 
     def for_child(self, child: int, orgs: set[int]) -> Organisation | None:
-        if self._regions is None:  # only when a match needs a coordinator
-            self._regions = regions_of_persons(self._children, self._day)
-            self._policies = policies_for_regions(self._regions.values())
-        policy = self._policies[self._regions.get(child)]
+        if self._policies is None:  # only when a match needs a coordinator
+            self._policies = policies_of_persons(self._children, self._day)
+        policy = self._policies[child]
         return _first_by_priority((self.orgs[o] for o in orgs if o in self.orgs),
                                   policy.coordinator_priority)
 
