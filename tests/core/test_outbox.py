@@ -32,3 +32,29 @@ def test_a_notification_whose_commit_hook_never_ran_is_sent_by_send_pending(db, 
     assert mailoutbox == []
     assert send_pending() == 1 and send_pending() == 0
     assert [m.subject for m in mailoutbox] == ["Nieuwe taak"]
+
+
+def test_a_notification_naming_a_professional_goes_to_them_and_is_claimed_once(
+        db, mailoutbox):
+    """The claim and the recipients come from one statement: the professional's address
+    when the notification names one that has it, else the organisation's; none without
+    an address; a second claim sends nothing."""
+    from factories import ProfessionalFactory
+
+    from kindzicht.core.outbox import send_notifications
+
+    system = Actor.system("test")
+    org = organisation_create(system, name="Wijkteam Noord", sector="district_team",
+                              email="noord@example.org")
+    silent = organisation_create(system, name="School Oost", sector="school", email="")
+    pro = ProfessionalFactory(organisation=org, email="pien@example.org")
+    mute = ProfessionalFactory(organisation=org, email="")
+    with transaction.atomic():
+        notes = [notify(org, "digest", "Voor Pien", professional=pro),
+                 notify(org, "digest", "Voor de organisatie", professional=mute),
+                 notify(silent, "match", "Zonder adres")]
+    ids = [n.pk for n in notes]
+    assert send_notifications(ids) == 3 and send_notifications(ids) == 0
+    assert [(m.subject, m.to) for m in mailoutbox] == [
+        ("Voor Pien", ["pien@example.org"]), ("Voor de organisatie", ["noord@example.org"])]
+    assert not Notification.objects.filter(pk__in=ids, sent_at__isnull=True).exists()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
 
 from .models import Notification
@@ -21,22 +21,34 @@ def send_notification(notification_id: int) -> bool:
 
 def send_notifications(notification_ids: list[int]) -> int:
     """Mail these notifications, each unless someone already did; returns how many this call
-    sent. They are claimed together (locked, then ``sent_at`` set) before any is mailed: two
-    queries for any number, so a bulk import's notifications are not claimed one by one."""
-    with transaction.atomic(savepoint=False):
-        notes = list(Notification.objects.select_for_update(of=("self",)).filter(
-            pk__in=notification_ids, sent_at__isnull=True).select_related(
-            "organisation", "professional").order_by("pk"))
-        if not notes:
-            return 0
-        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(sent_at=timezone.now())
-    for note in notes:
-        recipient = (note.professional.email if note.professional and note.professional.email
-                     else note.organisation.email)
+    sent. They are claimed together before any is mailed — one ``UPDATE … WHERE sent_at IS
+    NULL … RETURNING`` that also gives each one's recipient — so a concurrent sender waits
+    for the row and then finds it claimed, and a registration's notifications cost one
+    statement after its commit (they were a locking read, an update and a commit)."""
+    ids = sorted({int(i) for i in notification_ids})
+    if not ids:
+        return 0
+    table = Notification._meta.db_table
+    pros = Notification._meta.get_field("professional").related_model._meta.db_table
+    orgs = Notification._meta.get_field("organisation").related_model._meta.db_table
+    if connection.vendor == "postgresql":
+        among, params = "id = ANY(%s)", [ids]
+    else:
+        among, params = f"id IN ({', '.join(['%s'] * len(ids))})", ids
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {table} SET sent_at = %s WHERE {among} AND sent_at IS NULL "
+            f"RETURNING id, subject, body, "
+            f"(SELECT p.email FROM {pros} p WHERE p.id = {table}.professional_id), "
+            f"(SELECT o.email FROM {orgs} o WHERE o.id = {table}.organisation_id)",
+            [timezone.now(), *params])
+        claimed = sorted(cur.fetchall())
+    for _pk, subject, body, professional_email, organisation_email in claimed:
+        recipient = professional_email or organisation_email
         if recipient:
-            send_mail(note.subject, note.body or note.subject, settings.DEFAULT_FROM_EMAIL,
-                      [recipient], fail_silently=True)
-    return len(notes)
+            send_mail(subject, body or subject, settings.DEFAULT_FROM_EMAIL, [recipient],
+                      fail_silently=True)
+    return len(claimed)
 
 
 def send_pending(limit: int = 500) -> int:
