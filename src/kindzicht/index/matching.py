@@ -19,6 +19,7 @@ from kindzicht.core.actions import Actor, notify_many
 from kindzicht.core.models import Notification
 from kindzicht.people.family import children_and_families_of, families_of
 from kindzicht.people.models import Organisation, Person
+from kindzicht.people.sectors import SECTORS
 
 from .models import Match, Signal
 from .policy import Policy, policies_of_persons, policy_for_region
@@ -212,7 +213,7 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
                 o = orgs[other]
                 reach = "; ".join(signals.contacts_of(other, people)) or "-"
                 general = ", ".join(x for x in (o.phone, o.email) if x)
-                lines.append(f"- {o.name} ({o.get_sector_display()}): {reach}"
+                lines.append(f"- {o.name} ({SECTORS.get(o.sector, o.sector)}): {reach}"
                              + (f" (algemeen: {general})" if general else ""))
             whom = ", ".join(names.get(p, f"#{p}") for p in mine)
             where = "dit gezin" if level == "family" else "dit kind"
