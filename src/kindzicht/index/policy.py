@@ -87,14 +87,34 @@ def region_of_code(municipality_code: str) -> int | None:
 
 def policy_for_organisation(org: Organisation) -> Policy:
     """The policy of the region of the organisation's municipality, in one statement: that
-    region's row and the national row (a registration reads it first, every time)."""
-    here = Q(region__isnull=True)
+    region's row and the national row (a registration reads it first, every time — as plain
+    SQL, which costs a fraction of the ORM's query building for a join)."""
+    sql = (f"SELECT {_POLICY_COLUMNS} FROM {IndexPolicy._meta.db_table} p "
+           "WHERE p.region_id IS NULL")
+    params: list = []
     if org.municipality_code:
-        here |= Q(region__municipalities__code=org.municipality_code)
-    rows = list(IndexPolicy.objects.filter(here))
+        sql += (f" OR p.region_id IN (SELECT m.region_id FROM {Municipality._meta.db_table} m "
+                "WHERE m.code = %s)")
+        params.append(org.municipality_code)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = [_policy_row(r) for r in cur.fetchall()]
     row = next((r for r in rows if r.region_id is not None), None) or next(
         (r for r in rows if r.region_id is None), None)
     return _from_row(row) if row is not None else DEFAULT
+
+
+#: A policy row's columns as :func:`_policy_row` takes them, read by plain SQL.
+_POLICY_COLUMNS = ("p.region_id, p.authorised_sectors, p.coordinator_priority, p.signal_months, "
+                   "p.inform_days, p.archive_years")
+
+
+def _policy_row(values) -> IndexPolicy:
+    """An IndexPolicy from the values of ``_POLICY_COLUMNS`` (only what ``_from_row`` uses)."""
+    region, sectors, priority, months, days, years = values
+    return IndexPolicy(region_id=region, authorised_sectors=_json(sectors),
+                       coordinator_priority=_json(priority), signal_months=months,
+                       inform_days=days, archive_years=years)
 
 
 def policies_for_organisations(orgs: Iterable[Organisation]) -> dict[int, Policy]:
@@ -160,8 +180,7 @@ def policies_of_persons(person_ids: Iterable[int], day: date) -> dict[int, Polic
     none = "CAST(NULL AS INTEGER)"
     statement = (
         f"WITH lives AS ({lives}) "
-        f"SELECT {none}, {none}, {none}, p.region_id, p.authorised_sectors, "
-        f"p.coordinator_priority, p.signal_months, p.inform_days, p.archive_years "
+        f"SELECT {none}, {none}, {none}, {_POLICY_COLUMNS} "
         f"FROM {policy} p WHERE p.region_id IS NULL "
         f"OR p.region_id IN (SELECT region FROM lives) "
         f"UNION ALL SELECT person, address, region, {none}, NULL, NULL, {none}, {none}, {none} "
@@ -172,10 +191,7 @@ def policies_of_persons(person_ids: Iterable[int], day: date) -> dict[int, Polic
         cur.execute(statement, sql.params)
         for person, pk, region, *row in cur.fetchall():
             if person is None:
-                rows[row[0]] = IndexPolicy(
-                    region_id=row[0],
-                    authorised_sectors=_json(row[1]), coordinator_priority=_json(row[2]),
-                    signal_months=row[3], inform_days=row[4], archive_years=row[5])
+                rows[row[0]] = _policy_row(row)
             elif person not in latest or pk > latest[person][0]:
                 latest[person] = (pk, region)
     national = rows.get(None)
