@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
 from kindzicht.people.models import Municipality, Organisation
 from kindzicht.people.sectors import NOT_AUTHORISED_TO_SIGNAL, SECTORS
@@ -70,9 +70,17 @@ def policies_for_regions(region_ids: Iterable[int | None]) -> dict[int | None, P
     ids = {r for r in region_ids if r}
     rows = {r.region_id: r for r in IndexPolicy.objects.filter(
         Q(region_id__in=ids) | Q(region__isnull=True))}
+    return _policies(rows, ids)
+
+
+def _policies(rows: dict[int | None, IndexPolicy], region_ids: Iterable[int | None]
+              ) -> dict[int | None, Policy]:
+    """Each region's policy from the rows read (by region, ``None`` the national row): its
+    own row, else the national row, else the defaults — and the national one for no
+    region."""
     national = rows.get(None)
     out = {None: _from_row(national) if national is not None else DEFAULT}
-    for region in ids:
+    for region in {r for r in region_ids if r}:
         row = rows.get(region) or national
         out[region] = _from_row(row) if row is not None else DEFAULT
     return out
@@ -136,25 +144,42 @@ def region_of_person(person_id: int, day: date) -> int | None:
 
 
 def regions_of_persons(person_ids: Iterable[int], day: date) -> dict[int, int | None]:
-    """:func:`region_of_person` for many people in two statements, not two per person: the
-    address valid on ``day`` of a household they live in (the latest recorded), then the
-    regions of those municipalities."""
-    from kindzicht.people.family import _valid_on
-    from kindzicht.people.models import HouseholdAddress
+    """:func:`region_of_person` for many people in one statement, not two per person: the
+    address valid on ``day`` of a household they live in (the latest recorded) with its
+    municipality's region."""
+    from kindzicht.people.family import _Sql
 
-    person_ids = list(set(person_ids))
+    person_ids = sorted(set(person_ids))
+    if not person_ids:
+        return {}
+    sql = _Sql()
+    with connection.cursor() as cur:
+        cur.execute(_lives(sql, person_ids, day), sql.params)
+        latest = _latest_regions(cur.fetchall())
+    return {p: latest.get(p) for p in person_ids}
+
+
+def _lives(sql, person_ids: list[int], day: date) -> str:
+    """(person, address, region) for every address valid on ``day`` of a household each
+    person lives in that day, with the region of its municipality; ``sql`` is the family's
+    statement builder (``people.family._Sql``: its array parameter and day checks)."""
+    from kindzicht.people.models import HouseholdAddress, HouseholdMembership
+
+    address, member = HouseholdAddress._meta.db_table, HouseholdMembership._meta.db_table
+    return (f"SELECT m.person_id AS person, a.id AS address, mu.region_id AS region "
+            f"FROM {address} a JOIN {member} m ON m.household_id = a.household_id "
+            f"LEFT JOIN {Municipality._meta.db_table} mu ON mu.code = a.municipality_code "
+            f"WHERE {sql.valid('a', day)} AND {sql.member('m', day)} "
+            f"AND {sql.among('m.person_id', person_ids)}")
+
+
+def _latest_regions(rows: Iterable[tuple]) -> dict[int, int | None]:
+    """From :func:`_lives`' rows: each person's region by the latest recorded address."""
     latest: dict[int, tuple[int, int | None]] = {}
-    member = _valid_on(day, "household__memberships__joined_on",
-                       "household__memberships__left_on")
-    region = Municipality.objects.filter(code=OuterRef("municipality_code")).order_by(
-        "code").values("region_id")[:1]
-    for pid, pk, region_id in HouseholdAddress.objects.filter(
-            _valid_on(day), member, household__memberships__person_id__in=person_ids
-    ).order_by().annotate(region_id=Subquery(region)).values_list(
-            "household__memberships__person_id", "id", "region_id"):
-        if pid not in latest or pk > latest[pid][0]:
-            latest[pid] = (pk, region_id)
-    return {p: latest[p][1] if p in latest else None for p in person_ids}
+    for person, pk, region in rows:
+        if person not in latest or pk > latest[person][0]:
+            latest[person] = (pk, region)
+    return {p: region for p, (_pk, region) in latest.items()}
 
 
 def policies_of_persons(person_ids: Iterable[int], day: date) -> dict[int, Policy]:
@@ -164,43 +189,26 @@ def policies_of_persons(person_ids: Iterable[int], day: date) -> dict[int, Polic
     regions and the national row (a match's coordinator is proposed by the child's region;
     issue 4 counts every round trip of a registration)."""
     from kindzicht.people.family import _Sql
-    from kindzicht.people.models import HouseholdAddress, HouseholdMembership
 
     person_ids = sorted(set(person_ids))
     if not person_ids:
         return {}
-    sql = _Sql()  # the family's statement builder: its array parameter and day checks
-    address, member = HouseholdAddress._meta.db_table, HouseholdMembership._meta.db_table
-    municipality, policy = Municipality._meta.db_table, IndexPolicy._meta.db_table
-    lives = (f"SELECT m.person_id AS person, a.id AS address, mu.region_id AS region "
-             f"FROM {address} a JOIN {member} m ON m.household_id = a.household_id "
-             f"LEFT JOIN {municipality} mu ON mu.code = a.municipality_code "
-             f"WHERE {sql.valid('a', day)} AND {sql.member('m', day)} "
-             f"AND {sql.among('m.person_id', person_ids)}")
+    sql = _Sql()
     none = "CAST(NULL AS INTEGER)"
     statement = (
-        f"WITH lives AS ({lives}) "
+        f"WITH lives AS ({_lives(sql, person_ids, day)}) "
         f"SELECT {none}, {none}, {none}, {_POLICY_COLUMNS} "
-        f"FROM {policy} p WHERE p.region_id IS NULL "
+        f"FROM {IndexPolicy._meta.db_table} p WHERE p.region_id IS NULL "
         f"OR p.region_id IN (SELECT region FROM lives) "
         f"UNION ALL SELECT person, address, region, {none}, NULL, NULL, {none}, {none}, {none} "
         f"FROM lives")
-    latest: dict[int, tuple[int, int | None]] = {}
-    rows: dict[int | None, IndexPolicy] = {}
     with connection.cursor() as cur:
         cur.execute(statement, sql.params)
-        for person, pk, region, *row in cur.fetchall():
-            if person is None:
-                rows[row[0]] = _policy_row(row)
-            elif person not in latest or pk > latest[person][0]:
-                latest[person] = (pk, region)
-    national = rows.get(None)
-    out = {}
-    for p in person_ids:
-        region = latest[p][1] if p in latest else None
-        row = (rows.get(region) if region else None) or national
-        out[p] = _from_row(row) if row is not None else DEFAULT
-    return out
+        found = cur.fetchall()
+    rows = {row[3]: _policy_row(row[3:]) for row in found if row[0] is None}
+    regions = _latest_regions(row[:3] for row in found if row[0] is not None)
+    policies = _policies(rows, regions.values())
+    return {p: policies[regions.get(p)] for p in person_ids}
 
 
 def _json(value):
