@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sized
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -149,11 +150,11 @@ def measured_sweep(label: str, day: date, budget: float,
     started = time.perf_counter()
     finished = True
     error = ""
-    raised: list = []
+    raised: Sized = ()
     with meter.installed():
         try:
             with clock.frozen(day):
-                raised = list(watchdog.sweep(day, children=children))
+                raised = watchdog.sweep(day, children=children)
         except BudgetExceeded:
             finished = False
         except Exception as exc:  # noqa: BLE001 - a failure at scale is a finding, not a crash

@@ -9,8 +9,9 @@ nothing twice. Audited per run, not per row it reads.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
-from collections.abc import Iterable
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -81,67 +82,95 @@ def _of_children(tasks, children: set[int] | None):
     return tasks.filter(Q(child_id__in=children) | Q(child_id__isnull=True))
 
 
-def _escalate(day: date, ongoing: set[tuple[str, str]],
-              children: set[int] | None = None) -> list[Task]:
+def _escalate(day: date, ongoing: dict[str, set[str]], made: SweepResult,
+              children: set[int] | None = None) -> None:
     """Open alerts not answered in time go up: coordinators, then the municipality. Only
     alerts still ``ongoing`` escalate — in an incremental sweep those of the swept children,
-    whose tasks alone are read then."""
+    whose tasks alone are read then. A cold sweep of a national population escalates millions
+    of alerts: their ids are read first and the alerts themselves a chunk at a time, so memory
+    stays bounded by the chunk, not by the population (issue 3)."""
     from django.db.models import Exists, OuterRef, Value
     from django.db.models.functions import Concat
 
-    from kindzicht.people.models import Professional
+    from .facts import Facts
 
-    rows: list[Task] = []
     # the diff in SQL: an alert already escalated to the coordinators is not read again
     escalated = Task.objects.filter(kind="alert", code=OuterRef("code"),
                                     organisation_id=OuterRef("organisation_id"),
                                     key=Concat(OuterRef("key"), Value("#coordinators")))
-    # rows, not model instances: a cold sweep escalates tens of thousands of alerts
-    level0 = [t for t in _of_children(Task.objects.filter(
+    level0 = _ongoing_ids(_of_children(Task.objects.filter(
         kind="alert", status=TaskStatus.OPEN, level=0, organisation__isnull=False,
         raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)), children).exclude(
-        Exists(escalated)).order_by("status", "due_on", "id").values_list(
-        "code", "key", "organisation_id", "child_id", "text", "facts", "evidence")
-        if (t[0], t[1]) in ongoing]
-    coordinators: dict[int, int] = {}
+        Exists(escalated)), ongoing, base=lambda key: key)
+    level1 = _ongoing_ids(_of_children(Task.objects.filter(
+        kind="alert", status=TaskStatus.OPEN, level=1, child__isnull=False,
+        raised_on__lte=day - timedelta(days=ESCALATE_MUNICIPALITY_DAYS
+                                       - ESCALATE_COORDINATORS_DAYS)), children),
+        ongoing, base=lambda key: key.split("#")[0])
+    coordinators: dict[int, int | None] = {}
+    for chunk in _chunks(level0):
+        rows = _rows(chunk, "code", "key", "organisation_id", "child_id", "text", "facts",
+                     "evidence")
+        _coordinators_of({r[2] for r in rows} - coordinators.keys(), coordinators)
+        made.extend(tasks_create_many([
+            Task(organisation_id=org, code=code, key=f"{key}#coordinators", child_id=child,
+                 kind="alert", level=1, raised_on=day,
+                 text=f"Escalatie naar coördinatoren — {text}", facts=facts,
+                 evidence=evidence, assignee_id=coordinators[org])
+            for code, key, org, child, text, facts, evidence in rows]))
+    facts_of = Facts(Context(as_of=day))
+    for chunk in _chunks(level1):
+        rows = _rows(chunk, "code", "key", "child_id", "text", "facts", "evidence")
+        municipality = facts_of.municipalities_of({r[2] for r in rows}, day)
+        made.extend(tasks_create_many([
+            Task(organisation_id=None, municipality_code=municipality[child],
+                 code=code, key=key.split("#")[0], child_id=child, kind="alert", level=2,
+                 raised_on=day, facts=facts, evidence=evidence,
+                 text=f"Escalatie naar de gemeente — {text.split(' — ', 1)[-1]}")
+            for code, key, child, text, facts, evidence in rows if municipality[child]]))
+
+
+#: alerts escalated, reminders and task rows read, per statement: bounds a sweep's memory
+CHUNK = 20_000
+
+
+def _ongoing_ids(tasks, ongoing: dict[str, set[str]], *, base) -> list[int]:
+    """The ids, in the escalation order (due date, id), of the ``tasks`` whose occurrence
+    (code, key without its ``#…`` suffix) is still ongoing."""
+    return [pk for pk, code, key in tasks.order_by("status", "due_on", "id").values_list(
+        "pk", "code", "key").iterator(chunk_size=CHUNK) if base(key) in ongoing.get(code, ())]
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _rows(ids: list[int], *fields) -> list[tuple]:
+    """The fields of the tasks ``ids``, in the order of ``ids``."""
+    by_id = {row[0]: row[1:] for row in Task.objects.filter(pk__in=ids).values_list(
+        "pk", *fields)}
+    return [by_id[pk] for pk in ids]
+
+
+def _coordinators_of(orgs: set[int], into: dict[int, int | None]) -> None:
+    """The first active coordinator of each organisation (None: it has none)."""
+    from kindzicht.people.models import Professional
+
+    into.update(dict.fromkeys(orgs))
     for org, pk in Professional.objects.filter(
-            organisation_id__in={t[2] for t in level0}, role="coordinator",
-            is_active=True).order_by("pk").values_list("organisation_id", "pk"):
-        coordinators.setdefault(org, pk)
-    for code, key, org, child, text, facts, evidence in level0:
-        rows.append(Task(organisation_id=org, code=code, key=f"{key}#coordinators",
-                         child_id=child, kind="alert", level=1, raised_on=day,
-                         text=f"Escalatie naar coördinatoren — {text}", facts=facts,
-                         evidence=evidence, assignee_id=coordinators.get(org)))
-    from .facts import Facts
-
-    level1 = [t for t in _of_children(Task.objects.filter(
-        kind="alert", status=TaskStatus.OPEN, level=1, raised_on__lte=day - timedelta(
-            days=ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)), children).order_by(
-        "status", "due_on", "id").values_list("code", "key", "child_id", "text", "facts",
-                                              "evidence")
-        if (t[0], t[1].split("#")[0]) in ongoing and t[2] is not None]
-    municipality = Facts(Context(as_of=day)).municipalities_of({t[2] for t in level1}, day)
-    for code, key, child, text, facts, evidence in level1:
-        base_key = key.split("#")[0]
-        where = municipality[child]
-        if not where:
-            continue
-        rows.append(Task(organisation_id=None, municipality_code=where, code=code,
-                         key=base_key, child_id=child, kind="alert", level=2,
-                         raised_on=day, facts=facts, evidence=evidence,
-                         text=f"Escalatie naar de gemeente — {text.split(' — ', 1)[-1]}"))
-    return tasks_create_many(rows)
+            organisation_id__in=orgs, role="coordinator", is_active=True).order_by(
+            "-pk").values_list("organisation_id", "pk"):
+        into[org] = pk
 
 
-def _resolve(resolved: Iterable[Occurrence], day: date) -> None:
-    """Close the open tasks of occurrences the recorded facts resolved — their alerts,
-    reminders and escalations (``<key>#coordinators``) — in one UPDATE per rule and 1,000
-    keys, not one per occurrence (issue 3). Matches the key exactly: a prefix match would
-    also close ``handover:12``'s tasks when ``handover:1`` is resolved."""
-    keys: dict[str, set[str]] = defaultdict(set)
-    for occ in resolved:
-        keys[occ.code] |= {occ.key, f"{occ.key}#coordinators"}
+def _resolve(resolved: dict[str, set[str]], day: date) -> None:
+    """Close the open tasks of occurrences the recorded facts resolved (``resolved``: their
+    keys per rule) — their alerts, reminders and escalations (``<key>#coordinators``) — in one
+    UPDATE per rule and 2,000 keys, not one per occurrence (issue 3). Matches the key exactly:
+    a prefix match would also close ``handover:12``'s tasks when ``handover:1`` is resolved."""
+    keys = {code: {k for key in found for k in (key, f"{key}#coordinators")}
+            for code, found in resolved.items()}
     # every kind named, so that the unique index (kind, code, key, …) finds the keys: without
     # its first column each batch was a scan of every task (9.7 s of a steady sweep of
     # 100,000 children)
@@ -271,16 +300,61 @@ def _goal_due_days(day: date, goals_in: Q | None = None) -> list[date]:
     return [due + timedelta(days=1)] if due else []
 
 
-class SweepResult(list):
-    """The tasks a sweep raised, and ``next_due``: the first later day on which anything known
+class SweepResult:
+    """What a sweep raised, and ``next_due``: the first later day on which anything known
     now can fall due (a reminder, an alert, an escalation) — a replay may skip the days
-    between."""
+    between.
 
-    next_due: date | None = None
+    It keeps the raised tasks' ids and codes, not the tasks: a cold sweep of a national
+    population raises millions, which as model instances did not fit in memory (issue 3).
+    Iterating reads the tasks back, a chunk at a time."""
+
+    def __init__(self) -> None:
+        self.ids: array = array("q")
+        self.by_code: Counter[str] = Counter()
+        self.next_due: date | None = None
+
+    def extend(self, tasks: Iterable[Task]) -> None:
+        for task in tasks:
+            self.ids.append(task.pk)
+            self.by_code[task.code] += 1
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[Task]:
+        for chunk in _chunks(self.ids):
+            by_id = Task.objects.in_bulk(list(chunk))
+            yield from (by_id[pk] for pk in chunk)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, list | SweepResult):
+            return NotImplemented
+        return list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"<SweepResult {len(self)} raised, next due {self.next_due}>"
+
+
+class _Upcoming:
+    """The earliest day after ``day`` among those offered: what ``next_due`` needs, without
+    keeping a day per occurrence."""
+
+    def __init__(self, day: date) -> None:
+        self.day, self.first = day, None
+
+    def offer(self, *days: date) -> None:
+        for d in days:
+            if d > self.day and (self.first is None or d < self.first):
+                self.first = d
 
 
 def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -> SweepResult:
-    """Run the watchdog for ``as_of`` (default today). Returns the tasks it raised."""
+    """Run the watchdog for ``as_of`` (default today). Returns what it raised.
+
+    The occurrences stream through: every ``CHUNK`` due ones are raised at once, and only
+    their (code, key) stay behind — for escalation (``ongoing``) and resolving — so a sweep's
+    memory does not grow with the tasks a national population raises."""
     day = as_of or clock.today()
     started = time.monotonic()
     with transaction.atomic():
@@ -288,23 +362,27 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
         close_adults(day, scope)
         ctx = Context(as_of=day, scope=scope)
         made = SweepResult()
-        upcoming: list[date] = []
-        ongoing: set[tuple[str, str]] = set()
-        resolved: list[Occurrence] = []
+        upcoming = _Upcoming(day)
+        ongoing: dict[str, set[str]] = defaultdict(set)
+        resolved: dict[str, set[str]] = defaultdict(set)
         due: list[tuple[Occurrence, str]] = []
         for occ in evaluate(ctx):
             if occ.resolved_on is not None and occ.resolved_on <= day:
-                resolved.append(occ)
+                resolved[occ.code].add(occ.key)
                 continue
             if occ.at <= day:
                 due.append((occ, "alert"))
-                ongoing.add((occ.code, occ.key))
+                ongoing[occ.code].add(occ.key)
             elif occ.at - timedelta(days=REMINDER_DAYS) <= day:
                 due.append((occ, "reminder"))
-                upcoming.append(occ.at)
+                upcoming.offer(occ.at)
             else:
-                upcoming.append(occ.at - timedelta(days=REMINDER_DAYS))
-        made += _raise_new(due, day)
+                upcoming.offer(occ.at - timedelta(days=REMINDER_DAYS))
+            if len(due) >= CHUNK:
+                made.extend(_raise_new(due, day))
+                due = []
+        made.extend(_raise_new(due, day))
+        del due
         _resolve(resolved, day)
         transition_tasks(day, children=scope)
         # the swept children's plans, looked up once for the goal follow-up and next_due
@@ -313,12 +391,13 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
         goals_in = None if scope is None else follow_up.of_children(scope)
         goal_follow_up_tasks(day, goals_in)
         deadlines, overdue, due_days = task_deadlines(day, scope)
-        made += deadlines
-        ongoing |= overdue
-        made += _escalate(day, ongoing, scope)
-        upcoming += (_escalation_days(day, scope) + _eighteenth_birthdays(day, scope)
-                     + _goal_due_days(day, goals_in) + due_days)
-        made.next_due = min((d for d in upcoming if d > day), default=None)
+        made.extend(deadlines)
+        for code, key in overdue:
+            ongoing[code].add(key)
+        _escalate(day, ongoing, made, scope)
+        upcoming.offer(*_escalation_days(day, scope), *_eighteenth_birthdays(day, scope),
+                       *_goal_due_days(day, goals_in), *due_days)
+        made.next_due = upcoming.first
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
                                       seconds=time.monotonic() - started)
         record(Actor.system("watchdog sweep"), "sweep_ran", obj=run,

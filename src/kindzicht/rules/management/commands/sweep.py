@@ -30,10 +30,8 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--date: not a date (YYYY-MM-DD): {options['date']}") from exc
         raised = sweep(day)
-        by_code: dict[str, int] = {}
-        for t in raised:
-            by_code[t.code] = by_code.get(t.code, 0) + 1
-        summary = ", ".join(f"{c}: {n}" for c, n in sorted(by_code.items())) or "niets nieuws"
+        summary = ", ".join(f"{c}: {n}" for c, n in sorted(raised.by_code.items())) or \
+            "niets nieuws"
         self.stdout.write(f"Sweep {day}: {len(raised)} nieuwe taken/signalen ({summary}).")
         from kindzicht.oversight.services import daily_reports
 
