@@ -131,7 +131,7 @@ def _escalate(day: date, ongoing: dict[str, set[str]], made: SweepResult,
 
 
 #: alerts escalated, reminders and task rows read, per statement: bounds a sweep's memory
-CHUNK = 20_000
+CHUNK = 100_000
 
 
 def _ongoing_ids(tasks, ongoing: dict[str, set[str]], *, base) -> list[int]:
