@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.db.models import Q
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
 
+from . import planner
 from .engine import CATALOGUE, Context, Occurrence, evaluate
 from .models import SweepRun, Task, TaskStatus
 from .tasks import existing_identities, tasks_create_many
@@ -285,44 +287,52 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -
     started = time.monotonic()
     with transaction.atomic():
         scope = set(children) if children is not None else None
-        close_adults(day, scope)
-        ctx = Context(as_of=day, scope=scope)
-        made = SweepResult()
-        upcoming: list[date] = []
-        ongoing: set[tuple[str, str]] = set()
-        resolved: list[Occurrence] = []
-        due: list[tuple[Occurrence, str]] = []
-        for occ in evaluate(ctx):
-            if occ.resolved_on is not None and occ.resolved_on <= day:
-                resolved.append(occ)
-                continue
-            if occ.at <= day:
-                due.append((occ, "alert"))
-                ongoing.add((occ.code, occ.key))
-            elif occ.at - timedelta(days=REMINDER_DAYS) <= day:
-                due.append((occ, "reminder"))
-                upcoming.append(occ.at)
-            else:
-                upcoming.append(occ.at - timedelta(days=REMINDER_DAYS))
-        made += _raise_new(due, day)
-        _resolve(resolved, day)
-        transition_tasks(day, children=scope)
-        # the swept children's plans, looked up once for the goal follow-up and next_due
-        from kindzicht.plans import follow_up
-
-        goals_in = None if scope is None else follow_up.of_children(scope)
-        goal_follow_up_tasks(day, goals_in)
-        deadlines, overdue, due_days = task_deadlines(day, scope)
-        made += deadlines
-        ongoing |= overdue
-        made += _escalate(day, ongoing, scope)
-        upcoming += (_escalation_days(day, scope) + _eighteenth_birthdays(day, scope)
-                     + _goal_due_days(day, goals_in) + due_days)
-        made.next_due = min((d for d in upcoming if d > day), default=None)
+        # an incremental sweep's queries are planned as index lookups of its children
+        with nullcontext() if scope is None else planner.index_lookups():
+            made = _sweep(day, scope)
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
                                       seconds=time.monotonic() - started)
         record(Actor.system("watchdog sweep"), "sweep_ran", obj=run,
                payload={"as_of": day.isoformat(), "raised": len(made)})
+    return made
+
+
+def _sweep(day: date, scope: set[int] | None) -> SweepResult:
+    """The sweep's work, in its transaction: evaluate, raise, resolve, escalate."""
+    close_adults(day, scope)
+    ctx = Context(as_of=day, scope=scope)
+    made = SweepResult()
+    upcoming: list[date] = []
+    ongoing: set[tuple[str, str]] = set()
+    resolved: list[Occurrence] = []
+    due: list[tuple[Occurrence, str]] = []
+    for occ in evaluate(ctx):
+        if occ.resolved_on is not None and occ.resolved_on <= day:
+            resolved.append(occ)
+            continue
+        if occ.at <= day:
+            due.append((occ, "alert"))
+            ongoing.add((occ.code, occ.key))
+        elif occ.at - timedelta(days=REMINDER_DAYS) <= day:
+            due.append((occ, "reminder"))
+            upcoming.append(occ.at)
+        else:
+            upcoming.append(occ.at - timedelta(days=REMINDER_DAYS))
+    made += _raise_new(due, day)
+    _resolve(resolved, day)
+    transition_tasks(day, children=scope)
+    # the swept children's plans, looked up once for the goal follow-up and next_due
+    from kindzicht.plans import follow_up
+
+    goals_in = None if scope is None else follow_up.of_children(scope)
+    goal_follow_up_tasks(day, goals_in)
+    deadlines, overdue, due_days = task_deadlines(day, scope)
+    made += deadlines
+    ongoing |= overdue
+    made += _escalate(day, ongoing, scope)
+    upcoming += (_escalation_days(day, scope) + _eighteenth_birthdays(day, scope)
+                 + _goal_due_days(day, goals_in) + due_days)
+    made.next_due = min((d for d in upcoming if d > day), default=None)
     return made
 
 

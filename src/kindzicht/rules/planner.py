@@ -1,0 +1,53 @@
+"""How PostgreSQL should plan an incremental sweep's queries: as index lookups of the swept
+children's rows, not as scans of whole tables.
+
+Every query of an incremental sweep is bounded by its ~1,000 children (``child_id IN …``,
+their families, their tasks). With the server's default costs (``random_page_cost`` 4: a disk
+that seeks) the planner still prefers a hash join against a sequential scan of the whole
+table once the table is small enough — every person, assessment factor or meldcode step of a
+100,000-child population — and starts parallel workers for it. Those scans are what made the
+incremental sweep grow with the population although no query asks for more than the scope
+(docs/benchmarks.md, issue 3). The bench's tables are cached, as a production database's hot
+tables are; with the cost of a random read close to a sequential one (1.1, the usual value
+for SSDs and cached data) the same queries become nested index lookups, and without parallel
+workers none is started for a query that reads a few thousand rows.
+
+Only for the incremental sweep, only inside its transaction: the nightly full sweep reads
+everyone and is rightly planned with scans. Other databases (SQLite) plan as they do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
+
+#: planner settings for queries bounded by a few children (name -> value)
+FEW_ROWS = {"random_page_cost": "1.1", "max_parallel_workers_per_gather": "0"}
+
+
+@contextmanager
+def index_lookups() -> Iterator[None]:
+    """Plan the queries inside as index lookups (PostgreSQL; elsewhere nothing changes).
+
+    Must run inside a transaction (the sweep's ``atomic``): the settings are set for the
+    transaction only and put back afterwards, so a caller's outer transaction (a replay, a
+    test) continues with its own. On an error nothing is put back: the rollback of the
+    sweep's transaction or savepoint undoes the settings itself."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(FEW_ROWS)
+    with connection.cursor() as cur:
+        cur.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
+        before = cur.fetchone()
+        _set(cur, FEW_ROWS)
+    yield
+    with connection.cursor() as cur:
+        _set(cur, dict(zip(names, before, strict=True)))
+
+
+def _set(cur, values: dict[str, str]) -> None:
+    cur.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in values),
+                [x for kv in values.items() for x in kv])
