@@ -90,11 +90,11 @@ def of_children(children: Iterable[int]) -> Q:
     from kindzicht.people.models import HouseholdMembership
 
     scope = set(children)
-    homes = HouseholdMembership.objects.filter(person_id__in=scope).values("household_id")
+    homes = HouseholdMembership.objects.filter(person_id__any=scope).values("household_id")
     # two index lookups in one UNION: an OR of both would scan every plan and goal
-    plans = FamilyPlan.objects.filter(child_id__in=scope).values("pk").union(
-        FamilyPlan.objects.filter(household_id__in=homes).values("pk"))
-    return Q(plan_id__in=[row["pk"] for row in plans])
+    plans = FamilyPlan.objects.filter(child_id__any=scope).values("pk").union(
+        FamilyPlan.objects.filter(household_id__any=homes).values("pk"))
+    return Q(plan_id__any=[row["pk"] for row in plans])
 
 
 def raise_tasks(day: date, *, scope: Q | None = None) -> list[Task]:
@@ -112,7 +112,7 @@ def raise_tasks(day: date, *, scope: Q | None = None) -> list[Task]:
         goals = goals.filter(scope)
     goals = list(goals)
     # kind named: the unique index (kind, code, key …) answers, not a scan of every task
-    known = set(Task.objects.filter(kind="task", code=CODE, key__in=[
+    known = set(Task.objects.filter(kind="task", code=CODE, key__any=[
         task_key(g.pk, m) for g in goals if (m := moment_of(g, day))]).values_list("key",
                                                                                   flat=True))
     todo = [(g, m) for g in goals if (m := moment_of(g, day)) is not None
@@ -163,7 +163,7 @@ def _open_tasks_of(tasks: QuerySet, goals: Iterable[Goal]) -> list[tuple[int, st
     children |= {p for members in P3PlanDrifts._members(households).values()
                  for p, _birth in members}
     out = []
-    for pk, key in tasks.filter(Q(child_id__in=children) | Q(child_id__isnull=True)
+    for pk, key in tasks.filter(Q(child_id__any=children) | Q(child_id__isnull=True)
                                 ).values_list("pk", "key"):
         parts = key.split(":", 2)
         if len(parts) == 3 and parts[0] == "goal" and parts[1] in ids:
@@ -185,7 +185,7 @@ def close_followed_up(day: date, *, goals: Iterable[Goal] | None = None,
     followed = _followed_up_many(list(set(todo.values())), day)
     done = [task_id for task_id, (goal, moment) in todo.items() if (goal.pk, moment) in followed]
     if done:
-        Task.objects.filter(pk__in=done).update(
+        Task.objects.filter(pk__any=done).update(
             status=TaskStatus.DONE, answered_on=day,
             answer=answer or "Vervolg vastgelegd: er is doorgepakt.")
     return len(done)

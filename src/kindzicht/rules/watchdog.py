@@ -80,7 +80,7 @@ def _of_children(tasks, children: set[int] | None):
     about no child: few, and a replay's own); the nightly full sweep looks at all."""
     if children is None:
         return tasks
-    return tasks.filter(Q(child_id__in=children) | Q(child_id__isnull=True))
+    return tasks.filter(Q(child_id__any=children) | Q(child_id__isnull=True))
 
 
 def _escalate(day: date, ongoing: set[tuple[str, str]],
@@ -107,7 +107,7 @@ def _escalate(day: date, ongoing: set[tuple[str, str]],
         if (t[0], t[1]) in ongoing]
     coordinators: dict[int, int] = {}
     for org, pk in Professional.objects.filter(
-            organisation_id__in={t[2] for t in level0}, role="coordinator",
+            organisation_id__any={t[2] for t in level0}, role="coordinator",
             is_active=True).order_by("pk").values_list("organisation_id", "pk"):
         coordinators.setdefault(org, pk)
     for code, key, org, child, text, facts, evidence in level0:
@@ -151,7 +151,7 @@ def _resolve(resolved: Iterable[Occurrence], day: date) -> None:
     for code, wanted in keys.items():
         wanted = sorted(wanted)
         for start in range(0, len(wanted), 2000):
-            Task.objects.filter(kind__in=kinds, code=code, key__in=wanted[start:start + 2000],
+            Task.objects.filter(kind__in=kinds, code=code, key__any=wanted[start:start + 2000],
                                 status=TaskStatus.OPEN).update(
                 status=TaskStatus.DONE, answered_on=day,
                 answer="Opgelost door de vastgelegde feiten.")
@@ -171,7 +171,7 @@ def task_deadlines(day: date, children: set[int] | None = None
         status=TaskStatus.OPEN)
     _of_children(Task.objects.filter(
         kind__in=["reminder", "alert"], status=TaskStatus.OPEN,
-        key__in=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]), children
+        key__any=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]), children
     ).update(status=TaskStatus.DONE, answered_on=day, answer="De taak is beantwoord.")
     wanted: list[Task] = []
     for pk, code, org, child, due, text, facts, evidence in _of_children(Task.objects.filter(
@@ -209,7 +209,7 @@ def close_adults(day: date, children: set[int] | None = None) -> int:
     n = 0
     periods = RiskPeriod.objects.filter(closed_at__isnull=True, child__birth_date__lte=born_by)
     if children is not None:
-        periods = periods.filter(child_id__in=children)
+        periods = periods.filter(child_id__any=children)
     for period in periods.select_related("child"):
         b = period.child.birth_date
         try:
@@ -234,7 +234,7 @@ def transition_tasks(day: date, weeks: int = 26, children: set[int] | None = Non
         ended_at__isnull=True, organisation__isnull=False,
         child__birth_date__lte=soon, child__birth_date__gt=_years_before(day, 18))
     if children is not None:
-        periods = periods.filter(child_id__in=children)
+        periods = periods.filter(child_id__any=children)
     rows = [Task(organisation_id=org, code="transition_18", key=f"18:{child}", child_id=child,
                  kind="task", raised_on=day, due_on=day + timedelta(days=weeks * 7 - 28),
                  text=("Deze jongere wordt binnenkort 18. Regel op tijd de overgang naar "
@@ -367,7 +367,7 @@ def _eighteenth_birthdays(day: date, children: set[int] | None = None) -> list[d
         lowest = _years_before(day + ahead, 18) - timedelta(days=3)
         periods = RiskPeriod.objects.filter(closed_at__isnull=True, child__birth_date__gte=lowest)
         if children is not None:
-            periods = periods.filter(child_id__in=children)
+            periods = periods.filter(child_id__any=children)
         for b in periods.order_by(
                 "child__birth_date").values_list("child__birth_date", flat=True).distinct()[:8]:
             try:
