@@ -58,8 +58,8 @@ def text(r: BenchReport) -> str:
                                         f"  GESTOPT na het budget (> {_s(s.seconds)} s)")
         scope = f" ({s.children:,} kinderen)" if s.children is not None else ""
         add(f"  {s.label + scope:<38} {_s(s.seconds):>10} s  doel < {target:.0f} s  "
-            f"{s.queries:,} queries, {s.raised:,} taken  vs vloer {_ratio(s.seconds, floor_s)}"
-            f"{status}")
+            f"{s.queries:,} queries, {s.raised:,} taken, Python-cpu {_s(s.cpu_seconds)} s  "
+            f"vs vloer {_ratio(s.seconds, floor_s)}{status}")
     if r.changes:
         c = r.changes
         add(f"  {c.made:,} wijzigingen via de services{'':<8} {_s(c.seconds):>10} s  "

@@ -48,6 +48,9 @@ class SweepRun:
     phases: dict[str, Figures] = field(default_factory=dict)
     children: int | None = None
     error: str = ""
+    #: CPU seconds of this (Python) process: unlike the wall clock, hardly moved by the load
+    #: of other processes on the machine (the database server's own CPU is not in it)
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -152,6 +155,7 @@ def measured_sweep(label: str, day: date, budget: float,
     meter = Meter()
     _budgeted(meter, time.perf_counter() + budget)
     started = time.perf_counter()
+    cpu_started = time.process_time()
     finished = True
     error = ""
     raised: list = []
@@ -166,7 +170,8 @@ def measured_sweep(label: str, day: date, budget: float,
             error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     seconds = time.perf_counter() - started
     return SweepRun(label, seconds, finished, meter.total_queries, len(raised), meter.rules(),
-                    meter.phases(), None if children is None else len(children), error)
+                    meter.phases(), None if children is None else len(children), error,
+                    time.process_time() - cpu_started)
 
 
 def rule_estimates(day: date, rule_budget: float,

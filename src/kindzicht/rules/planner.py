@@ -82,6 +82,9 @@ class AnyOf(In):
         values = list({v for v in self.rhs if v is not None})
         if not values:
             raise EmptyResultSet
+        if all(type(v) is int for v in values):
+            # ids: the array's text made at C speed, not dumped value by value by psycopg
+            values = "{" + ",".join(map(str, values)) + "}"
         lhs, lhs_params = self.process_lhs(compiler, connection)
         db_type = self.lhs.output_field.db_type(connection)
         return f"{lhs} = ANY(%s::{db_type}[])", (*lhs_params, values)
