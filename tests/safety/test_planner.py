@@ -76,3 +76,21 @@ def test_an_incremental_sweep_plans_with_its_own_settings_and_puts_them_back(org
     assert seen[0] == tuple(planner.FEW_ROWS.values()) != before
     assert seen[1] == before
     assert _settings() == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics: PostgreSQL")
+def test_a_sweep_that_raised_many_tasks_takes_the_task_tables_statistics_again(
+        orgs, monkeypatch):  # noqa: F811
+    """After raising ``ANALYZE_AFTER`` tasks or more the sweep analyses the task table inside
+    its transaction, so the escalation that reads them back is planned for their number."""
+    _families(2, orgs)
+    monkeypatch.setattr(planner, "ANALYZE_AFTER", 5)
+    with clock.frozen(AS_OF):
+        made = watchdog.sweep(AS_OF)
+    assert len(made) >= 5
+    with connection.cursor() as cur:
+        cur.execute("SELECT reltuples FROM pg_class WHERE relname = 'rules_task'")
+        counted = cur.fetchone()[0]
+    # the tasks raised by then, its own transaction's new rows (escalations and the sweep's
+    # own tasks come after); never analysed, the table would say -1
+    assert 5 <= counted <= Task.objects.count()

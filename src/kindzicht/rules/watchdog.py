@@ -319,6 +319,8 @@ def _sweep(day: date, scope: set[int] | None) -> SweepResult:
         else:
             upcoming.append(occ.at - timedelta(days=REMINDER_DAYS))
     made += _raise_new(due, day)
+    if len(made) >= planner.ANALYZE_AFTER:
+        planner.analyze_tasks()
     _resolve(resolved, day)
     transition_tasks(day, children=scope)
     # the swept children's plans, looked up once for the goal follow-up and next_due
