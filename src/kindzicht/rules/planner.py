@@ -68,8 +68,10 @@ def analyze_tasks() -> None:
     pays it: a nightly or incremental sweep raises a few hundred."""
     if connection.vendor != "postgresql":
         return
+    from .models import Task
+
     with connection.cursor() as cur:
-        cur.execute("ANALYZE rules_task")
+        cur.execute(f"ANALYZE {connection.ops.quote_name(Task._meta.db_table)}")
 
 
 def _set(cur, values: dict[str, str]) -> None:
@@ -84,8 +86,8 @@ class AnyOf(In):
     An incremental sweep filters its ~140 queries by the swept children, their families,
     households, plans and tasks: some 100,000 ids in all. As ``IN (%s, %s, …)`` every id was
     prepared by Django, spliced into the query text by psycopg and parsed again by the
-    server — about half a second of the sweep's Python time at 100,000 children (cProfile:
-    psycopg's ``_split_query``, Django's ``get_prep_value``), the same whatever the population.
+    server — about half a second of profiled time at 100,000 children (cProfile: psycopg's
+    ``_split_query``, Django's ``get_prep_value``), the same whatever the population.
     One array parameter is plain data; the server plans it as the IN list (both are a
     ``= ANY`` of an array to it), so the plans stay index lookups. A subquery, or another
     database (SQLite), gets the ordinary IN."""
