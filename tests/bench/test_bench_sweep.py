@@ -58,3 +58,23 @@ def test_a_database_with_data_is_never_used(django_user_model):
     with pytest.raises(CommandError, match="only runs on an empty database"):
         _bench()
     assert Person.objects.count() == 1
+
+
+def test_only_incremental_measures_the_changes_and_the_incremental_sweep_alone():
+    """``--only-incremental`` (meant with ``--reuse`` at 1,000,000 children) runs no full sweep
+    and no floor, and its report says so instead of leaving them out silently."""
+    from kindzicht.rules.models import SweepRun
+
+    text = _bench("--only-incremental")
+
+    assert "full sweep" not in text
+    assert "vloer: alle regels" not in text
+    assert "de vloer en de volledige sweeps (koud en stabiel) zijn NIET gedraaid" in text
+    assert re.search(r"incremental sweep \(\d+ kinderen\).*?[\d.,]+ s .*queries.*"
+                     r"Python-cpu [\d.]+ s", text)
+    assert re.search(r"\b20 wijzigingen via de services", text)
+    # the rule table holds the incremental sweep's figures (its 'inc s' column)
+    table = text.split("Per regel", 1)[1]
+    assert re.search(r"^  R1 +— +0 +0 +[\d.]+ ", table, re.M), table
+    # exactly one sweep ran: the incremental one
+    assert SweepRun.objects.count() == 1

@@ -141,3 +141,28 @@ def test_an_incremental_sweep_makes_the_same_queries_for_more_unrelated_families
     assert Task.objects.filter(child_id__in=changed).exists()
     assert len(queries_6) == len(queries_2), (
         f"{len(queries_2)} queries with 2 unrelated families, {len(queries_6)} with 6")
+
+
+def test_an_incremental_sweep_makes_the_same_queries_for_more_children_in_scope(orgs):  # noqa: F811
+    """The swept children go to the database as one array parameter per query (``__any``),
+    not one placeholder each: sweeping three families' children instead of one family's makes
+    the same queries, with no more parameters on PostgreSQL."""
+    _families(2, orgs)
+    one = _changed_family(orgs)
+    three = one + _changed_family(orgs) + _changed_family(orgs)
+    _sweep()
+    _sweep(children=one)
+    _sweep(children=three)   # steady for all of them from here on
+    with CaptureQueriesContext(connection) as q1, clock.frozen(AS_OF):
+        made_1 = watchdog.sweep(AS_OF, children=one)
+    with CaptureQueriesContext(connection) as q3, clock.frozen(AS_OF):
+        made_3 = watchdog.sweep(AS_OF, children=three)
+
+    assert made_1 == made_3 == []
+    assert len(three) >= 3 * len(one) - 2
+    assert len(q3.captured_queries) == len(q1.captured_queries)
+    if connection.vendor == "postgresql":
+        assert any("= ANY(" in x["sql"] for x in q3.captured_queries)
+        # the text of each query grows by the ids, never by a placeholder per id
+        assert not any(x["sql"].count(", ") > 200 for x in q3.captured_queries
+                       if " IN (" in x["sql"])

@@ -43,6 +43,10 @@ def text(r: BenchReport) -> str:
         add("  " + ", ".join(f"{k} {v:,}" for k, v in top if v))
     elif r.reused:
         add("Populatie: hergebruikt (--reuse); sweeps zijn dan niet koud.")
+    if r.only_incremental:
+        add("Alleen incrementeel (--only-incremental): de vloer en de volledige sweeps (koud en "
+            "stabiel) zijn NIET gedraaid; hieronder alleen de wijzigingen en de incrementele "
+            "sweep.")
     floor_full = sum(f.seconds for f in r.floor_full) if r.floor_full else None
     floor_scoped = sum(f.seconds for f in r.floor_scoped) if r.floor_scoped else None
     add("")
@@ -54,8 +58,8 @@ def text(r: BenchReport) -> str:
                                         f"  GESTOPT na het budget (> {_s(s.seconds)} s)")
         scope = f" ({s.children:,} kinderen)" if s.children is not None else ""
         add(f"  {s.label + scope:<38} {_s(s.seconds):>10} s  doel < {target:.0f} s  "
-            f"{s.queries:,} queries, {s.raised:,} taken  vs vloer {_ratio(s.seconds, floor_s)}"
-            f"{status}")
+            f"{s.queries:,} queries, {s.raised:,} taken, Python-cpu {_s(s.cpu_seconds)} s  "
+            f"vs vloer {_ratio(s.seconds, floor_s)}{status}")
     if r.changes:
         c = r.changes
         add(f"  {c.made:,} wijzigingen via de services{'':<8} {_s(c.seconds):>10} s  "
@@ -82,18 +86,20 @@ def text(r: BenchReport) -> str:
 
 
 def _rule_table(r: BenchReport) -> str:
-    sweep: SweepRun | None = r.sweeps[0] if r.sweeps else None
+    sweep: SweepRun | None = next((s for s in r.sweeps if s.children is None), None)
     inc = next((s for s in r.sweeps if s.children is not None), None)
     floors = {f.code: f for f in r.floor_full}
     floors_scoped = {f.code: f for f in r.floor_scoped}
     est = {e.code: e for e in r.estimates}
-    codes = list(dict.fromkeys([*(sweep.rules if sweep else {}), *floors, *est]))
+    codes = list(dict.fromkeys([*(sweep.rules if sweep else {}), *(inc.rules if inc else {}),
+                                *floors, *est]))
     lines = ["Per regel (volledige sweep koud | incrementeel | vloer volledig | vloer gewijzigd)",
              f"  {'regel':<5} {'sweep s':>9} {'queries':>9} {'voork.':>7} {'inc s':>8} "
              f"{'vloer s':>8} {'rijen':>7} {'ratio':>7} {'vl.inc s':>8}"
              + ("  alleen-lezen schatting" if est else "")]
-    for code in sorted(codes, key=lambda c: -(sweep.rules[c].seconds if sweep and c in
-                                                sweep.rules else 0)):
+    first = sweep or inc   # --only-incremental: ordered by the incremental sweep's figures
+    for code in sorted(codes, key=lambda c: -(first.rules[c].seconds if first and c in
+                                                first.rules else 0)):
         f = sweep.rules.get(code) if sweep else None
         i = inc.rules.get(code) if inc else None
         fl = floors.get(code)

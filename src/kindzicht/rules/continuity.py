@@ -20,7 +20,7 @@ from .engine import Context, Occurrence, Rule, day_after, register
 
 def _scoped(qs, ctx: Context, field: str = "child_id"):
     """Everyone's rows for a full sweep, the scoped children's for an incremental one."""
-    return qs if ctx.scope is None else qs.filter(**{f"{field}__in": ctx.scope})
+    return qs if ctx.scope is None else qs.filter(**{f"{field}__any": ctx.scope})
 
 
 def _by(rows, key) -> dict:
@@ -34,7 +34,7 @@ def _by(rows, key) -> dict:
 def _org_names(ids) -> dict[int, str]:
     from kindzicht.people.models import Organisation
 
-    return dict(Organisation.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+    return dict(Organisation.objects.filter(pk__any=list(ids)).values_list("pk", "name"))
 
 
 @register
@@ -47,7 +47,7 @@ class C1NobodyResponsible(Rule):
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         gaps = ResponsibilityPeriod.objects.filter(organisation__isnull=True, on__lte=ctx.as_of)
         if ctx.scope is not None:
-            gaps = gaps.filter(child_id__in=ctx.scope)
+            gaps = gaps.filter(child_id__any=ctx.scope)
         found = []
         for gap in gaps:
             n = self.days(ctx, child=gap.child_id)
@@ -100,7 +100,7 @@ class C2ClosedBeforeFollowUp(Rule):
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         ends = InvolvementEnd.objects.filter(at_open_risk=True, on__lte=ctx.as_of)
         if ctx.scope is not None:
-            ends = ends.filter(person_id__in=ctx.scope)
+            ends = ends.filter(person_id__any=ctx.scope)
         ends = list(ends.select_related("organisation"))
         handovers = _by(_scoped(Handover.objects.order_by("pk"), ctx),
                         lambda h: (h.child_id, h.sender_id))
@@ -133,7 +133,7 @@ class C3RejectedMeasureNoAnswer(Rule):
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         decisions = Decision.objects.filter(decision__in=REJECTING_DECISIONS, on__lte=ctx.as_of)
         if ctx.scope is not None:
-            decisions = decisions.filter(child_id__in=ctx.scope)
+            decisions = decisions.filter(child_id__any=ctx.scope)
         decisions = list(decisions.select_related("request"))
         takings = _by(_scoped(ResponsibilityTaking.objects.values_list("child_id", "at", "on"),
                               ctx), lambda r: r[0])
@@ -175,7 +175,7 @@ class C4IntensiveEndedWithoutAftercare(Rule):
         ends = InvolvementEnd.objects.filter(at_open_risk=True, intensive=True, aftercare="",
                                              on__lte=ctx.as_of)
         if ctx.scope is not None:
-            ends = ends.filter(person_id__in=ctx.scope)
+            ends = ends.filter(person_id__any=ctx.scope)
         for end in ends:
             yield Occurrence(
                 code=self.code, child_id=end.person_id, at=end.on, key=f"end:{end.pk}",
@@ -196,7 +196,7 @@ class C5HandoverStalled(Rule):
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         handovers = Handover.objects.filter(on__lte=ctx.as_of)
         if ctx.scope is not None:
-            handovers = handovers.filter(child_id__in=ctx.scope)
+            handovers = handovers.filter(child_id__any=ctx.scope)
         handovers = list(handovers)
         by_child = _by(_scoped(Handover.objects.values_list("child_id", "pk", "on"), ctx),
                        lambda r: r[0])

@@ -149,7 +149,7 @@ class Context:
             return None
         from kindzicht.people.models import HouseholdMembership
 
-        return set(HouseholdMembership.objects.filter(person_id__in=self.scope).values_list(
+        return set(HouseholdMembership.objects.filter(person_id__any=self.scope).values_list(
             "household_id", flat=True))
 
 

@@ -55,7 +55,7 @@ class Facts:
     def risk(self) -> dict[int, list[Interval]]:
         qs = RiskPeriod.objects.filter(on__lte=self.ctx.as_of)
         if self.ctx.scope is not None:
-            qs = qs.filter(child_id__in=self.ctx.scope)
+            qs = qs.filter(child_id__any=self.ctx.scope)
         out: dict[int, list[Interval]] = defaultdict(list)
         for child, start, end, birth in qs.values_list("child_id", "on", "closed_on",
                                                        "child__birth_date"):
@@ -73,7 +73,7 @@ class Facts:
 
     @cached_property
     def birth(self) -> dict[int, date]:
-        return dict(Person.objects.filter(pk__in=self.risk.keys()).values_list("pk", "birth_date"))
+        return dict(Person.objects.filter(pk__any=self.risk.keys()).values_list("pk", "birth_date"))
 
     def is_child_on(self, person_id: int, day: date) -> bool:
         birth = self.birth.get(person_id) or Person.objects.filter(pk=person_id).values_list(
@@ -145,12 +145,12 @@ class Facts:
         households: dict[int, set[int]] = defaultdict(set)
         for chunk in _chunks({p for p, _d in pairs}):
             for person, household in HouseholdMembership.objects.filter(
-                    person_id__in=chunk).values_list("person_id", "household_id"):
+                    person_id__any=chunk).values_list("person_id", "household_id"):
                 households[person].add(household)
         addresses: dict[int, list[tuple]] = defaultdict(list)  # household -> (from, id, code)
         for chunk in _chunks({h for hs in households.values() for h in hs}):
             for pk, household, valid_from, code in HouseholdAddress.objects.filter(
-                    household_id__in=chunk).values_list("pk", "household_id", "valid_from",
+                    household_id__any=chunk).values_list("pk", "household_id", "valid_from",
                                                         "municipality_code"):
                 addresses[household].append((valid_from, pk, code))
         out: dict[tuple[int, date], str] = {}
@@ -166,9 +166,9 @@ class Facts:
     def municipality_of(self, person_id: int, day: date) -> str:
         hh = HouseholdMembership.objects.filter(person_id=person_id).order_by("-id").values_list(
             "household_id", flat=True)
-        addr = HouseholdAddress.objects.filter(household_id__in=list(hh)).filter(
+        addr = HouseholdAddress.objects.filter(household_id__any=list(hh)).filter(
             valid_from__isnull=True).order_by("-id").first()
-        dated = HouseholdAddress.objects.filter(household_id__in=list(hh),
+        dated = HouseholdAddress.objects.filter(household_id__any=list(hh),
                                                 valid_from__lte=day).order_by("-valid_from",
                                                                               "-id").first()
         chosen = dated or addr
@@ -181,7 +181,7 @@ class Facts:
         on, ended_on, event_id), in the order they began."""
         qs = ResponsibilityPeriod.objects.filter(on__lte=self.ctx.as_of).order_by("at", "id")
         if self.ctx.scope is not None:
-            qs = qs.filter(child_id__in=self.ctx.scope)
+            qs = qs.filter(child_id__any=self.ctx.scope)
         out: dict[int, list] = defaultdict(list)
         for p in records(qs, "pk", "child_id", "organisation_id", "at", "on", "ended_on",
                          "event_id"):
@@ -223,7 +223,7 @@ class Facts:
         from kindzicht.meldcode.models import Concern
 
         def of(qs, field):
-            return qs if missing is None else qs.filter(**{f"{field}__in": missing})
+            return qs if missing is None else qs.filter(**{f"{field}__any": missing})
 
         if missing is None or missing:
             got: dict[int, dict[int, list[Interval]]] = defaultdict(lambda: defaultdict(list))
@@ -382,7 +382,7 @@ class FamilyGraph:
             self._expanded |= frontier
             for chunk in _chunks(frontier):
                 for pk, *row in Relation.objects.filter(
-                        Q(person_id__in=chunk) | Q(other_id__in=chunk),
+                        Q(person_id__any=chunk) | Q(other_id__any=chunk),
                         kind__in=self._KINDS).values_list("pk", "person_id", "kind", "other_id",
                                                           "valid_from", "valid_to"):
                     if pk not in relations_done:  # a relation between two frontiers comes twice
@@ -391,18 +391,18 @@ class FamilyGraph:
                     else:
                         reached |= {row[0], row[2]}
                 households = set(HouseholdMembership.objects.filter(
-                    person_id__in=chunk).values_list("household_id", flat=True))
+                    person_id__any=chunk).values_list("household_id", flat=True))
                 for known in households & homes_done:
                     reached |= {p for p, _j, _l in self.members[known]}
                 households -= homes_done
                 homes_done |= households
                 for hchunk in _chunks(households):
                     reached |= self._add_members(HouseholdMembership.objects.filter(
-                        household_id__in=hchunk).values_list("person_id", "household_id",
+                        household_id__any=hchunk).values_list("person_id", "household_id",
                                                              "joined_on", "left_on"))
             frontier = reached
         for chunk in _chunks((done | frontier) - self.birth.keys()):
-            self.birth.update(Person.objects.filter(pk__in=chunk).values_list("pk",
+            self.birth.update(Person.objects.filter(pk__any=chunk).values_list("pk",
                                                                               "birth_date"))
 
     @staticmethod

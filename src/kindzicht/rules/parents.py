@@ -39,12 +39,12 @@ class P1ParentsProblemsHidden(Rule):
             return
         from kindzicht.continuity.models import Involvement
 
-        involvements = Involvement.objects.filter(organisation_id__in=adult_orgs,
+        involvements = Involvement.objects.filter(organisation_id__any=adult_orgs,
                                                   on__lte=ctx.as_of)
-        signals = Signal.objects.filter(organisation_id__in=adult_orgs)
+        signals = Signal.objects.filter(organisation_id__any=adult_orgs)
         if ctx.scope_people is not None:
-            involvements = involvements.filter(person_id__in=ctx.scope_people)
-            signals = signals.filter(person_id__in=ctx.scope_people)
+            involvements = involvements.filter(person_id__any=ctx.scope_people)
+            signals = signals.filter(person_id__any=ctx.scope_people)
         pairs = set(involvements.values_list("organisation_id", "person_id"))
         signalled: dict[tuple[int, int], list[tuple[date, date | None]]] = defaultdict(list)
         for org, person, on, ended in signals.values_list("organisation_id", "person_id", "on",
@@ -59,7 +59,7 @@ class P1ParentsProblemsHidden(Rule):
         graph = ctx.facts.graph_around(adults)
         joined: dict[int, set[date]] = defaultdict(set)
         for person, on in HouseholdMembership.objects.filter(
-                person_id__in=adults, joined_on__isnull=False).values_list("person_id",
+                person_id__any=adults, joined_on__isnull=False).values_list("person_id",
                                                                            "joined_on"):
             joined[person].add(on)
         # First the (service, adult, interval, child) candidates, in the rule's order …
@@ -82,7 +82,7 @@ class P1ParentsProblemsHidden(Rule):
         shares: dict[tuple[int, int], list[tuple[date, int]]] = defaultdict(list)
         for chunk in _chunks(adults | kids):
             for org, person, on, to in Share.objects.filter(
-                    from_organisation_id__in=adult_orgs, person_id__in=chunk).values_list(
+                    from_organisation_id__any=adult_orgs, person_id__any=chunk).values_list(
                     "from_organisation_id", "person_id", "on", "to_organisation_id"):
                 shares[(org, person)].append((on, to))
         seen: set[tuple[int, int, int]] = set()
@@ -145,7 +145,7 @@ class P2ParentSteersHelp(Rule):
         qs = Cooperation.objects.filter(kind="parent_declines", on__lte=ctx.as_of).order_by(
             "child_id", "at", "id")
         if ctx.scope is not None:
-            qs = qs.filter(child_id__in=ctx.scope)
+            qs = qs.filter(child_id__any=ctx.scope)
         by_child: dict[int, list[Cooperation]] = defaultdict(list)
         for c in qs:
             by_child[c.child_id].append(c)
@@ -180,18 +180,18 @@ class P3PlanDrifts(Rule):
         of goals); the rule's logic runs over those tuples in memory."""
         plans = FamilyPlan.objects.all()
         if ctx.scope is not None:
-            plans = plans.filter(Q(child_id__in=ctx.scope)
-                                 | Q(household_id__in=ctx.scope_households))
+            plans = plans.filter(Q(child_id__any=ctx.scope)
+                                 | Q(household_id__any=ctx.scope_households))
         fields = ("pk", "child_id", "household_id", "coordinator_id")
         plan_of = {pk: rest for pk, *rest in plans.values_list(*fields)}
         if ctx.scope is not None:  # a new goal in another plan of the household follows up too
             households = {h for _c, h, _o in plan_of.values() if h}
             plan_of.update({pk: rest for pk, *rest in FamilyPlan.objects.filter(
-                household_id__in=households).exclude(pk__in=list(plan_of)).values_list(*fields)})
+                household_id__any=households).exclude(pk__any=list(plan_of)).values_list(*fields)})
         # every goal of these plans (a later one may be the follow-up of an earlier one)
         goals: list[tuple] = []
         for chunk in _chunks(plan_of):
-            goals += Goal.objects.filter(plan_id__in=chunk).values_list(
+            goals += Goal.objects.filter(plan_id__any=chunk).values_list(
                 "pk", "plan_id", "on", "due", "original_due", "event_id", "text")
         goals.sort()
         # goal -> (pk, on, status, new_due, event) of its updates by then, in recorded order
@@ -199,7 +199,7 @@ class P3PlanDrifts(Rule):
         postponed: dict[int, list[date]] = defaultdict(list)  # (a follow-up: any day)
         rows: list[tuple] = []
         for chunk in _chunks(g[0] for g in goals if g[2] <= ctx.as_of):
-            rows += GoalUpdate.objects.filter(goal_id__in=chunk).values_list(
+            rows += GoalUpdate.objects.filter(goal_id__any=chunk).values_list(
                 "at", "pk", "goal_id", "on", "status", "new_due", "event_id")
         for _at, pk, goal, on, status, new_due, event in sorted(rows):
             if status == "postponed":
@@ -277,7 +277,7 @@ class P3PlanDrifts(Rule):
         out: dict[int, list[tuple[int, date]]] = defaultdict(list)
         for chunk in _chunks(households):
             for household, person, birth in HouseholdMembership.objects.filter(
-                    household_id__in=chunk).values_list("household_id", "person_id",
+                    household_id__any=chunk).values_list("household_id", "person_id",
                                                         "person__birth_date"):
                 out[household].append((person, birth))
         return {h: sorted(set(ms)) for h, ms in out.items()}
@@ -299,7 +299,7 @@ def goals_followed_up(moments: list[tuple[Goal, date]], day: date) -> set[tuple[
                                         if birth > born_after]
     postponed: dict[int, list[date]] = defaultdict(list)
     for chunk in _chunks({g.pk for g, _m in moments}):
-        for goal, on in GoalUpdate.objects.filter(goal_id__in=chunk, status="postponed") \
+        for goal, on in GoalUpdate.objects.filter(goal_id__any=chunk, status="postponed") \
                 .values_list("goal_id", "on"):
             postponed[goal].append(on)
     followed = _FollowUps({c for cs in children.values() for c in cs},
@@ -329,9 +329,9 @@ class _FollowUps:
         else:
             goals = []
             for chunk in _chunks(children):
-                goals += Goal.objects.filter(plan__child_id__in=chunk).values_list(*fields)
+                goals += Goal.objects.filter(plan__child_id__any=chunk).values_list(*fields)
             for chunk in _chunks(households):
-                goals += Goal.objects.filter(plan__household_id__in=chunk).values_list(*fields)
+                goals += Goal.objects.filter(plan__household_id__any=chunk).values_list(*fields)
         for on, pk, child, household in set(goals):
             if child:
                 self.by_child[child].append((on, pk))
@@ -344,7 +344,7 @@ class _FollowUps:
                                               "how__in": ["taken", "handover", "transfer"]})):
             qs = model.objects.filter(**extra)
             for chunk in ([None] if children is None else _chunks(children)):
-                rows = qs if chunk is None else qs.filter(child_id__in=chunk)
+                rows = qs if chunk is None else qs.filter(child_id__any=chunk)
                 for child, on in rows.values_list("child_id", field):
                     self.other[child].append(on)
 

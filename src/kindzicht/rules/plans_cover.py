@@ -16,7 +16,7 @@ from kindzicht.plans.models import FamilyPlan
 def plans_covering(child_id: int, day: date):
     homes = HouseholdMembership.objects.filter(_member_on(day), person_id=child_id).values(
         "household_id")
-    return FamilyPlan.objects.filter(Q(child_id=child_id) | Q(household_id__in=homes),
+    return FamilyPlan.objects.filter(Q(child_id=child_id) | Q(household_id__any=homes),
                                      on__lte=day).filter(
         Q(replaced_on__isnull=True) | Q(replaced_on__gt=day))
 
@@ -41,7 +41,7 @@ class PlanCover:
                 yield from qs.values_list(field, *self._COLUMNS[field])
                 return
             for chunk in _chunks(ids):
-                yield from qs.filter(**{f"{field}__in": chunk}).values_list(
+                yield from qs.filter(**{f"{field}__any": chunk}).values_list(
                     field, *self._COLUMNS[field])
 
         self.homes: dict[int, list[tuple]] = defaultdict(list)

@@ -27,8 +27,8 @@ def _scoped(ctx: Context, events):
     """An incremental sweep reads only the life events of the scoped families."""
     if ctx.scope is None:
         return events
-    return events.filter(Q(person_id__in=ctx.scope_people)
-                         | Q(household_id__in=ctx.scope_households))
+    return events.filter(Q(person_id__any=ctx.scope_people)
+                         | Q(household_id__any=ctx.scope_households))
 
 
 @register
@@ -51,10 +51,10 @@ class R1NoReassessment(Rule):
         else:
             people = {ev.person_id for ev in events if ev.person_id} | set(
                 HouseholdMembership.objects.filter(
-                    household_id__in={ev.household_id for ev in events if ev.household_id})
+                    household_id__any={ev.household_id for ev in events if ev.household_id})
                 .values_list("person_id", flat=True))
             graph = ctx.facts.graph_around(people)
-            assessments = Assessment.objects.filter(child_id__in=ctx.scope)
+            assessments = Assessment.objects.filter(child_id__any=ctx.scope)
         assessed: dict[int, list[date]] = defaultdict(list)
         for child, on in assessments.values_list("child_id", "on"):
             assessed[child].append(on)
@@ -114,14 +114,14 @@ class R2OutOfSightByMoving(Rule):
         members: dict[int, list[tuple]] = defaultdict(list)
         for chunk in _chunks({ev.household_id for ev in events
                               if ev.kind == "moved" and ev.household_id}):
-            for row in HouseholdMembership.objects.filter(household_id__in=chunk).order_by(
+            for row in HouseholdMembership.objects.filter(household_id__any=chunk).order_by(
                     "pk").values_list("household_id", "person_id", "joined_on", "left_on",
                                       "person__birth_date"):
                 members[row[0]].append(row[1:])
         births = {}
         for chunk in _chunks({ev.person_id for ev in events
                               if ev.kind == "moved" and ev.person_id}):
-            births.update(Person.objects.filter(pk__in=chunk).values_list("pk", "birth_date"))
+            births.update(Person.objects.filter(pk__any=chunk).values_list("pk", "birth_date"))
         for ev in events:
             if ev.kind == "school_change":
                 if ev.person_id:
@@ -183,7 +183,7 @@ class R3FactorWithoutOwner(Rule):
         # the per-assessment queries made the sweep grow with the population (issue 3).
         assessments = Assessment.objects.filter(on__lte=ctx.as_of).order_by("child_id", "at", "id")
         if ctx.scope is not None:
-            assessments = assessments.filter(child_id__in=ctx.scope)
+            assessments = assessments.filter(child_id__any=ctx.scope)
         by_child: dict[int, list] = defaultdict(list)
         for a in records(assessments, "pk", "child_id", "on", "at", "organisation_id",
                          "event_id"):
@@ -206,7 +206,7 @@ class R3FactorWithoutOwner(Rule):
         read = _R3Reads()
 
         def scoped(qs, field):
-            return qs if ctx.scope is None else qs.filter(**{f"{field}__in": ctx.scope})
+            return qs if ctx.scope is None else qs.filter(**{f"{field}__any": ctx.scope})
 
         for f in records(scoped(AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of),
                                 "assessment__child_id").order_by("id"),

@@ -29,8 +29,8 @@ class V1SignalNotRegistered(Rule):
         assessments = Assessment.objects.filter(on__lte=ctx.as_of,
                                                 risk__in=["moderate", "high", "very_high"])
         if ctx.scope is not None:
-            concerns = concerns.filter(child_id__in=ctx.scope)
-            assessments = assessments.filter(child_id__in=ctx.scope)
+            concerns = concerns.filter(child_id__any=ctx.scope)
+            assessments = assessments.filter(child_id__any=ctx.scope)
         # rows, not model instances (issue 3)
         fields = ("pk", "child_id", "organisation_id", "on", "event_id")
         triggers += [("concern", *row) for row in concerns.values_list(*fields)]
@@ -38,7 +38,7 @@ class V1SignalNotRegistered(Rule):
         if not triggers:
             return
         signals = defaultdict(list)
-        for s in Signal.objects.filter(person_id__in={t[2] for t in triggers}).values_list(
+        for s in Signal.objects.filter(person_id__any={t[2] for t in triggers}).values_list(
                 "person_id", "organisation_id", "on", "ended_on"):
             signals[(s[0], s[1])].append((s[2], s[3]))
         for kind, pk, child, org, t, event in triggers:
@@ -69,7 +69,7 @@ class V2MatchWithoutCoordinator(Rule):
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         rows = Match.objects.filter(on__lte=ctx.as_of).order_by("child_id", "level", "on", "id")
         if ctx.scope is not None:
-            rows = rows.filter(child_id__in=ctx.scope)
+            rows = rows.filter(child_id__any=ctx.scope)
         episodes: list[tuple[int, str, object, object, list[Match]]] = []
         for m in rows:
             last = episodes[-1] if episodes else None
@@ -81,7 +81,7 @@ class V2MatchWithoutCoordinator(Rule):
         takings = defaultdict(list)
         qs = ResponsibilityTaking.objects.filter(basis="coordination")
         if ctx.scope is not None:
-            qs = qs.filter(child_id__in=ctx.scope)
+            qs = qs.filter(child_id__any=ctx.scope)
         for child, on in qs.values_list("child_id", "on"):
             takings[child].append(on)
         for child, level, start, end, members in episodes:

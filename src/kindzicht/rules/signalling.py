@@ -20,14 +20,14 @@ _Assessment = namedtuple("_Assessment", "pk child_id on organisation_id event_id
 def _concerns(ctx: Context, **filters):
     qs = Concern.objects.filter(on__lte=ctx.as_of, **filters)
     if ctx.scope is not None:
-        qs = qs.filter(child_id__in=ctx.scope)
+        qs = qs.filter(child_id__any=ctx.scope)
     return qs
 
 
 def _step_days(concern_ids: list[int], kinds: list[str]) -> dict[int, list]:
     """concern id -> [(day, moment)] of its steps of these kinds, in one query."""
     out: dict[int, list] = {}
-    for cid, on, at in MeldcodeStep.objects.filter(concern_id__in=concern_ids,
+    for cid, on, at in MeldcodeStep.objects.filter(concern_id__any=concern_ids,
                                                    step__in=kinds).values_list(
             "concern_id", "on", "at"):
         out.setdefault(cid, []).append((on, at))
@@ -72,7 +72,7 @@ class K2ReportDropped(Rule):
         reports = Report.objects.filter(status="declined", decline_reason="not_own_observation",
                                         handled_on__lte=ctx.as_of)
         if ctx.scope is not None:
-            reports = reports.filter(child_id__in=ctx.scope)
+            reports = reports.filter(child_id__any=ctx.scope)
         for r in reports:
             yield Occurrence(
                 code=self.code, child_id=r.child_id, at=r.handled_on, key=f"report:{r.pk}",
@@ -135,7 +135,7 @@ class K4RequiredReportNotMade(Rule):
         weighs = MeldcodeStep.objects.filter(step="weigh", on__lte=ctx.as_of).select_related(
             "concern").order_by("concern_id", "at", "id")
         if ctx.scope is not None:
-            weighs = weighs.filter(concern__child_id__in=ctx.scope)
+            weighs = weighs.filter(concern__child_id__any=ctx.scope)
         latest: dict[int, MeldcodeStep] = {}
         for w in weighs:
             c = w.concern
@@ -176,7 +176,7 @@ class K5PartnerNeverEngaged(Rule):
     def occurrences(self, ctx: Context) -> Iterator[Occurrence]:
         factors = AssessmentFactor.objects.filter(assessment__on__lte=ctx.as_of).order_by("id")
         if ctx.scope is not None:
-            factors = factors.filter(assessment__child_id__in=ctx.scope)
+            factors = factors.filter(assessment__child_id__any=ctx.scope)
         assessments = {}
         # The families on each assessment's day first (in memory for a full sweep), then the
         # involvement of all of them at once: per factor that was a dozen queries (issue 3).

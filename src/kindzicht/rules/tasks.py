@@ -179,11 +179,11 @@ def _assign_many(rows: list[Task]) -> None:
         return
     children = {r.child_id for r in rows if r.child_id}
     working = {(o, p): pro for o, p, pro in Involvement.objects.filter(
-        organisation_id__in=orgs, person_id__in=children, ended_at__isnull=True,
+        organisation_id__any=orgs, person_id__any=children, ended_at__isnull=True,
         professional__isnull=False, professional__is_active=True).values_list(
         "organisation_id", "person_id", "professional_id")}
     coordinators: dict[int, int] = {}
-    for org, pk in Professional.objects.filter(organisation_id__in=orgs, role="coordinator",
+    for org, pk in Professional.objects.filter(organisation_id__any=orgs, role="coordinator",
                                                is_active=True).order_by("pk").values_list(
             "organisation_id", "pk"):
         coordinators.setdefault(org, pk)

@@ -12,6 +12,7 @@ import time
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.db.models import Q
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
 
+from . import planner
 from .engine import CATALOGUE, Context, Occurrence, evaluate
 from .models import SweepRun, Task, TaskStatus
 from .tasks import existing_identities, tasks_create_many
@@ -79,7 +81,7 @@ def _of_children(tasks, children: set[int] | None):
     about no child: few, and a replay's own); the nightly full sweep looks at all."""
     if children is None:
         return tasks
-    return tasks.filter(Q(child_id__in=children) | Q(child_id__isnull=True))
+    return tasks.filter(Q(child_id__any=children) | Q(child_id__isnull=True))
 
 
 def _escalate(day: date, ongoing: dict[str, set[str]], made: SweepResult,
@@ -148,7 +150,7 @@ def _chunks(ids: list[int]):
 
 def _rows(ids: list[int], *fields) -> list[tuple]:
     """The fields of the tasks ``ids``, in the order of ``ids``."""
-    by_id = {row[0]: row[1:] for row in Task.objects.filter(pk__in=ids).values_list(
+    by_id = {row[0]: row[1:] for row in Task.objects.filter(pk__any=ids).values_list(
         "pk", *fields)}
     return [by_id[pk] for pk in ids]
 
@@ -159,7 +161,7 @@ def _coordinators_of(orgs: set[int], into: dict[int, int | None]) -> None:
 
     into.update(dict.fromkeys(orgs))
     for org, pk in Professional.objects.filter(
-            organisation_id__in=orgs, role="coordinator", is_active=True).order_by(
+            organisation_id__any=orgs, role="coordinator", is_active=True).order_by(
             "-pk").values_list("organisation_id", "pk"):
         into[org] = pk
 
@@ -178,7 +180,7 @@ def _resolve(resolved: dict[str, set[str]], day: date) -> None:
     for code, wanted in keys.items():
         wanted = sorted(wanted)
         for start in range(0, len(wanted), 2000):
-            Task.objects.filter(kind__in=kinds, code=code, key__in=wanted[start:start + 2000],
+            Task.objects.filter(kind__in=kinds, code=code, key__any=wanted[start:start + 2000],
                                 status=TaskStatus.OPEN).update(
                 status=TaskStatus.DONE, answered_on=day,
                 answer="Opgelost door de vastgelegde feiten.")
@@ -198,7 +200,7 @@ def task_deadlines(day: date, children: set[int] | None = None
         status=TaskStatus.OPEN)
     _of_children(Task.objects.filter(
         kind__in=["reminder", "alert"], status=TaskStatus.OPEN,
-        key__in=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]), children
+        key__any=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]), children
     ).update(status=TaskStatus.DONE, answered_on=day, answer="De taak is beantwoord.")
     wanted: list[Task] = []
     for pk, code, org, child, due, text, facts, evidence in _of_children(Task.objects.filter(
@@ -236,7 +238,7 @@ def close_adults(day: date, children: set[int] | None = None) -> int:
     n = 0
     periods = RiskPeriod.objects.filter(closed_at__isnull=True, child__birth_date__lte=born_by)
     if children is not None:
-        periods = periods.filter(child_id__in=children)
+        periods = periods.filter(child_id__any=children)
     for period in periods.select_related("child"):
         b = period.child.birth_date
         try:
@@ -261,7 +263,7 @@ def transition_tasks(day: date, weeks: int = 26, children: set[int] | None = Non
         ended_at__isnull=True, organisation__isnull=False,
         child__birth_date__lte=soon, child__birth_date__gt=_years_before(day, 18))
     if children is not None:
-        periods = periods.filter(child_id__in=children)
+        periods = periods.filter(child_id__any=children)
     rows = [Task(organisation_id=org, code="transition_18", key=f"18:{child}", child_id=child,
                  kind="task", raised_on=day, due_on=day + timedelta(days=weeks * 7 - 28),
                  text=("Deze jongere wordt binnenkort 18. Regel op tijd de overgang naar "
@@ -350,58 +352,68 @@ class _Upcoming:
 
 
 def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -> SweepResult:
-    """Run the watchdog for ``as_of`` (default today). Returns what it raised.
-
-    The occurrences stream through: every ``CHUNK`` due ones are raised at once, and only
-    their (code, key) stay behind — for escalation (``ongoing``) and resolving — so a sweep's
-    memory does not grow with the tasks a national population raises."""
+    """Run the watchdog for ``as_of`` (default today). Returns what it raised."""
     day = as_of or clock.today()
     started = time.monotonic()
     with transaction.atomic():
         scope = set(children) if children is not None else None
-        close_adults(day, scope)
-        ctx = Context(as_of=day, scope=scope)
-        made = SweepResult()
-        upcoming = _Upcoming(day)
-        ongoing: dict[str, set[str]] = defaultdict(set)
-        resolved: dict[str, set[str]] = defaultdict(set)
-        due: list[tuple[Occurrence, str]] = []
-        for occ in evaluate(ctx):
-            if occ.resolved_on is not None and occ.resolved_on <= day:
-                resolved[occ.code].add(occ.key)
-                continue
-            if occ.at <= day:
-                due.append((occ, "alert"))
-                ongoing[occ.code].add(occ.key)
-            elif occ.at - timedelta(days=REMINDER_DAYS) <= day:
-                due.append((occ, "reminder"))
-                upcoming.offer(occ.at)
-            else:
-                upcoming.offer(occ.at - timedelta(days=REMINDER_DAYS))
-            if len(due) >= CHUNK:
-                made.extend(_raise_new(due, day))
-                due = []
-        made.extend(_raise_new(due, day))
-        del due
-        _resolve(resolved, day)
-        transition_tasks(day, children=scope)
-        # the swept children's plans, looked up once for the goal follow-up and next_due
-        from kindzicht.plans import follow_up
-
-        goals_in = None if scope is None else follow_up.of_children(scope)
-        goal_follow_up_tasks(day, goals_in)
-        deadlines, overdue, due_days = task_deadlines(day, scope)
-        made.extend(deadlines)
-        for code, key in overdue:
-            ongoing[code].add(key)
-        _escalate(day, ongoing, made, scope)
-        upcoming.offer(*_escalation_days(day, scope), *_eighteenth_birthdays(day, scope),
-                       *_goal_due_days(day, goals_in), *due_days)
-        made.next_due = upcoming.first
+        # an incremental sweep's queries are planned as index lookups of its children
+        with nullcontext() if scope is None else planner.index_lookups():
+            made = _sweep(day, scope)
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
                                       seconds=time.monotonic() - started)
         record(Actor.system("watchdog sweep"), "sweep_ran", obj=run,
                payload={"as_of": day.isoformat(), "raised": len(made)})
+    return made
+
+
+def _sweep(day: date, scope: set[int] | None) -> SweepResult:
+    """The sweep's work, in its transaction: evaluate, raise, resolve, escalate.
+
+    The occurrences stream through: every ``CHUNK`` due ones are raised at once, and only
+    their (code, key) stay behind — for escalation (``ongoing``) and resolving — so a sweep's
+    memory does not grow with the tasks a national population raises."""
+    close_adults(day, scope)
+    ctx = Context(as_of=day, scope=scope)
+    made = SweepResult()
+    upcoming = _Upcoming(day)
+    ongoing: dict[str, set[str]] = defaultdict(set)
+    resolved: dict[str, set[str]] = defaultdict(set)
+    due: list[tuple[Occurrence, str]] = []
+    for occ in evaluate(ctx):
+        if occ.resolved_on is not None and occ.resolved_on <= day:
+            resolved[occ.code].add(occ.key)
+            continue
+        if occ.at <= day:
+            due.append((occ, "alert"))
+            ongoing[occ.code].add(occ.key)
+        elif occ.at - timedelta(days=REMINDER_DAYS) <= day:
+            due.append((occ, "reminder"))
+            upcoming.offer(occ.at)
+        else:
+            upcoming.offer(occ.at - timedelta(days=REMINDER_DAYS))
+        if len(due) >= CHUNK:
+            made.extend(_raise_new(due, day))
+            due = []
+    made.extend(_raise_new(due, day))
+    del due
+    if len(made) >= planner.ANALYZE_AFTER:
+        planner.analyze_tasks()
+    _resolve(resolved, day)
+    transition_tasks(day, children=scope)
+    # the swept children's plans, looked up once for the goal follow-up and next_due
+    from kindzicht.plans import follow_up
+
+    goals_in = None if scope is None else follow_up.of_children(scope)
+    goal_follow_up_tasks(day, goals_in)
+    deadlines, overdue, due_days = task_deadlines(day, scope)
+    made.extend(deadlines)
+    for code, key in overdue:
+        ongoing[code].add(key)
+    _escalate(day, ongoing, made, scope)
+    upcoming.offer(*_escalation_days(day, scope), *_eighteenth_birthdays(day, scope),
+                   *_goal_due_days(day, goals_in), *due_days)
+    made.next_due = upcoming.first
     return made
 
 
@@ -436,7 +448,7 @@ def _eighteenth_birthdays(day: date, children: set[int] | None = None) -> list[d
         lowest = _years_before(day + ahead, 18) - timedelta(days=3)
         periods = RiskPeriod.objects.filter(closed_at__isnull=True, child__birth_date__gte=lowest)
         if children is not None:
-            periods = periods.filter(child_id__in=children)
+            periods = periods.filter(child_id__any=children)
         for b in periods.order_by(
                 "child__birth_date").values_list("child__birth_date", flat=True).distinct()[:8]:
             try:
