@@ -53,7 +53,7 @@ def _settings() -> tuple:
         return cur.fetchone()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings: PostgreSQL")
+@pytest.mark.postgres  # planner settings: on SQLite the wrapper runs it on PostgreSQL
 def test_an_incremental_sweep_plans_with_its_own_settings_and_puts_them_back(orgs):  # noqa: F811
     """Inside an incremental sweep the planner prefers index lookups; the caller's transaction
     (here the test's) continues with its own settings afterwards, and so does a full sweep."""
@@ -78,7 +78,7 @@ def test_an_incremental_sweep_plans_with_its_own_settings_and_puts_them_back(org
     assert _settings() == before
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics: PostgreSQL")
+@pytest.mark.postgres  # planner statistics: as above
 def test_a_sweep_that_raised_many_tasks_takes_the_task_tables_statistics_again(
         orgs, monkeypatch):  # noqa: F811
     """After raising ``ANALYZE_AFTER`` tasks or more the sweep analyses the task table inside
