@@ -196,12 +196,17 @@ def task_deadlines(day: date, children: set[int] | None = None
     once (issue 3). An incremental sweep reads only the tasks of its ``children``."""
     overdue: set[tuple[str, str]] = set()
     days: list[date] = []
-    answered = _of_children(Task.objects.filter(kind="task"), children).exclude(
-        status=TaskStatus.OPEN)
-    _of_children(Task.objects.filter(
-        kind__in=["reminder", "alert"], status=TaskStatus.OPEN,
-        key__any=[f"task:{pk}" for pk in answered.values_list("pk", flat=True)]), children
-    ).update(status=TaskStatus.DONE, answered_on=day, answer="De taak is beantwoord.")
+    answered: dict[str, list[str]] = defaultdict(list)
+    for pk, code in _of_children(Task.objects.filter(kind="task"), children).exclude(
+            status=TaskStatus.OPEN).values_list("pk", "code"):
+        answered[code].append(f"task:{pk}")
+    # per code, so the unique index (kind, code, key …) finds the keys: with the code left
+    # out the server read every task of the swept children to compare keys (0.3–0.4 s of an
+    # incremental sweep at 1,000,000 children, issue 3)
+    for code, keys in answered.items():
+        Task.objects.filter(kind__in=["reminder", "alert"], code=code, key__any=keys,
+                            status=TaskStatus.OPEN).update(
+            status=TaskStatus.DONE, answered_on=day, answer="De taak is beantwoord.")
     wanted: list[Task] = []
     for pk, code, org, child, due, text, facts, evidence in _of_children(Task.objects.filter(
             kind="task", status=TaskStatus.OPEN, due_on__isnull=False,
