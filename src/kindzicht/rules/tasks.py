@@ -169,6 +169,16 @@ def _with_ids(new: list[Task], ids: dict[tuple, int]) -> list[Task]:
     return made
 
 
+def first_coordinators(orgs) -> dict[int, int]:
+    """The first active coordinator of each of ``orgs`` that has one, in one query."""
+    coordinators: dict[int, int] = {}
+    for org, pk in Professional.objects.filter(organisation_id__any=orgs, role="coordinator",
+                                               is_active=True).order_by("pk").values_list(
+            "organisation_id", "pk"):
+        coordinators.setdefault(org, pk)
+    return coordinators
+
+
 def _assign_many(rows: list[Task]) -> None:
     """The professional working with the child (open involvement), else the organisation's
     first coordinator — as :func:`default_assignee`, in two queries for all rows."""
@@ -182,11 +192,7 @@ def _assign_many(rows: list[Task]) -> None:
         organisation_id__any=orgs, person_id__any=children, ended_at__isnull=True,
         professional__isnull=False, professional__is_active=True).values_list(
         "organisation_id", "person_id", "professional_id")}
-    coordinators: dict[int, int] = {}
-    for org, pk in Professional.objects.filter(organisation_id__any=orgs, role="coordinator",
-                                               is_active=True).order_by("pk").values_list(
-            "organisation_id", "pk"):
-        coordinators.setdefault(org, pk)
+    coordinators = first_coordinators(orgs)
     for r in rows:
         if r.organisation_id and r.assignee_id is None:
             r.assignee_id = working.get((r.organisation_id, r.child_id),

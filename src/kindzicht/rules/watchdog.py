@@ -24,7 +24,7 @@ from kindzicht.core.actions import Actor, record
 from . import planner
 from .engine import CATALOGUE, Context, Occurrence, evaluate
 from .models import SweepRun, Task, TaskStatus
-from .tasks import existing_identities, tasks_create_many
+from .tasks import existing_identities, first_coordinators, tasks_create_many
 
 REMINDER_DAYS = 2
 ESCALATE_COORDINATORS_DAYS = 3
@@ -113,7 +113,9 @@ def _escalate(day: date, ongoing: dict[str, set[str]], made: SweepResult,
     for chunk in _chunks(level0):
         rows = _rows(chunk, "code", "key", "organisation_id", "child_id", "text", "facts",
                      "evidence")
-        _coordinators_of({r[2] for r in rows} - coordinators.keys(), coordinators)
+        new_orgs = {r[2] for r in rows} - coordinators.keys()
+        coordinators.update(dict.fromkeys(new_orgs))   # None: it has none; not asked again
+        coordinators.update(first_coordinators(new_orgs))
         made.extend(tasks_create_many([
             Task(organisation_id=org, code=code, key=f"{key}#coordinators", child_id=child,
                  kind="alert", level=1, raised_on=day,
@@ -132,7 +134,7 @@ def _escalate(day: date, ongoing: dict[str, set[str]], made: SweepResult,
             for code, key, child, text, facts, evidence in rows if municipality[child]]))
 
 
-#: alerts escalated, reminders and task rows read, per statement: bounds a sweep's memory
+#: occurrences raised, alerts escalated and tasks read back at a time: bounds a sweep's memory
 CHUNK = 100_000
 
 
@@ -153,17 +155,6 @@ def _rows(ids: list[int], *fields) -> list[tuple]:
     by_id = {row[0]: row[1:] for row in Task.objects.filter(pk__any=ids).values_list(
         "pk", *fields)}
     return [by_id[pk] for pk in ids]
-
-
-def _coordinators_of(orgs: set[int], into: dict[int, int | None]) -> None:
-    """The first active coordinator of each organisation (None: it has none)."""
-    from kindzicht.people.models import Professional
-
-    into.update(dict.fromkeys(orgs))
-    for org, pk in Professional.objects.filter(
-            organisation_id__any=orgs, role="coordinator", is_active=True).order_by(
-            "-pk").values_list("organisation_id", "pk"):
-        into[org] = pk
 
 
 def _resolve(resolved: dict[str, set[str]], day: date) -> None:
