@@ -26,10 +26,22 @@ def _bench(*extra: str) -> str:
 
 
 def test_bench_sweep_prints_its_figures_and_leaves_a_valid_population():
-    text = _bench()
+    from kindzicht.rules.models import SweepRun
 
-    for line in ("full sweep (cold)", "full sweep (steady)", "incremental sweep"):
+    text = _bench("--check-nightly")
+
+    for line in ("full sweep (cold)", "full sweep (steady)", "incremental sweep",
+                 "nightly sweep (next day)"):
         assert re.search(rf"{re.escape(line)}.*?[\d.,]+ s .*queries", text), line
+    # the next night sweeps the changed children (and those whose day came), not everyone,
+    # writes what a full sweep of that day writes, and is rolled back
+    swept = int(re.search(r"nightly sweep \(next day\) \((\d+) kinderen\)", text)[1])
+    assert 0 < swept < CHILDREN
+    assert re.search(r"kinderen per aanleiding changed \d+, wake \d+", text)
+    compared = re.search(r"nachtelijke sweeps = volledige sweeps, 8 nachten .*: JA \((\d+) rijen",
+                         text)
+    assert int(compared[1]) > 0  # reminders, escalations: the nights wrote something
+    assert not SweepRun.objects.filter(mode="nightly").exists()
     assert re.search(r"\b20 wijzigingen via de services", text)
     table = text.split("Per regel", 1)[1]
     for code in ("C1", "C2", "C3", "C4", "C5", "K3", "P4", "R3", "V1", "V2"):

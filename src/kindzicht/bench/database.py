@@ -164,6 +164,8 @@ def prepare(target: Target, *, reuse: bool, log=print) -> bool:
                               field="database")
         if reuse and ours:
             switch(target.url)
+            # a population kept by older code gets this code's new tables and indexes
+            call_command("migrate", interactive=False, verbosity=0)
             return True
         if not exists or ours:
             log(f"Database {target.describe()} wordt (opnieuw) aangemaakt …")

@@ -20,7 +20,7 @@ from django.db import connection
 #: watchdog helpers timed as phases of a sweep
 PHASES = ("close_adults", "_raise", "_resolve", "_escalate", "transition_tasks",
           "goal_follow_up_tasks", "task_deadlines", "_escalation_days",
-          "_eighteenth_birthdays", "_goal_due_days")
+          "_eighteenth_birthdays", "_goal_due_days", "_store_wakes")
 
 
 @dataclass
@@ -64,9 +64,11 @@ class Meter:
     @contextmanager
     def installed(self) -> Iterator[Meter]:
         """Hook the engine, wrap the watchdog's phases, count every query."""
-        from kindzicht.rules import engine, watchdog
+        from kindzicht.rules import engine, nightly, watchdog
 
-        saved = {name: getattr(watchdog, name) for name in PHASES if hasattr(watchdog, name)}
+        # the watchdog's phases, and the nightly sweep's choice of its children
+        saved = [(watchdog, name, getattr(watchdog, name)) for name in PHASES
+                 if hasattr(watchdog, name)] + [(nightly, "plan", nightly.plan)]
 
         def wrap(name, fn):
             def timed(*args, **kwargs):
@@ -74,8 +76,8 @@ class Meter:
                     return fn(*args, **kwargs)
             return timed
 
-        for name, fn in saved.items():
-            setattr(watchdog, name, wrap(name, fn))
+        for module, name, fn in saved:
+            setattr(module, name, wrap(name, fn))
         previous = engine.measure
         engine.measure = lambda code: self.label(f"rule {code}")
         try:
@@ -83,8 +85,8 @@ class Meter:
                 yield self
         finally:
             engine.measure = previous
-            for name, fn in saved.items():
-                setattr(watchdog, name, fn)
+            for module, name, fn in saved:
+                setattr(module, name, fn)
 
     def rules(self) -> dict[str, Figures]:
         return {k.split(" ", 1)[1]: v for k, v in self.figures.items() if k.startswith("rule ")}

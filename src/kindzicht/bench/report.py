@@ -7,7 +7,7 @@ import dataclasses
 import json
 from datetime import date, datetime
 
-from .sweep import BenchReport, SweepRun, cpu_count
+from .sweep import CHECK_NIGHTS, BenchReport, SweepRun, cpu_count
 
 TARGETS = {"full": 60.0, "incremental": 2.0}
 
@@ -52,8 +52,9 @@ def text(r: BenchReport) -> str:
     add("")
     add("Tijden (wandklok)")
     for s in r.sweeps:
-        target = TARGETS["incremental" if s.children is not None else "full"]
-        floor_s = floor_scoped if s.children is not None else floor_full
+        # the nightly sweep is what runs every night instead of a full one: the full target
+        target = TARGETS["incremental" if s.mode == "children" else "full"]
+        floor_s = floor_scoped if s.mode == "children" else floor_full
         status = "" if s.finished else (f"  FOUT: {s.error}" if s.error else
                                         f"  GESTOPT na het budget (> {_s(s.seconds)} s)")
         scope = f" ({s.children:,} kinderen)" if s.children is not None else ""
@@ -67,6 +68,16 @@ def text(r: BenchReport) -> str:
             f"geweigerd en overgedaan)")
         for what, n in c.errors.items():
             add(f"    FOUT in de service ({n}×, overgeslagen): {what}")
+    for s in r.sweeps:
+        if s.mode == "nightly":
+            add(f"    {s.label}: kinderen per aanleiding "
+                + ", ".join(f"{k} {v:,}" for k, v in s.triggers.items()))
+        elif s.reason and s.reason not in ("asked", "named"):
+            add(f"    {s.label}: volledig, want {s.reason}")
+    if r.nightly_same is not None:
+        add(f"  nachtelijke sweeps = volledige sweeps, {CHECK_NIGHTS} nachten vanaf de dag erna: "
+            f"{'JA' if r.nightly_same else 'NEE'} ({r.nightly_rows:,} rijen vergeleken)"
+            + (f"; eerste verschil: {r.nightly_difference}" if r.nightly_difference else ""))
     if floor_full is not None:
         add(f"  {'vloer: alle regels als SQL (volledig)':<38} {_s(floor_full):>10} s")
     if floor_scoped is not None:
@@ -86,8 +97,8 @@ def text(r: BenchReport) -> str:
 
 
 def _rule_table(r: BenchReport) -> str:
-    sweep: SweepRun | None = next((s for s in r.sweeps if s.children is None), None)
-    inc = next((s for s in r.sweeps if s.children is not None), None)
+    sweep: SweepRun | None = next((s for s in r.sweeps if s.mode == "full"), None)
+    inc = next((s for s in r.sweeps if s.mode == "children"), None)
     floors = {f.code: f for f in r.floor_full}
     floors_scoped = {f.code: f for f in r.floor_scoped}
     est = {e.code: e for e in r.estimates}

@@ -6,7 +6,10 @@
    nothing new, the nightly case);
 4. 1,000 changes through the services, then the incremental sweep of the changed children.
 
-``only_incremental`` (``--only-incremental``) skips 2. and 3.: on a kept population (``--reuse``)
+5. the next night's nightly sweep (``rules.nightly``: the changed children and those whose
+   deadline day has come), rolled back; with ``check`` compared with a full sweep of that day.
+
+``only_incremental`` (``--only-incremental``) skips 2., 3. and 5.: on a kept population (``--reuse``)
 the incremental sweep can then be measured at 1,000,000 children without two full sweeps of
 10-40 minutes first. The report says the full sweeps were not run.
 
@@ -22,7 +25,7 @@ import os
 import time
 from collections.abc import Sized
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.test.utils import override_settings
 
@@ -52,6 +55,11 @@ class SweepRun:
     #: CPU seconds of this (Python) process: unlike the wall clock, hardly moved by the load
     #: of other processes on the machine (the database server's own CPU is not in it)
     cpu_seconds: float = 0.0
+    #: ``full``, ``nightly`` (the children whose state can have changed, ``rules.nightly``)
+    #: or ``children`` (named: the incremental sweep); a nightly's triggers and children
+    mode: str = "full"
+    reason: str = ""
+    triggers: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,6 +100,11 @@ class BenchReport:
     floor_scoped: list[floor.FloorRun] = field(default_factory=list)
     estimates: list[RuleEstimate] = field(default_factory=list)
     only_incremental: bool = False
+    #: ``--check-nightly``: the next day's nightly sweep wrote what a full sweep of that day
+    #: writes (both rolled back); the rows compared and the first difference
+    nightly_same: bool | None = None
+    nightly_rows: int = 0
+    nightly_difference: str = ""
 
 
 def _load() -> str:
@@ -150,7 +163,12 @@ def _budgeted(meter: Meter, deadline: float) -> None:
 
 
 def measured_sweep(label: str, day: date, budget: float,
-                   children: set[int] | None = None) -> SweepRun:
+                   children: set[int] | None = None, *, full: bool = True,
+                   rollback: bool = False) -> SweepRun:
+    """One sweep, timed and counted: of ``children``, of everyone (``full``) or the nightly
+    one; ``rollback`` undoes it afterwards (so a kept population stays as it was)."""
+    from django.db import transaction
+
     from kindzicht.rules import watchdog
 
     meter = Meter()
@@ -159,20 +177,77 @@ def measured_sweep(label: str, day: date, budget: float,
     cpu_started = time.process_time()
     finished = True
     error = ""
-    raised: Sized = ()
-    with meter.installed():
+    raised = watchdog.SweepResult()
+    with meter.installed(), transaction.atomic():
         try:
             with clock.frozen(day):
-                raised = watchdog.sweep(day, children=children)
+                raised = watchdog.sweep(day, children=children, full=full)
         except BudgetExceeded:
             finished = False
         except Exception as exc:  # noqa: BLE001 - a failure at scale is a finding, not a crash
             finished = False
             error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        if rollback:
+            transaction.set_rollback(True)
     return SweepRun(label, seconds, finished, meter.total_queries, len(raised), meter.rules(),
-                    meter.phases(), None if children is None else len(children), error,
-                    time.process_time() - cpu_started)
+                    meter.phases(), raised.children, error,
+                    time.process_time() - cpu_started, raised.mode, raised.reason,
+                    dict(raised.triggers))
+
+
+def rows_since(day: date, before: int) -> list[tuple]:
+    """What the sweeps from ``day`` on wrote: the tasks they made (ids after ``before``) and
+    the tasks they closed. A key naming a task made in the same sweep (``task:<id>``) names
+    it by what it is, since two sweeps give their new tasks other ids."""
+    import re
+
+    from django.db.models import Q
+
+    from kindzicht.rules.models import Task
+
+    rows = list(Task.objects.filter(Q(pk__gt=before) | Q(answered_on__gte=day)).values_list(
+        "pk", "kind", "code", "key", "organisation_id", "municipality_code", "child_id",
+        "text", "facts", "raised_on", "due_on", "level", "assignee_id", "status",
+        "answered_on", "answer"))
+    what = {r[0]: (r[2], r[6]) for r in rows}
+
+    def key(k: str) -> str:
+        return re.sub(r"task:(\d+)", lambda m: f"task:{what.get(int(m[1]), m[1])}"
+                      if int(m[1]) > before else m[0], k)
+
+    return sorted(((r[1], r[2], key(r[3]), *r[4:]) for r in rows), key=repr)
+
+
+#: nights the check runs: past a reminder's two days and both escalations (3 and 7 days)
+CHECK_NIGHTS = 8
+
+
+def check_nightly(day: date) -> tuple[bool, int, str]:
+    """``CHECK_NIGHTS`` nights from ``day`` swept by the nightly sweep, then the same nights
+    by full sweeps, each series rolled back: do they write the same rows? (Every shared
+    scenario is replayed both ways in the tests; this is the same check at scale.)"""
+    from django.db import transaction
+
+    from kindzicht.rules import watchdog
+    from kindzicht.rules.models import Task
+
+    before = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    out = []
+    for full in (False, True):
+        with transaction.atomic():
+            for n in range(CHECK_NIGHTS):
+                night = day + timedelta(days=n)
+                with clock.frozen(night):
+                    watchdog.sweep(night, full=full)
+            out.append(rows_since(day, before))
+            transaction.set_rollback(True)
+    nightly, full = out
+    if nightly == full:
+        return True, len(full), ""
+    first = next((f"nightly {a!r} / full {b!r}" for a, b in zip(nightly, full) if a != b),
+                 f"nightly {len(nightly):,} rows / full {len(full):,} rows")
+    return False, len(full), first[:500]
 
 
 def rule_estimates(day: date, rule_budget: float,
@@ -206,7 +281,7 @@ def rule_estimates(day: date, rule_budget: float,
 
 def run(*, children: int, url: str | None, keep: bool, reuse: bool, seed: int,
         as_of: date | None, changes: int, budget: float, rule_budget: float,
-        only_incremental: bool = False, log=print) -> BenchReport:
+        only_incremental: bool = False, check: bool = False, log=print) -> BenchReport:
     target = database.Target(url or database.default_url())
     database.check_scale(target, children)
     day = as_of or clock.today()
@@ -233,7 +308,7 @@ def run(*, children: int, url: str | None, keep: bool, reuse: bool, seed: int,
                 database.stamp({"state": "built", "children": str(children), "seed": str(seed),
                                 "as_of": day.isoformat(), "built_at": datetime.now().isoformat()})
         _measure(report, day, target, changes=changes, seed=seed, budget=budget,
-                 rule_budget=rule_budget, log=log)
+                 rule_budget=rule_budget, check=check, log=log)
     finally:
         mail.disable()
         report.load_after = _load()
@@ -242,7 +317,7 @@ def run(*, children: int, url: str | None, keep: bool, reuse: bool, seed: int,
 
 
 def _measure(report: BenchReport, day: date, target: database.Target, *, changes: int,
-             seed: int, budget: float, rule_budget: float, log) -> None:
+             seed: int, budget: float, rule_budget: float, check: bool, log) -> None:
     pg = target.vendor == "postgresql"
     report.roundtrip_ms = roundtrip_ms()
     if report.only_incremental:
@@ -263,11 +338,31 @@ def _measure(report: BenchReport, day: date, target: database.Target, *, changes
     log(f"  {inc.seconds:.1f} s{'' if inc.finished else ' — gestopt: budget op'}")
     if pg and not report.only_incremental:
         report.floor_scoped = floor.run(day, scope=report.changes.children)
+    if not report.only_incremental:  # without a full sweep before it, it would be one
+        _nightly(report, day + timedelta(days=1), budget, check, log)
     if not all(s.finished for s in report.sweeps):
         log(f"Een sweep haalde het budget niet: elke regel apart, lezend, max "
             f"{rule_budget:.0f} s per regel …")
         expected = {f.code: f.rows for f in report.floor_full}
         report.estimates = rule_estimates(day, rule_budget, expected)
+
+
+def _nightly(report: BenchReport, day: date, budget: float, check: bool, log) -> None:
+    """The next night: the nightly sweep (the changes and the children whose day has come),
+    rolled back so that a kept population stays as it was; with ``check``, compared with a
+    full sweep of that day."""
+    log(f"Nachtelijke sweep van {day} (bijgehouden toestand; teruggedraaid) …")
+    nightly = measured_sweep("nightly sweep (next day)", day, budget, full=False, rollback=True)
+    report.sweeps.append(nightly)
+    log(f"  {nightly.seconds:.1f} s, {nightly.mode}"
+        + (f" ({nightly.children:,} kinderen: {nightly.triggers})" if nightly.children is not None
+           else f" — {nightly.reason}"))
+    if check:
+        log(f"  {CHECK_NIGHTS} nachten nachtelijk en {CHECK_NIGHTS} volledig vergelijken "
+            "(teruggedraaid) …")
+        report.nightly_same, report.nightly_rows, report.nightly_difference = check_nightly(day)
+        log(f"  {'gelijk' if report.nightly_same else 'VERSCHIL'}: {report.nightly_rows:,} rijen"
+            + (f"; {report.nightly_difference}" if report.nightly_difference else ""))
 
 
 def _full_sweeps(report: BenchReport, day: date, pg: bool, budget: float, log) -> None:

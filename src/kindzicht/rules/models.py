@@ -53,6 +53,16 @@ class Task(models.Model):
                                     condition=models.Q(organisation__isnull=True),
                                     name="task_once_per_occurrence_and_municipality"),
         ]
+        # the nightly sweep's look-ups by day (rules.nightly): which open alerts reach their
+        # escalation day, which tasks their reminder or deadline, which were answered since
+        indexes = [
+            models.Index(fields=["raised_on"], name="task_open_alert_raised",
+                         condition=models.Q(kind="alert", status="open")),
+            models.Index(fields=["due_on"], name="task_open_task_due",
+                         condition=models.Q(kind="task", status="open")),
+            models.Index(fields=["answered_on"], name="task_task_answered",
+                         condition=models.Q(kind="task")),
+        ]
 
 
 class SweepRun(models.Model):
@@ -62,3 +72,24 @@ class SweepRun(models.Model):
     as_of = models.DateField()
     raised = models.IntegerField(default=0)
     seconds = models.FloatField(default=0)
+    #: what the run covered: every child at open risk (``full``), the children whose rule
+    #: state could have changed since the last covering run (``nightly``), or the children a
+    #: caller named (``children``: a replay's people, an incremental sweep)
+    mode = models.CharField(max_length=10, default="full")
+    #: the newest domain event when the run started: the next nightly sweep reads the
+    #: changes after it (with one run of overlap, see ``rules.nightly``)
+    event_mark = models.BigIntegerField(null=True, blank=True)
+    #: the rule catalogue's code version the run evaluated (``rules.nightly.rules_version``):
+    #: stored state from another version is not trusted
+    rules_version = models.CharField(max_length=16, blank=True)
+
+
+class Wake(models.Model):
+    """The first day on which a child's rule state can change without new facts: the earliest
+    reminder, deadline or resolution still to come among the occurrences the last evaluation
+    of the child found. The nightly sweep re-evaluates the children whose day has come and
+    the children whose facts changed — not the whole population (issue 3)."""
+
+    child = models.OneToOneField("people.Person", primary_key=True, on_delete=models.CASCADE,
+                                 related_name="+")
+    on = models.DateField(db_index=True)

@@ -21,7 +21,7 @@ from django.db.models import Q
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
 
-from . import planner
+from . import nightly, planner
 from .engine import CATALOGUE, Context, Occurrence, evaluate
 from .models import SweepRun, Task, TaskStatus
 from .tasks import existing_identities, first_coordinators, tasks_create_many
@@ -311,6 +311,10 @@ class SweepResult:
         self.ids: array = array("q")
         self.by_code: Counter[str] = Counter()
         self.next_due: date | None = None
+        #: how the sweep chose its children: ``full``, ``nightly`` or ``children``; the reason
+        #: a nightly sweep became a full one; how many children it swept (None: everyone)
+        self.mode, self.reason, self.children = "full", "", None
+        self.triggers: dict[str, int] = {}
 
     def extend(self, tasks: Iterable[Task]) -> None:
         for task in tasks:
@@ -347,19 +351,36 @@ class _Upcoming:
                 self.first = d
 
 
-def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None) -> SweepResult:
-    """Run the watchdog for ``as_of`` (default today). Returns what it raised."""
+def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None,
+          full: bool = False) -> SweepResult:
+    """Run the watchdog for ``as_of`` (default today). Returns what it raised.
+
+    ``children``: only those (a replay's people, an incremental sweep). Otherwise the nightly
+    sweep: the children whose rule state can have changed since the last covering sweep
+    (:mod:`rules.nightly`), or everyone when that cannot be known or ``full`` is asked."""
     day = as_of or clock.today()
     started = time.monotonic()
     with transaction.atomic():
-        scope = set(children) if children is not None else None
+        mark = nightly.event_mark()
+        if children is not None:
+            tonight = nightly.Plan(set(children), "named")
+        elif full:
+            tonight = nightly.Plan(None, "asked")
+        else:
+            tonight = nightly.plan(day)
+        scope = tonight.scope
+        mode = "children" if children is not None else "full" if scope is None else "nightly"
         # an incremental sweep's queries are planned as index lookups of its children
         with nullcontext() if scope is None else planner.index_lookups():
             made = _sweep(day, scope)
+        made.mode, made.reason, made.triggers = mode, tonight.reason, tonight.counts
+        made.children = None if scope is None else len(scope)
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
-                                      seconds=time.monotonic() - started)
+                                      seconds=time.monotonic() - started, mode=mode,
+                                      event_mark=mark, rules_version=nightly.rules_version())
         record(Actor.system("watchdog sweep"), "sweep_ran", obj=run,
-               payload={"as_of": day.isoformat(), "raised": len(made)})
+               payload={"as_of": day.isoformat(), "raised": len(made), "mode": mode,
+                        "children": made.children})
     return made
 
 
@@ -376,10 +397,14 @@ def _sweep(day: date, scope: set[int] | None) -> SweepResult:
     ongoing: dict[str, set[str]] = defaultdict(set)
     resolved: dict[str, set[str]] = defaultdict(set)
     due: list[tuple[Occurrence, str]] = []
+    wakes: dict[int, date] = {}
     for occ in evaluate(ctx):
         if occ.resolved_on is not None and occ.resolved_on <= day:
             resolved[occ.code].add(occ.key)
             continue
+        wake = _wake(occ, day)
+        if wake is not None and wakes.get(occ.child_id, wake) >= wake:
+            wakes[occ.child_id] = wake
         if occ.at <= day:
             due.append((occ, "alert"))
             ongoing[occ.code].add(occ.key)
@@ -410,7 +435,30 @@ def _sweep(day: date, scope: set[int] | None) -> SweepResult:
     upcoming.offer(*_escalation_days(day, scope), *_eighteenth_birthdays(day, scope),
                    *_goal_due_days(day, goals_in), *due_days)
     made.next_due = upcoming.first
+    _store_wakes(scope, wakes)
     return made
+
+
+def _wake(occ: Occurrence, day: date) -> date | None:
+    """The first day after ``day`` on which this occurrence asks for something new: its
+    reminder, its deadline, or the day the recorded facts resolve it."""
+    days = [occ.resolved_on] if occ.resolved_on is not None else []
+    if occ.at > day:
+        reminder = occ.at - timedelta(days=REMINDER_DAYS)
+        days.append(reminder if reminder > day else occ.at)
+    return min(days) if days else None
+
+
+def _store_wakes(scope: set[int] | None, wakes: dict[int, date]) -> None:
+    """Replace the swept children's wake days (everyone's after a full sweep) with the ones
+    this evaluation found (:mod:`rules.nightly`)."""
+    from kindzicht.core import rows
+
+    from .models import Wake
+
+    old = Wake.objects.all() if scope is None else Wake.objects.filter(child_id__any=scope)
+    old._raw_delete(old.db)
+    rows.insert(Wake, ["child", "on"], sorted(wakes.items()))
 
 
 def _escalation_days(day: date, children: set[int] | None = None) -> list[date]:

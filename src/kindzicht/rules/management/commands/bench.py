@@ -55,6 +55,10 @@ class Command(BaseCommand):
                            "children: no floor and no full sweeps (which take 10-40 minutes "
                            "at 1,000,000 children). Meant with --reuse; the report says the "
                            "full sweeps were not run.")
+        sweep.add_argument("--check-nightly", action="store_true",
+                           help="Also sweep the next 8 nights by nightly sweeps and again by "
+                           "full sweeps (each rolled back) and compare what they write (eight "
+                           "full sweeps' time).")
         index = sub.add_parser(
             "index", help="The reference index at national scale: registrations through the "
             "service and the bulk import against the plain SQL floor.",
@@ -136,7 +140,8 @@ class Command(BaseCommand):
                          keep=options["keep"], reuse=options["reuse"], seed=options["seed"],
                          as_of=day, changes=options["changes"], budget=options["budget"],
                          rule_budget=options["rule_budget"],
-                         only_incremental=options["only_incremental"], log=log)
+                         only_incremental=options["only_incremental"],
+                         check=options["check_nightly"], log=log)
         except Refused as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(report.text(result))

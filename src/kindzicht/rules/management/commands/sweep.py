@@ -16,6 +16,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Sweep as of this day (YYYY-MM-DD); default today.")
+        parser.add_argument("--full", action="store_true",
+                            help="Re-evaluate every child, not only those whose rule state can "
+                            "have changed since the last sweep (the nightly default becomes "
+                            "a full sweep by itself when that cannot be known).")
         parser.add_argument("--no-verify", action="store_true",
                             help="Skip the audit chain verification (it runs once per day "
                             "anyway: later sweeps that day report the recorded outcome).")
@@ -29,10 +33,15 @@ class Command(BaseCommand):
                 day = date.fromisoformat(options["date"])
             except ValueError as exc:
                 raise CommandError(f"--date: not a date (YYYY-MM-DD): {options['date']}") from exc
-        raised = sweep(day)
+        raised = sweep(day, full=options["full"])
         summary = ", ".join(f"{c}: {n}" for c, n in sorted(raised.by_code.items())) or \
             "niets nieuws"
-        self.stdout.write(f"Sweep {day}: {len(raised)} nieuwe taken/signalen ({summary}).")
+        if raised.mode == "nightly":
+            how = f"{raised.children} kinderen met iets nieuws"
+        else:
+            how = "volledig" + (f", want {raised.reason}" if raised.reason != "asked" else "")
+        self.stdout.write(f"Sweep {day} ({how}): {len(raised)} nieuwe taken/signalen "
+                          f"({summary}).")
         from kindzicht.oversight.services import daily_reports
 
         findings = daily_reports(day)
