@@ -5,7 +5,6 @@ with nightly sweeps — and the task rows, day by day, must be the same."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
