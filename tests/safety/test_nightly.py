@@ -126,7 +126,7 @@ def world():
 def test_a_quiet_night_sweeps_nobody_and_a_change_sweeps_its_family(world):
     with clock.frozen(DAY + timedelta(days=1)):
         quiet = watchdog.sweep(DAY + timedelta(days=1))
-    assert (quiet.mode, quiet.children) == ("nightly", 0)
+    assert (quiet.plan.mode, quiet.plan.children) == ("nightly", 0)
     with clock.frozen(DAY + timedelta(days=1)):
         record(Actor.system("test"), "life_event_recorded", subjects=[world["other"].pk])
     with clock.frozen(DAY + timedelta(days=2)):

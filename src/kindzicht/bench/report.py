@@ -72,7 +72,7 @@ def text(r: BenchReport) -> str:
         if s.mode == "nightly":
             add(f"    {s.label}: kinderen per aanleiding "
                 + ", ".join(f"{k} {v:,}" for k, v in s.triggers.items()))
-        elif s.reason and s.reason not in ("asked", "named"):
+        elif s.reason:
             add(f"    {s.label}: volledig, want {s.reason}")
     if r.nightly_same is not None:
         add(f"  nachtelijke sweeps = volledige sweeps, {CHECK_NIGHTS} nachten vanaf de dag erna: "

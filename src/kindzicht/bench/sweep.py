@@ -190,9 +190,9 @@ def measured_sweep(label: str, day: date, budget: float,
         if rollback:
             transaction.set_rollback(True)
     return SweepRun(label, seconds, finished, meter.total_queries, len(raised), meter.rules(),
-                    meter.phases(), raised.children, error,
-                    time.process_time() - cpu_started, raised.mode, raised.reason,
-                    dict(raised.triggers))
+                    meter.phases(), raised.plan.children, error,
+                    time.process_time() - cpu_started, raised.plan.mode, raised.plan.reason,
+                    dict(raised.plan.counts))
 
 
 def rows_since(day: date, before: int) -> list[tuple]:

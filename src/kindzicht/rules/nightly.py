@@ -73,13 +73,19 @@ def rules_version() -> str:
 
 @dataclass
 class Plan:
-    """What tonight's sweep must cover: ``scope`` None is everyone (a full sweep), with the
-    ``reason``; otherwise the children, with how many came from which trigger."""
+    """Which children a sweep covers: ``mode`` ``full`` (``scope`` None: everyone; a nightly
+    sweep that became one says the ``reason``), ``nightly`` (with how many children came
+    from which trigger, ``counts``) or ``children`` (named by the caller)."""
 
+    mode: str
     scope: set[int] | None
-    reason: str
-    last_day: date | None = None
+    reason: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def children(self) -> int | None:
+        """How many children it covers; None: everyone."""
+        return None if self.scope is None else len(self.scope)
 
 
 def event_mark() -> int:
@@ -96,22 +102,22 @@ def plan(day: date) -> Plan:
     runs = list(SweepRun.objects.filter(mode__in=["full", "nightly"], as_of__lte=day)
                 .order_by("-as_of", "-pk")[:2])
     if not runs or runs[0].event_mark is None:
-        return Plan(None, "er is nog geen eerdere volledige of nachtelijke sweep")
+        return Plan("full", None, "er is nog geen eerdere volledige of nachtelijke sweep")
     last = runs[0]
     if last.rules_version != rules_version():
-        return Plan(None, "de regelcatalogus is sinds de vorige sweep gewijzigd")
+        return Plan("full", None, "de regelcatalogus is sinds de vorige sweep gewijzigd")
     # one run of overlap: a transaction still open when the last run read its mark may have
     # written events with lower ids that committed after it
     since = min(r.event_mark for r in runs if r.event_mark is not None)
     changed, why = _changed_persons(since)
     if changed is None:
-        return Plan(None, why)
+        return Plan("full", None, why)
     if len(changed) > FULL_ABOVE:
-        return Plan(None, f"{len(changed):,} personen gewijzigd (een bulkimport?)")
+        return Plan("full", None, f"{len(changed):,} personen gewijzigd (een bulkimport?)")
     from kindzicht.people.family import children_in_family_of
 
     day0 = last.as_of
-    out = Plan(set(), "", last_day=day0)
+    out = Plan("nightly", set())
     triggers = {
         "changed": changed | children_in_family_of(changed, day)
         | children_in_family_of(changed, day0),
@@ -151,14 +157,12 @@ def _woken(day: date) -> set[int]:
 
 def _escalating(day0: date, day: date) -> set[int]:
     """Children with an open alert that reaches its escalation day after ``day0``, by ``day``
-    (``watchdog._escalate``'s waits)."""
+    (``watchdog.ESCALATION_WAITS``)."""
     from .models import Task, TaskStatus
-    from .watchdog import ESCALATE_COORDINATORS_DAYS, ESCALATE_MUNICIPALITY_DAYS
+    from .watchdog import ESCALATION_WAITS
 
-    waits = ((0, ESCALATE_COORDINATORS_DAYS),
-             (1, ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS))
     within = Q()
-    for level, wait in waits:
+    for level, wait in ESCALATION_WAITS:
         within |= Q(level=level, raised_on__gt=day0 - timedelta(days=wait),
                     raised_on__lte=day - timedelta(days=wait))
     return set(Task.objects.filter(within, kind="alert", status=TaskStatus.OPEN,

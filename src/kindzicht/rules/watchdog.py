@@ -29,6 +29,9 @@ from .tasks import existing_identities, first_coordinators, tasks_create_many
 REMINDER_DAYS = 2
 ESCALATE_COORDINATORS_DAYS = 3
 ESCALATE_MUNICIPALITY_DAYS = 7
+#: (level of an open alert, days it waits at that level before it goes one up)
+ESCALATION_WAITS = ((0, ESCALATE_COORDINATORS_DAYS),
+                    (1, ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS))
 
 
 def _label(occ: Occurrence) -> str:
@@ -311,10 +314,8 @@ class SweepResult:
         self.ids: array = array("q")
         self.by_code: Counter[str] = Counter()
         self.next_due: date | None = None
-        #: how the sweep chose its children: ``full``, ``nightly`` or ``children``; the reason
-        #: a nightly sweep became a full one; how many children it swept (None: everyone)
-        self.mode, self.reason, self.children = "full", "", None
-        self.triggers: dict[str, int] = {}
+        #: which children it swept, and why (``rules.nightly.Plan``)
+        self.plan = nightly.Plan("full", None)
 
     def extend(self, tasks: Iterable[Task]) -> None:
         for task in tasks:
@@ -363,24 +364,22 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None,
     with transaction.atomic():
         mark = nightly.event_mark()
         if children is not None:
-            tonight = nightly.Plan(set(children), "named")
+            tonight = nightly.Plan("children", set(children))
         elif full:
-            tonight = nightly.Plan(None, "asked")
+            tonight = nightly.Plan("full", None)
         else:
             tonight = nightly.plan(day)
         scope = tonight.scope
-        mode = "children" if children is not None else "full" if scope is None else "nightly"
         # an incremental sweep's queries are planned as index lookups of its children
         with nullcontext() if scope is None else planner.index_lookups():
             made = _sweep(day, scope)
-        made.mode, made.reason, made.triggers = mode, tonight.reason, tonight.counts
-        made.children = None if scope is None else len(scope)
+        made.plan = tonight
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
-                                      seconds=time.monotonic() - started, mode=mode,
+                                      seconds=time.monotonic() - started, mode=tonight.mode,
                                       event_mark=mark, rules_version=nightly.rules_version())
         record(Actor.system("watchdog sweep"), "sweep_ran", obj=run,
-               payload={"as_of": day.isoformat(), "raised": len(made), "mode": mode,
-                        "children": made.children})
+               payload={"as_of": day.isoformat(), "raised": len(made), "mode": tonight.mode,
+                        "children": tonight.children})
     return made
 
 
@@ -468,8 +467,7 @@ def _escalation_days(day: date, children: set[int] | None = None) -> list[date]:
     from django.db.models import Min
 
     days = []
-    for level, wait in ((0, ESCALATE_COORDINATORS_DAYS),
-                        (1, ESCALATE_MUNICIPALITY_DAYS - ESCALATE_COORDINATORS_DAYS)):
+    for level, wait in ESCALATION_WAITS:
         first = _of_children(Task.objects.filter(
             kind="alert", status=TaskStatus.OPEN, level=level,
             raised_on__gt=day - timedelta(days=wait)), children).aggregate(

@@ -36,10 +36,11 @@ class Command(BaseCommand):
         raised = sweep(day, full=options["full"])
         summary = ", ".join(f"{c}: {n}" for c, n in sorted(raised.by_code.items())) or \
             "niets nieuws"
-        if raised.mode == "nightly":
-            how = f"{raised.children} kinderen met iets nieuws"
+        plan = raised.plan
+        if plan.mode == "nightly":
+            how = f"{plan.children} kinderen met iets nieuws"
         else:
-            how = "volledig" + (f", want {raised.reason}" if raised.reason != "asked" else "")
+            how = "volledig" + (f", want {plan.reason}" if plan.reason else "")
         self.stdout.write(f"Sweep {day} ({how}): {len(raised)} nieuwe taken/signalen "
                           f"({summary}).")
         from kindzicht.oversight.services import daily_reports
