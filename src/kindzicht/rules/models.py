@@ -93,3 +93,25 @@ class Wake(models.Model):
     child = models.OneToOneField("people.Person", primary_key=True, on_delete=models.CASCADE,
                                  related_name="+")
     on = models.DateField(db_index=True)
+
+
+class KnownOccurrence(models.Model):
+    """An occurrence as the last evaluation of its child found it, not yet resolved by then:
+    the rule, the occurrence's key and day, what it says and to whom. When only time moves
+    for a child (a reminder or deadline comes, an alert waits for its escalation), the
+    nightly sweep takes the child's occurrences from here instead of evaluating every rule
+    again: the facts they rest on did not change, or the child would be re-evaluated
+    (``rules.nightly``; issue 3: evaluating the 65,000 such children of a national night took
+    more than the whole target). Every evaluation of a child replaces its rows."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                              db_index=True)
+    code = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    at = models.DateField()
+    resolved_on = models.DateField(null=True, blank=True)
+    text = models.TextField()
+    recipients = models.JSONField(default=list)
+    evidence = models.JSONField(default=list)
+    facts = models.JSONField(default=list)
+    municipality_code = models.CharField(max_length=4, blank=True)

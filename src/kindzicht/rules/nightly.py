@@ -71,21 +71,46 @@ def rules_version() -> str:
     return digest.hexdigest()[:16]
 
 
+#: triggers for which time moved and the facts did not: their children's known occurrences
+#: (``rules.known``) still stand, so the night raises from those without evaluating the rules
+RECALLED = frozenset({"wake", "escalation", "task deadline"})
+
+
 @dataclass
 class Plan:
     """Which children a sweep covers: ``mode`` ``full`` (``scope`` None: everyone; a nightly
-    sweep that became one says the ``reason``), ``nightly`` (with how many children came
-    from which trigger, ``counts``) or ``children`` (named by the caller)."""
+    sweep that became one says the ``reason``), ``nightly`` (with the children of each
+    trigger, ``triggers``) or ``children`` (named by the caller)."""
 
     mode: str
     scope: set[int] | None
     reason: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
+    triggers: dict[str, set[int]] = field(default_factory=dict)
 
     @property
     def children(self) -> int | None:
         """How many children it covers; None: everyone."""
         return None if self.scope is None else len(self.scope)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many children came from which trigger (a nightly sweep)."""
+        return {name: len(children) for name, children in self.triggers.items()}
+
+    @property
+    def evaluated(self) -> set[int] | None:
+        """The children whose rules are evaluated: all it covers, but in a nightly sweep not
+        those that only time brought back (:data:`RECALLED`) — their known occurrences
+        stand."""
+        return self.besides(*RECALLED)
+
+    def besides(self, *names: str) -> set[int] | None:
+        """The children it covers but for those that only the triggers ``names`` brought
+        (a nightly sweep); everyone it covers otherwise."""
+        if self.mode != "nightly":
+            return self.scope
+        return set().union(*(children for name, children in self.triggers.items()
+                             if name not in names))
 
 
 def event_mark() -> int:
@@ -118,7 +143,7 @@ def plan(day: date) -> Plan:
 
     day0 = last.as_of
     out = Plan("nightly", set())
-    triggers = {
+    out.triggers = {
         "changed": changed | children_in_family_of(changed, day)
         | children_in_family_of(changed, day0),
         "wake": _woken(day),
@@ -127,9 +152,7 @@ def plan(day: date) -> Plan:
         "goal due": _goals_due(day0, day),
         "18th birthday": _turning_18(day0, day),
     }
-    for name, children in triggers.items():
-        out.counts[name] = len(children)
-        out.scope |= children
+    out.scope = set().union(*out.triggers.values())
     return out
 
 

@@ -12,6 +12,7 @@ import time
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from contextlib import nullcontext
 from datetime import date, timedelta
 
@@ -21,7 +22,7 @@ from django.db.models import Q
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor, record
 
-from . import nightly, planner
+from . import known, nightly, planner
 from .engine import CATALOGUE, Context, Occurrence, evaluate
 from .models import SweepRun, Task, TaskStatus
 from .tasks import existing_identities, first_coordinators, tasks_create_many
@@ -369,10 +370,9 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None,
             tonight = nightly.Plan("full", None)
         else:
             tonight = nightly.plan(day)
-        scope = tonight.scope
         # an incremental sweep's queries are planned as index lookups of its children
-        with nullcontext() if scope is None else planner.index_lookups():
-            made = _sweep(day, scope)
+        with nullcontext() if tonight.scope is None else planner.index_lookups():
+            made = _sweep(day, tonight)
         made.plan = tonight
         run = SweepRun.objects.create(started_at=clock.now(), as_of=day, raised=len(made),
                                       seconds=time.monotonic() - started, mode=tonight.mode,
@@ -383,21 +383,32 @@ def sweep(as_of: date | None = None, *, children: Iterable[int] | None = None,
     return made
 
 
-def _sweep(day: date, scope: set[int] | None) -> SweepResult:
+def _sweep(day: date, tonight: nightly.Plan) -> SweepResult:
     """The sweep's work, in its transaction: evaluate, raise, resolve, escalate.
 
     The occurrences stream through: every ``CHUNK`` due ones are raised at once, and only
     their (code, key) stay behind — for escalation (``ongoing``) and resolving — so a sweep's
-    memory does not grow with the tasks a national population raises."""
-    close_adults(day, scope)
-    ctx = Context(as_of=day, scope=scope)
+    memory does not grow with the tasks a national population raises.
+
+    The children whose facts changed (``tonight.evaluated``) are evaluated and their
+    occurrences kept (:mod:`rules.known`); a nightly sweep takes those of the children that
+    only time brought back from what their last evaluation kept. Each phase after the rules
+    looks only at the children whose trigger can give it work: an 18th birthday, a plan or a
+    new task only where facts changed or the day came (``evaluated``), task deadlines and
+    escalations not for the children woken by an occurrence's day alone."""
+    scope, evaluated = tonight.scope, tonight.evaluated
+    timed = tonight.besides("wake")
+    close_adults(day, evaluated)
     made = SweepResult()
     upcoming = _Upcoming(day)
     ongoing: dict[str, set[str]] = defaultdict(set)
     resolved: dict[str, set[str]] = defaultdict(set)
     due: list[tuple[Occurrence, str]] = []
     wakes: dict[int, date] = {}
-    for occ in evaluate(ctx):
+    keeper = known.Keeper(evaluated, day)
+    recalled = set() if scope is None else scope - evaluated
+    for occ in chain(keeper.keep(evaluate(Context(as_of=day, scope=evaluated))),
+                     known.recall(recalled)):
         if occ.resolved_on is not None and occ.resolved_on <= day:
             resolved[occ.code].add(occ.key)
             continue
@@ -415,24 +426,30 @@ def _sweep(day: date, scope: set[int] | None) -> SweepResult:
         if len(due) >= CHUNK:
             made.extend(_raise_new(due, day))
             due = []
+    keeper.flush()
     made.extend(_raise_new(due, day))
     del due
     if len(made) >= planner.ANALYZE_AFTER:
         planner.analyze_tasks()
     _resolve(resolved, day)
-    transition_tasks(day, children=scope)
-    # the swept children's plans, looked up once for the goal follow-up and next_due
+    transition_tasks(day, children=evaluated)
+    # the evaluated children's plans, looked up once for the goal follow-up and next_due
     from kindzicht.plans import follow_up
 
-    goals_in = None if scope is None else follow_up.of_children(scope)
+    goals_in = None if evaluated is None else follow_up.of_children(evaluated)
     goal_follow_up_tasks(day, goals_in)
-    deadlines, overdue, due_days = task_deadlines(day, scope)
+    deadlines, overdue, due_days = task_deadlines(day, timed)
     made.extend(deadlines)
     for code, key in overdue:
         ongoing[code].add(key)
-    _escalate(day, ongoing, made, scope)
-    upcoming.offer(*_escalation_days(day, scope), *_eighteenth_birthdays(day, scope),
-                   *_goal_due_days(day, goals_in), *due_days)
+    _escalate(day, ongoing, made, timed)
+    if tonight.mode == "nightly":
+        # its scope is not everyone's, so it cannot know the first day for all: the next
+        # night plans again from what is stored
+        upcoming.offer(day + timedelta(days=1))
+    else:
+        upcoming.offer(*_escalation_days(day, scope), *_eighteenth_birthdays(day, scope),
+                       *_goal_due_days(day, goals_in), *due_days)
     made.next_due = upcoming.first
     _store_wakes(scope, wakes)
     return made
