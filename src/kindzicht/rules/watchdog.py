@@ -12,9 +12,9 @@ import time
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import chain
 from contextlib import nullcontext
 from datetime import date, timedelta
+from itertools import chain
 
 from django.db import transaction
 from django.db.models import Q
