@@ -186,13 +186,18 @@ family AS (  -- the child, its parents, their partners, siblings, household memb
         AND (hm.joined_on IS NULL OR hm.joined_on <= f.t)
           AND (hm.left_on IS NULL OR hm.left_on > f.t)
         AND (o.joined_on IS NULL OR o.joined_on <= f.t) AND (o.left_on IS NULL OR o.left_on > f.t)
-  ) m)
+  ) m),
+-- the family's involvement once, then the test per factor: the planner estimates f at one
+-- row, and with the involvement inside the NOT EXISTS it ran that union over the whole
+-- population again for every factor of a scoped run (issue 3: it did not finish at 1,000,000)
+family_involved AS MATERIALIZED (
+  SELECT fm.assessment, o.sector, i.s, i.e FROM family fm
+  JOIN involved i ON i.person = fm.person JOIN people_organisation o ON o.id = i.org)
 SELECT f.child_id, f.assessment, f.code FROM f
 WHERE NOT EXISTS (
-  SELECT 1 FROM family fm JOIN involved i ON i.person = fm.person
-  JOIN people_organisation o ON o.id = i.org
-  WHERE fm.assessment = f.assessment AND o.sector = f.sector
-    AND i.s <= f.t + 60 AND (i.e IS NULL OR i.e > f.t))""",
+  SELECT 1 FROM family_involved x
+  WHERE x.assessment = f.assessment AND x.sector = f.sector
+    AND x.s <= f.t + 60 AND (x.e IS NULL OR x.e > f.t))""",
     "P1": f"""WITH {_INVOLVED},
 adult AS (  -- an adult service involved with an adult
   SELECT i.org, i.person, i.s, i.e FROM involved i JOIN people_organisation o ON o.id = i.org
