@@ -444,13 +444,13 @@ def _sweep(day: date, tonight: nightly.Plan) -> SweepResult:
         ongoing[code].add(key)
     _escalate(day, ongoing, made, timed)
     if tonight.mode == "nightly":
-        # its scope is not everyone's, so it cannot know the first day for all: the next
-        # night plans again from what is stored
-        upcoming.offer(day + timedelta(days=1))
+        # its scope is not everyone, so it cannot know the first day for all: the next night
+        # plans again from what is stored
+        made.next_due = day + timedelta(days=1)
     else:
         upcoming.offer(*_escalation_days(day, scope), *_eighteenth_birthdays(day, scope),
                        *_goal_due_days(day, goals_in), *due_days)
-    made.next_due = upcoming.first
+        made.next_due = upcoming.first
     _store_wakes(scope, wakes)
     return made
 
