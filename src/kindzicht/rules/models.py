@@ -62,6 +62,10 @@ class Task(models.Model):
                          condition=models.Q(kind="task", status="open")),
             models.Index(fields=["answered_on"], name="task_task_answered",
                          condition=models.Q(kind="task")),
+            # the escalation to the municipality looks up the open alerts at the
+            # coordinators' level of the children it sweeps: few among millions of tasks
+            models.Index(fields=["child"], name="task_open_escalated_child",
+                         condition=models.Q(kind="alert", status="open", level=1)),
         ]
 
 

@@ -108,11 +108,16 @@ def _escalate(day: date, ongoing: dict[str, set[str]], made: SweepResult,
         kind="alert", status=TaskStatus.OPEN, level=0, organisation__isnull=False,
         raised_on__lte=day - timedelta(days=ESCALATE_COORDINATORS_DAYS)), children).exclude(
         Exists(escalated)), ongoing, base=lambda key: key)
-    level1 = _ongoing_ids(_of_children(Task.objects.filter(
+    # an alert goes to the municipality of its child, so only alerts about a child: asked
+    # as "the swept children's or about no child" the planner could not use the child index
+    # and read every open alert of the population (7.6 s of a nightly sweep at 1,000,000)
+    level1 = Task.objects.filter(
         kind="alert", status=TaskStatus.OPEN, level=1, child__isnull=False,
         raised_on__lte=day - timedelta(days=ESCALATE_MUNICIPALITY_DAYS
-                                       - ESCALATE_COORDINATORS_DAYS)), children),
-        ongoing, base=lambda key: key.split("#")[0])
+                                       - ESCALATE_COORDINATORS_DAYS))
+    if children is not None:
+        level1 = level1.filter(child_id__any=children)
+    level1 = _ongoing_ids(level1, ongoing, base=lambda key: key.split("#")[0])
     coordinators: dict[int, int | None] = {}
     for chunk in _chunks(level0):
         rows = _rows(chunk, "code", "key", "organisation_id", "child_id", "text", "facts",
@@ -485,10 +490,16 @@ def _escalation_days(day: date, children: set[int] | None = None) -> list[date]:
 
     days = []
     for level, wait in ESCALATION_WAITS:
-        first = _of_children(Task.objects.filter(
+        alerts = _of_children(Task.objects.filter(
             kind="alert", status=TaskStatus.OPEN, level=level,
-            raised_on__gt=day - timedelta(days=wait)), children).aggregate(
-            m=Min("raised_on"))["m"]
+            raised_on__gt=day - timedelta(days=wait)), children)
+        if children is None:
+            first = alerts.aggregate(m=Min("raised_on"))["m"]
+        else:
+            # the few alerts of the swept children, found through them: as an aggregate the
+            # planner walked the day index of every recent alert of the population looking
+            # for one of theirs (0.3 s of an incremental sweep at 1,000,000 children)
+            first = min(alerts.order_by().values_list("raised_on", flat=True), default=None)
         if first:
             days.append(first + timedelta(days=wait))
     return days
