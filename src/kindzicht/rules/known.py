@@ -50,7 +50,7 @@ class Keeper:
     def __init__(self, children: set[int] | None, day: date) -> None:
         self.day = day
         self.rows: list[tuple] = []
-        _forget(children)
+        forget(KnownOccurrence, children)
 
     def keep(self, occurrences: Iterable[Occurrence]) -> Iterator[Occurrence]:
         """Pass ``occurrences`` through, keeping each unresolved one."""
@@ -71,21 +71,23 @@ class Keeper:
             self.rows = []
 
 
-def _forget(children: set[int] | None) -> None:
+def forget(model, children: set[int] | None) -> None:
+    """Remove the rows that a sweep's evaluation of ``children`` (None: everyone) replaces,
+    from a per-child store of the watchdog's (``KnownOccurrence``, ``Wake``)."""
     if children is None:
-        _forget_all()
+        _forget_all(model)
     elif children:
-        old = KnownOccurrence.objects.filter(child_id__any=children)
+        old = model.objects.filter(child_id__any=children)
         old._raw_delete(old.db)
 
 
-def _forget_all() -> None:
+def _forget_all(model) -> None:
     """Everyone's rows, before a full sweep keeps its own: millions at national scale, so a
     TRUNCATE on PostgreSQL. PostgreSQL refuses to truncate a table whose rows written earlier
     in the same transaction still await their (deferred) foreign-key check — a second sweep in
     one transaction, as a replay test or the bench's nights run them — so that check is made
     first."""
-    table = KnownOccurrence._meta.db_table
+    table = model._meta.db_table
     with connection.cursor() as cur:
         if connection.vendor != "postgresql":
             cur.execute(f'DELETE FROM "{table}"')

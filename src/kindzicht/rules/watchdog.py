@@ -477,8 +477,7 @@ def _store_wakes(scope: set[int] | None, wakes: dict[int, date]) -> None:
 
     from .models import Wake
 
-    old = Wake.objects.all() if scope is None else Wake.objects.filter(child_id__any=scope)
-    old._raw_delete(old.db)
+    known.forget(Wake, scope)
     rows.insert(Wake, ["child", "on"], sorted(wakes.items()))
 
 
