@@ -289,8 +289,11 @@ def run(*, children: int, url: str | None, keep: bool, reuse: bool, seed: int,
                          code=code_version(), load_before=_load(),
                          only_incremental=only_incremental)
     reused = database.prepare(target, reuse=reuse, log=log)
-    # the outbox still writes every notification; only the e-mail leaves for nowhere
-    mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    # production's settings where they change the cost: no debug query log (the figures
+    # count statements with an execute wrapper); the outbox still writes every notification,
+    # only the e-mail leaves for nowhere
+    mail = override_settings(DEBUG=False,
+                             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     mail.enable()
     try:
         if reused:

@@ -18,7 +18,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Max, Q
 
-from kindzicht.core import clock, rows
+from kindzicht.core import clock, prepared, rows
 from kindzicht.core.actions import Actor, Change, notify, record, record_many
 from kindzicht.people.family import _member_on, _valid_on, _years_before
 from kindzicht.people.models import (
@@ -93,7 +93,7 @@ def lock_children(child_ids: Iterable[int]) -> None:
     if ids and connection.vendor == "postgresql":  # SQLite's writers are serialised anyway
         # plain SQL: a registration takes this lock first, and the ORM's building of the
         # same statement cost more CPU than the database's locking
-        with connection.cursor() as cur:
+        with prepared.cursor(prepare=len(ids) <= prepared.SMALL) as cur:
             cur.execute(f"SELECT id FROM {Person._meta.db_table} WHERE id = ANY(%s) "
                         "ORDER BY id FOR UPDATE", [ids])
             cur.fetchall()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import audit, clock, rows
+from . import audit, clock, prepared, rows
 from .models import AuditChainHead, AuditEntry, DomainEvent, EventSubject, Notification
 
 _BATCH = 2000
@@ -131,7 +131,7 @@ def _record_in_two(actor: Actor, change: Change, now: datetime, link: str) -> Do
                      f"WHERE \"{obj._meta.pk.column}\" = %s)")
         params += [event_id, obj.pk]
     params += [seq, prev, chain]
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute("WITH " + ", ".join(parts) + f" UPDATE {AuditChainHead._meta.db_table} "
                     "SET last_seq = %s, last_hash = %s WHERE chain = %s", params)
     event = DomainEvent(id=event_id, recorded_at=recorded,

@@ -25,11 +25,11 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from . import appendonly, clock, rows
+from . import appendonly, clock, prepared, rows
 from .models import AuditChainHead, AuditEntry, AuditSeal, DomainEvent
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ def lock_head_and_reserve_event(chain: int) -> tuple[int, str, int]:
     subjects, its entry and the head's move in one more statement."""
     sql = ("SELECT last_seq, last_hash, nextval(pg_get_serial_sequence(%s, 'id')) "
            f"FROM {AuditChainHead._meta.db_table} WHERE chain = %s FOR UPDATE")
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(sql, [DomainEvent._meta.db_table, chain])
         found = cur.fetchone()
         if found is None:   # a new chain: made (and locked) the ordinary way

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import connection
 from django.utils import timezone
 
+from . import prepared
 from .models import Notification
 
 
@@ -35,7 +36,7 @@ def send_notifications(notification_ids: list[int]) -> int:
         among, params = "id = ANY(%s)", [ids]
     else:
         among, params = f"id IN ({', '.join(['%s'] * len(ids))})", ids
-    with connection.cursor() as cur:
+    with prepared.cursor(prepare=len(ids) <= prepared.SMALL) as cur:
         cur.execute(
             f"UPDATE {table} SET sent_at = %s WHERE {among} AND sent_at IS NULL "
             f"RETURNING id, subject, body, "

@@ -16,7 +16,7 @@ from datetime import date
 
 from django.db import connection
 
-from kindzicht.core import clock
+from kindzicht.core import clock, prepared
 from kindzicht.core.actions import Actor, notify_many
 from kindzicht.core.models import Notification
 from kindzicht.people.family import children_and_families_of, families_of
@@ -87,7 +87,7 @@ def _active_signals(person_ids: set[int]) -> _Signals:
         among, params = f"s.person_id IN ({', '.join(['%s'] * len(ids))})", ids
     org_columns = ", ".join(f'o."{Organisation._meta.get_field(f).column}"'
                             for f in _ORG_FIELDS)
-    with connection.cursor() as cur:
+    with prepared.cursor(prepare=len(ids) <= prepared.SMALL) as cur:
         cur.execute(
             f"SELECT s.person_id, s.organisation_id, s.contact, p.given_name, p.family_name, "
             f"{org_columns} FROM {Signal._meta.db_table} s "

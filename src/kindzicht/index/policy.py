@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from django.db.models import Q
 
+from kindzicht.core import prepared
 from kindzicht.people.models import Municipality, Organisation
 from kindzicht.people.sectors import NOT_AUTHORISED_TO_SIGNAL, SECTORS
 
@@ -104,7 +104,7 @@ def policy_for_organisation(org: Organisation) -> Policy:
         sql += (f" OR p.region_id IN (SELECT m.region_id FROM {Municipality._meta.db_table} m "
                 "WHERE m.code = %s)")
         params.append(org.municipality_code)
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(sql, params)
         rows = [_policy_row(r) for r in cur.fetchall()]
     row = next((r for r in rows if r.region_id is not None), None) or next(
@@ -153,8 +153,9 @@ def regions_of_persons(person_ids: Iterable[int], day: date) -> dict[int, int | 
     if not person_ids:
         return {}
     sql = _Sql()
-    with connection.cursor() as cur:
-        cur.execute(_lives(sql, person_ids, day), sql.params)
+    statement = _lives(sql, person_ids, day)
+    with prepared.cursor(prepare=sql.small) as cur:
+        cur.execute(statement, sql.params)
         latest = _latest_regions(cur.fetchall())
     return {p: latest.get(p) for p in person_ids}
 
@@ -202,7 +203,7 @@ def policies_of_persons(person_ids: Iterable[int], day: date) -> dict[int, Polic
         f"OR p.region_id IN (SELECT region FROM lives) "
         f"UNION ALL SELECT person, address, region, {none}, NULL, NULL, {none}, {none}, {none} "
         f"FROM lives")
-    with connection.cursor() as cur:
+    with prepared.cursor(prepare=sql.small) as cur:
         cur.execute(statement, sql.params)
         found = cur.fetchall()
     rows = {row[3]: _policy_row(row[3:]) for row in found if row[0] is None}

@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from django.db import connection
 from django.db.models import Q
 
+from kindzicht.core import prepared
+
 from .models import HouseholdMembership, Person, Relation, RelationKind
 
 PARENT = "parent"
@@ -188,6 +190,12 @@ class _Sql:
     def __init__(self) -> None:
         self.ctes: list[str] = []
         self.params: list = []
+        self.largest = 0   # the most ids asked about in one place: prepared while small
+
+    @property
+    def small(self) -> bool:
+        """Few enough ids for a prepared statement's generic plan (``core.prepared``)."""
+        return self.largest <= prepared.SMALL
 
     def add(self, cte: str) -> None:
         self.ctes.append(cte)
@@ -197,6 +205,7 @@ class _Sql:
         asks about 100,000 people; as many placeholders took seconds to bind), ``IN``
         elsewhere — as the ``__among`` lookup (``core.rows.Among``)."""
         values = sorted(set(values))
+        self.largest = max(self.largest, len(values))
         if connection.vendor == "postgresql":
             self.params.append(values)
             return f"{column} = ANY(%s)"
@@ -280,7 +289,7 @@ def _family_rows(sql: _Sql, day: date) -> list[tuple]:
         f"WHERE {sql.member('m', day)} AND m.household_id IN (SELECT h.household_id "
         f"FROM {_MEMBERSHIP} h WHERE {sql.member('h', day)} "
         "AND h.person_id IN (SELECT id FROM kids))")
-    with connection.cursor() as cur:
+    with prepared.cursor(prepare=sql.small) as cur:
         cur.execute("WITH " + ", ".join(sql.ctes) + " " + select, sql.params)
         return cur.fetchall()
 

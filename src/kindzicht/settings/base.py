@@ -42,6 +42,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+KINDZICHT_DATABASE_PREPARE = config(
+    "KINDZICHT_DATABASE_PREPARE", True, cast=bool,
+    help="PostgreSQL: prepare the statements a registration sends every time, once per "
+    "connection (core.prepared). Turn off behind a connection pooler in transaction mode "
+    "that does not support prepared statements.")
 
 INSTALLED_APPS = [
     "kindzicht.security.apps.KindzichtAdminConfig",  # the admin site asks for a second factor

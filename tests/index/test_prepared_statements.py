@@ -1,0 +1,81 @@
+"""A registration's plain statements are prepared once per PostgreSQL connection with a
+generic plan (``core.prepared``, issue 4): the family statement alone took ~1.2 ms to plan
+each time. These tests check that it really happens, that a bulk-sized question is not
+answered with the small plan, that the answers are the same either way, and that errors
+still arrive as Django's."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import ProgrammingError, connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+from factories import PersonFactory
+
+from kindzicht.core import clock, prepared
+from kindzicht.index.services import signal_register
+from kindzicht.people.family import concerned_and_families_of
+
+pytestmark = pytest.mark.postgres  # on SQLite the wrapper runs these on PostgreSQL
+
+FAMILY = "WITH me AS (SELECT id FROM people_person WHERE id = ANY(%"
+
+
+def _plans(start: str) -> tuple[int, int, int]:
+    """(statements, generic plans, custom plans) of this connection's prepared statements
+    whose text starts with ``start`` (psycopg numbers the parameters $1, $2 …)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*), coalesce(sum(generic_plans), 0), "
+                    "coalesce(sum(custom_plans), 0) FROM pg_prepared_statements "
+                    "WHERE statement LIKE %s", [start.replace("%", "$").replace("_", r"\_")
+                                                + "%"])
+        return cur.fetchone()
+
+
+def test_a_registration_prepares_its_family_statement_once_with_a_generic_plan(orgs, fam):
+    assert prepared.enabled()
+    before = _plans(FAMILY)
+    signal_register(orgs.pro["ggz"], person=fam.mother)
+    signal_register(orgs.pro["school"], person=fam.girl)
+    statements, generic, custom = _plans(FAMILY)
+    assert statements == max(before[0], 1)       # one statement, however often it ran
+    assert generic >= before[1] + 2 and custom == before[2] == 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                    ["SELECT last\\_seq, last\\_hash, nextval%"])
+        assert cur.fetchone()[0] == 1             # the audit chain's head, too
+
+
+def test_the_answers_are_the_same_prepared_or_not(orgs, fam):
+    signal_register(orgs.pro["probation"], person=fam.stepfather)
+    people = [fam.mother.pk, fam.father.pk, fam.stepfather.pk]
+    day = clock.today()
+    answers = concerned_and_families_of(people, day)
+    assert _plans(FAMILY)[1] >= 1                 # the statement above ran prepared
+    with override_settings(KINDZICHT_DATABASE_PREPARE=False):
+        assert concerned_and_families_of(people, day) == answers
+    assert answers[0] == {fam.girl.pk, fam.half_brother.pk}
+    assert fam.stepfather.pk in answers[1][fam.girl.pk]
+
+
+def test_a_bulk_sized_question_is_planned_for_its_size(orgs, fam):
+    concerned_and_families_of([fam.mother.pk], clock.today())
+    generic = _plans(FAMILY)[1]
+    many = [fam.mother.pk] + [p.pk for p in PersonFactory.create_batch(prepared.SMALL)]
+    answers = concerned_and_families_of(many, clock.today())
+    assert _plans(FAMILY)[1] == generic           # not the small statement's generic plan
+    assert fam.girl.pk in answers[0]
+
+
+def test_prepared_statements_are_in_djangos_query_log(orgs, fam):
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in range(2):   # prepared and run, then run by name
+            concerned_and_families_of([fam.girl.pk], clock.today())
+    assert [q["sql"][:len(FAMILY) - 1] for q in ctx.captured_queries] == [FAMILY[:-1]] * 2
+
+
+def test_an_error_in_a_prepared_statement_is_djangos_and_changes_nothing(orgs, fam):
+    with pytest.raises(ProgrammingError), transaction.atomic(), prepared.cursor() as cur:
+        cur.execute("SELECT no_such_column FROM people_person WHERE id = %s", [fam.girl.pk])
+    with prepared.cursor() as cur:   # the connection and its transaction carry on
+        cur.execute("SELECT id FROM people_person WHERE id = %s", [fam.girl.pk])
+        assert cur.fetchone() == (fam.girl.pk,)
