@@ -154,7 +154,11 @@ def test_the_family_statement_gives_the_children_concerned_as_children_concerned
     three queries: for everyone in a family with a guardian, a step-parent, a housemate who
     left, a child who died and a child who turned 18, before and after each change, both
     must name the same children (and the family half the same as children_and_families_of)."""
-    from kindzicht.people.family import children_and_families_of, concerned_and_families_of
+    from kindzicht.people.family import (
+        children_and_families_of,
+        concerned_and_families_of,
+        concerned_by_and_families_of,
+    )
 
     with clock.frozen(DAY):
         (mother, child, baby), (mother2, child2, _baby2) = families(2)
@@ -181,6 +185,9 @@ def test_the_family_statement_gives_the_children_concerned_as_children_concerned
         for ids in [[p] for p in everyone] + [[mother, partner.pk], everyone]:
             concerned, fams = concerned_and_families_of(ids, day)
             assert concerned == risk.children_concerned(ids, day), (ids, day)
+            assert fams == children_and_families_of(ids, day), (ids, day)
+            by_person, fams = concerned_by_and_families_of(ids, day)   # the import's
+            assert by_person == risk.children_concerned_by(ids, day), (ids, day)
             assert fams == children_and_families_of(ids, day), (ids, day)
             checked += bool(concerned)
     assert checked > 20   # not an agreement on empty sets

@@ -153,24 +153,41 @@ def concerned_and_families_of(person_ids: Iterable[int], day: date
     about these people opens risk for — exactly ``continuity.risk.children_concerned``: the
     person itself if a child, the children they are parent or guardian of, the children in
     their household that day, living and under 18. A registration needs both; read apart
-    they cost four statements, together one (issue 4).
+    they cost four statements, together one (issue 4)."""
+    by_person, families = concerned_by_and_families_of(person_ids, day)
+    return set().union(*by_person.values()), families
 
-    Every such child is one of the statement's candidate children, and its parent rows and
-    its households' member rows are in the rows, so nothing is read twice."""
+
+def concerned_by_and_families_of(person_ids: Iterable[int], day: date
+                                 ) -> tuple[dict[int, set[int]], dict[int, dict[int, str]]]:
+    """:func:`concerned_and_families_of` per person — ``children_concerned_by`` —, for a
+    bulk import, which must know whose signal opens which child's risk.
+
+    Every child concerned is one of the statement's candidate children, and its parent rows
+    and its households' member rows are in the rows, so nothing is read twice."""
     person_ids = set(person_ids)
     if not person_ids:
-        return set(), {}
+        return {}, {}
     sql = _Sql()
     sql.add(f"me AS (SELECT id FROM {_PERSON} WHERE {sql.among('id', person_ids)})")
     sql.add(_candidate_children(sql, day))
     rows = _family_rows(sql, day)
     living = {a for what, a, _b, _kind, dead in rows if what == "kid" and not dead}
-    near = set(person_ids)
-    homes = {a for what, a, b, *_ in rows if what == "home" and b in person_ids}
+    near = {p: {p} for p in person_ids}
+    homes: dict[int, set[int]] = defaultdict(set)    # household -> its members of person_ids
+    members: dict[int, set[int]] = defaultdict(set)
     for what, a, b, _kind, _adult in rows:
-        if (what == "parent" and a in person_ids) or (what == "home" and a in homes):
-            near.add(b)
-    return near & living, _in_family(person_ids, rows, day)
+        if what == "parent" and a in person_ids:
+            near[a].add(b)
+        elif what == "home":
+            members[a].add(b)
+            if b in person_ids:
+                homes[a].add(b)
+    for household, ours in homes.items():
+        for p in ours:
+            near[p] |= members[household]
+    return ({p: children & living for p, children in near.items()},
+            _in_family(person_ids, rows, day))
 
 
 # --- the family as SQL: one statement on both backends -------------------------------------
