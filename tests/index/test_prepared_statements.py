@@ -66,6 +66,31 @@ def test_a_bulk_sized_question_is_planned_for_its_size(orgs, fam):
     assert fam.girl.pk in answers[0]
 
 
+def test_a_bulk_sized_question_is_planned_as_index_lookups_for_that_statement_only(orgs, fam):
+    """Each person's family is a handful of rows, so the family statement for many people
+    (an import) is planned as index lookups (core.planning) — and the caller's transaction
+    goes on with its own settings."""
+    seen = []
+
+    def spy(execute, sql, params, many, context):
+        if sql.startswith(FAMILY[:-1]):
+            with connection.connection.cursor() as raw:   # not through the wrappers
+                raw.execute("SELECT current_setting('enable_hashjoin'), "
+                            "current_setting('enable_seqscan')")
+                seen.append(raw.fetchone())
+        return execute(sql, params, many, context)
+
+    many = [fam.mother.pk] + [p.pk for p in PersonFactory.create_batch(prepared.SMALL)]
+    with connection.execute_wrapper(spy):
+        small = concerned_and_families_of([fam.mother.pk], clock.today())
+        large = concerned_and_families_of(many, clock.today())
+    assert seen == [("on", "on"), ("off", "off")]
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_setting('enable_hashjoin')")
+        assert cur.fetchone() == ("on",)
+    assert small[0] <= large[0] and large[1][fam.girl.pk] == small[1][fam.girl.pk]
+
+
 def test_prepared_statements_are_in_djangos_query_log(orgs, fam):
     with CaptureQueriesContext(connection) as ctx:
         for _ in range(2):   # prepared and run, then run by name

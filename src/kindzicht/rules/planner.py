@@ -18,37 +18,21 @@ everyone and is rightly planned with scans. Other databases (SQLite) plan as the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Field, ForeignObject
 from django.db.models.lookups import In
 
+from kindzicht.core import planning
+
 #: planner settings for queries bounded by a few children (name -> value)
 FEW_ROWS = {"random_page_cost": "1.1", "max_parallel_workers_per_gather": "0"}
 
 
-@contextmanager
-def index_lookups() -> Iterator[None]:
-    """Plan the queries inside as index lookups (PostgreSQL; elsewhere nothing changes).
-
-    Must run inside a transaction (the sweep's ``atomic``): the settings are set for the
-    transaction only and put back afterwards, so a caller's outer transaction (a replay, a
-    test) continues with its own. On an error nothing is put back: the rollback of the
-    sweep's transaction or savepoint undoes the settings itself."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    names = list(FEW_ROWS)
-    with connection.cursor() as cur:
-        cur.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
-        before = cur.fetchone()
-        _set(cur, FEW_ROWS)
-    yield
-    with connection.cursor() as cur:
-        _set(cur, dict(zip(names, before, strict=True)))
+def index_lookups():
+    """Plan the queries inside as index lookups (PostgreSQL; elsewhere nothing changes), for
+    the block only (``core.planning.settings``)."""
+    return planning.settings(FEW_ROWS)
 
 
 #: tasks raised by one sweep from which the task table's statistics are taken again
@@ -72,11 +56,6 @@ def analyze_tasks() -> None:
 
     with connection.cursor() as cur:
         cur.execute(f"ANALYZE {connection.ops.quote_name(Task._meta.db_table)}")
-
-
-def _set(cur, values: dict[str, str]) -> None:
-    cur.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in values),
-                [x for kv in values.items() for x in kv])
 
 
 class AnyOf(In):

@@ -1,0 +1,47 @@
+"""PostgreSQL planner settings for the duration of a block: set inside the caller's
+transaction, put back afterwards.
+
+Some statements know something about their rows that the planner's statistics cannot: an
+incremental sweep's queries are bounded by ~1,000 children (``rules.planner``), and the
+family statement asks about each person's family, which is a handful of rows however many
+people it is given (``people.family``). Where the planner misjudges that — it cannot see
+through an array parameter or a common table expression — a block of settings tells it.
+Other databases (SQLite) plan as they do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+#: every join an index lookup (what a few rows per input row need), no JIT compilation
+NESTED_LOOPS = {"enable_hashjoin": "off", "enable_mergejoin": "off", "enable_seqscan": "off",
+                "jit": "off"}
+
+
+@contextmanager
+def settings(values: dict[str, str]) -> Iterator[None]:
+    """Plan the statements inside with these settings (PostgreSQL; elsewhere nothing changes).
+
+    In a transaction of its own, or a savepoint of the caller's: the settings hold for the
+    block only, and the caller's transaction (a sweep, an import, a test) continues with its
+    own. On an error the rollback of that savepoint undoes them."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(values)
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
+            before = cur.fetchone()
+            _set(cur, values)
+        yield
+        with connection.cursor() as cur:
+            _set(cur, dict(zip(names, before, strict=True)))
+
+
+def _set(cur, values: dict[str, str]) -> None:
+    cur.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in values),
+                [x for kv in values.items() for x in kv])
