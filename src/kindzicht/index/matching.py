@@ -158,8 +158,10 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     if not children:
         return []
     state, signals = _state(children, day, read, families)
+    # the open matches by themselves: only a new or re-proposed coordinator is shown, and
+    # that one comes from the signals' organisations (``proposals``)
     current = {(m.child_id, m.level): m for m in Match.objects.filter(
-        child_id__among=children, ended_on__isnull=True).select_related("proposed_coordinator")}
+        child_id__among=children, ended_on__isnull=True)}
     proposals = _Proposals(signals.orgs, children, day)
     new: list[Match] = []
     ended: list[int] = []
