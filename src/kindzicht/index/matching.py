@@ -19,7 +19,7 @@ from django.db import connection
 from kindzicht.core import clock, prepared
 from kindzicht.core.actions import Actor, notify_many
 from kindzicht.core.models import Notification
-from kindzicht.people.family import children_and_families_of, families_of
+from kindzicht.people.family import children_and_families_of
 from kindzicht.people.models import Organisation, Person
 from kindzicht.people.sectors import SECTORS
 
@@ -44,12 +44,11 @@ class _Signals:
         return sorted({c for p in people if (c := self.contacts.get((org_id, p)))})
 
 
-def _state(child_ids: Iterable[int], day: date, read: set[int] | None = None,
-           fams: dict[int, dict[int, str]] | None = None) -> tuple[
+def _state(fams: dict[int, dict[int, str]], read: set[int] | None = None) -> tuple[
         dict[tuple[int, str], tuple[set[int], set[int]]], _Signals]:
-    child_ids = list(child_ids)
-    if fams is None:
-        fams = families_of(child_ids, day)
+    """Per child and level, the people and organisations a match would cover, from the
+    children's families (``children_and_families_of``) and their active signals."""
+    child_ids = list(fams)
     everyone = set(child_ids) | {m for f in fams.values() for m in f}
     if read is not None:
         read |= everyone
@@ -139,25 +138,23 @@ class _Proposals:
 
 
 def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,
-            children: set[int] | None = None,
             families: dict[int, dict[int, str]] | None = None) -> list[Match]:
     """Re-evaluate the matches of every child these people's signals can concern.
 
     ``read`` (if given) receives the persons whose index data the comparison read — the
     children and their family members — so that the calling service names them in its one
     audit entry: the matching reads are part of that change, not entries of their own.
-    ``children``: the children concerned, when the caller has them already; ``families``:
-    also their families (``people.family.children_and_families_of``), so they are not read
-    twice. The matches are written and notified in a fixed number of statements, whatever
-    the size of the family."""
+    ``families``: the children concerned with their families, when the caller has them
+    already (``people.family.children_and_families_of``), so they are not read twice. The
+    matches are written and notified in a fixed number of statements, whatever the size of
+    the family."""
     day = clock.today()
-    if families is None and children is None:
+    if families is None:
         families = children_and_families_of(person_ids, day)
-    if families is not None:
-        children = set(families)
-    if not children:
+    if not families:
         return []
-    state, signals = _state(children, day, read, families)
+    children = set(families)
+    state, signals = _state(families, read)
     # the open matches by themselves: only a new or re-proposed coordinator is shown, and
     # that one comes from the signals' organisations (``proposals``)
     current = {(m.child_id, m.level): m for m in Match.objects.filter(
