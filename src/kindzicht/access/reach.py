@@ -121,7 +121,7 @@ def granted(professional_id: int | None, person_ids: Iterable[int]) -> set[int]:
 def reachable(actor: Actor, person_ids: Iterable[int]) -> set[int]:
     """The persons of ``person_ids`` the actor may open. The system and replays (reconstruct
     mode) reach everyone; an actor without an organisation reaches nobody."""
-    from kindzicht.people.family import children_in_family_of, families_of
+    from kindzicht.people.family import children_and_families_of
 
     ids = {int(p) for p in person_ids}
     if not ids or actor.professional is None or not actor.is_live:
@@ -140,7 +140,7 @@ def reachable(actor: Actor, person_ids: Iterable[int]) -> set[int]:
         # care its client's children — the Meldcode's kindcheck).
         day = clock.today()
         units = {kid: set(fam) | {kid}
-                 for kid, fam in families_of(children_in_family_of(rest, day), day).items()}
+                 for kid, fam in children_and_families_of(rest, day).items()}
         members = set().union(*units.values()) if units else set()
         concerned = (found & members) | directly_reached(org, members - found)
         for unit in units.values():

@@ -34,9 +34,8 @@ from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
 from kindzicht.people.family import (
     _years_before,
-    children_in_family_of,
+    children_and_families_of,
     concerned_by_and_families_of,
-    families_of,
 )
 from kindzicht.people.models import Organisation, Person
 
@@ -207,11 +206,9 @@ def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]
     persons = {p.pk: p for p in Person.objects.filter(
         pk__among=[r.person_id for r in rows if r.person_id])}
     adults = {pid for pid, p in persons.items() if p.birth_date <= _years_before(today, MAX_AGE)}
-    in_family: set[int] = set()
-    if adults:
-        kids = children_in_family_of(adults, today)
-        fams = families_of(kids, today) if kids else {}
-        in_family = adults & {m for f in fams.values() for m in f}
+    # the children whose family holds one of these adults, with those families: one read
+    fams = children_and_families_of(adults, today)
+    in_family = adults & {m for f in fams.values() for m in f}
     pairs = {(r.organisation.pk, r.person_id) for r in rows if r.organisation and r.person_id}
     active = set(Signal.objects.filter(
         ended_at__isnull=True, person_id__among={p for _o, p in pairs},
