@@ -148,6 +148,7 @@ def build_world() -> World:
                            text="doel loopt uit")
         grant = break_glass_open(Actor.of(pro(org["q"])), child,
                                  "acute situatie: kind alleen thuis aangetroffen")
+        from kindzicht.core.models import Notification
         from kindzicht.index.models import Signal
 
         fg = Actor.of(w.users["privacy_officer"])
@@ -164,7 +165,10 @@ def build_world() -> World:
             "task": task.pk, "grant": grant.pk, "organisation": org[key].pk,
             "request": inzage.pk, "inzage": inzage.pk,
             "finding": (findings[0] if findings else Finding.objects.latest("pk")).pk,
-            "device": enrol_totp(w.users["privacy_officer"]).pk})
+            "device": enrol_totp(w.users["privacy_officer"]).pk,
+            # the break-the-glass notice to the organisation responsible (Berichten)
+            "notification": Notification.objects.filter(organisation=org[key],
+                                                        kind="break_glass_opened").get().pk})
     return w
 
 
@@ -180,7 +184,8 @@ def world(django_db_setup, django_db_blocker):
 WEB_PK = {"personen": "person", "zorgen": "concern", "meldingen": "report",
           "overdrachten": "handover", "gezinsplannen": "plan", "doelen": "goal",
           "evaluaties": "evaluation", "taken": "task", "verwijsindex": "signal",
-          "openbreken": "grant", "toezicht": "finding"}
+          "openbreken": "grant", "toezicht": "finding",
+          "berichten": "notification"}
 #: ... and by its first two segments, where the first does not decide.
 WEB_PK2 = {"privacy/inzage": "inzage", "privacy/personen": "person",
            "beveiliging/authenticator": "device"}

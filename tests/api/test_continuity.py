@@ -20,6 +20,7 @@ from kindzicht.continuity.models import (
 )
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor
+from kindzicht.core.models import Notification
 from kindzicht.meldcode.services import concern_record
 from kindzicht.rules.models import Task
 
@@ -336,3 +337,29 @@ class TestTasks:
     def test_another_organisations_task_is_not_found(self, task, vt_pro):
         assert_problem(client_for(vt_pro).post(f"/api/v1/tasks/{task.pk}/answer",
                                                {"status": "done"}, format="json"), 404)
+
+
+class TestNotifications:
+    """Berichten: the receiver of a handover offer finds it through the API too."""
+
+    def test_list_read_and_read_all(self, at_risk, pro, vt, vt_pro):
+        continuity.handover_offer(Actor.of(pro), child=at_risk, receiver=vt)
+        api = client_for(vt_pro)
+        listed = api.get("/api/v1/notifications?unread=true")
+        assert listed.status_code == 200, listed.content
+        (note,) = listed.json()
+        assert (note["kind"], note["person_id"], note["read_at"], note["personal"]) == (
+            "handover_offered", at_risk.pk, None, False)
+        read = api.post(f"/api/v1/notifications/{note['id']}/read")
+        assert read.status_code == 200, read.content
+        assert read.json()["read_by"]["id"] == vt_pro.pk and read.json()["read_at"]
+        assert api.get("/api/v1/notifications?unread=true").json() == []
+        assert api.post("/api/v1/notifications/read-all").json() == []  # nothing left
+
+    def test_another_organisations_notification_is_a_404_problem(self, at_risk, pro, vt, api):
+        continuity.handover_offer(Actor.of(pro), child=at_risk, receiver=vt)
+        theirs = Notification.objects.get(organisation=vt, kind="handover_offered")
+        assert_problem(api.post(f"/api/v1/notifications/{theirs.pk}/read"), 404,
+                       "notification")
+        assert Notification.objects.get(pk=theirs.pk).read_at is None
+        assert_problem(api.get("/api/v1/notifications?unread=maybe"), 400, "unread")

@@ -1,10 +1,10 @@
 """A small seeded world for the fuzzing and hostile-input tests: two youth-care organisations
 (the caller's and another), Veilig Thuis and a school; a family with two children at open
 risk; and one of each resource an API path can name — handover, concern, report, family plan
-with goal and evaluation, signal, household, task, request for inzage — of the caller's
-organisation AND of the other organisation, so that generated ids resolve some of the time and
-ids of another organisation's objects can be tried. And the data protection officer (FG, role
-``privacy_officer``) of each organisation, with an unusual-access finding to review.
+with goal and evaluation, signal, household, task, notification, request for inzage — of the
+caller's organisation AND of the other organisation, so that generated ids resolve some of the
+time and ids of another organisation's objects can be tried. And the data protection officer
+(FG, role ``privacy_officer``) of each organisation, with an unusual-access finding to review.
 
 Everything is made through the real services (no model is written directly), so the world
 carries its domain events and audit entries as live use would.
@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from kindzicht.access.services import break_glass_open
 from kindzicht.continuity import services as continuity
 from kindzicht.core.actions import Actor
+from kindzicht.core.models import Notification
 from kindzicht.index import services as index
 from kindzicht.meldcode import services as meldcode
 from kindzicht.oversight.services import findings_record
@@ -136,6 +137,13 @@ def build_world() -> World:
     world.named.update(my_handover=mine.pk, their_handover=theirs.pk,
                        incoming_handover=incoming.pk, my_concern=my_concern.pk,
                        their_concern=other_concern.pk)
+
+    # the notifications of those offers (Berichten): the one to me, the one to the other
+    for note in Notification.objects.filter(kind="handover_offered").order_by("pk"):
+        if note.organisation_id in (me.pk, other.pk):
+            own = note.organisation_id == me.pk
+            world.add("notification_id", note.pk, own=own)
+            world.named.setdefault("my_notification" if own else "their_notification", note.pk)
 
     # reports to Veilig Thuis
     my_report = meldcode.report_make(a, child=mila, own_observation=True, safe_at_home=vt)

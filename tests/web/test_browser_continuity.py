@@ -177,3 +177,28 @@ def test_my_children_and_decision(page, make_org, make_pro, pro, held_since_90_d
     page.get_by_role("button", name="Besluit vastleggen").click()
     page.wait_for_url(f"**/personen/{held_since_90_days.pk}/")
     assert "Het vrijwillig kader volstaat" in page.get_by_role("main").inner_text()
+
+
+def test_berichten_show_the_offer_to_the_receiver_and_reading_clears_the_count(
+        page, chromium, live_server, pro, gi_pro, held_since_90_days):
+    child = held_since_90_days
+    services.handover_offer(Actor.of(pro), child=child, receiver=gi_pro.organisation,
+                            note="Graag kennismaking met moeder.")
+    login(page, gi_pro, PASSWORD)
+    nav = page.get_by_role("navigation")
+    assert nav.get_by_role("link", name="Berichten 1 ongelezen").is_visible()
+    nav.get_by_role("link", name="Berichten 1 ongelezen").click()
+    page.wait_for_url("**/berichten/")
+    offer = page.get_by_role("article").filter(has_text="Overdracht aangeboden door")
+    assert "Jeugdhulp Utrecht" in offer.inner_text() and "Nieuw" in offer.inner_text()
+    assert_accessible(page)
+    screenshot(page, "14-berichten-unread")
+    offer.get_by_role("button", name="Gelezen").click()
+    page.wait_for_url("**/berichten/")
+    assert nav.get_by_role("link", name="Berichten", exact=True).is_visible()
+    assert "gelezen door Kees de Vries" in page.get_by_role("main").inner_text()
+    screenshot(page, "15-berichten-read")
+    # the link leads to the child the notification is about
+    assert not page.get_by_role("button", name="Alles als gelezen markeren").count()
+    page.get_by_role("link", name="Naar Lotte Visser").first.click()
+    page.wait_for_url(f"**/personen/{child.pk}/")

@@ -10,6 +10,7 @@ from .views import (
     access,
     continuity,
     families,
+    inbox,
     meldcode,
     organisations,
     oversight,
@@ -173,6 +174,12 @@ urlpatterns = [
          name="break-glass-review"),
     path("persons/<int:person_id>/access-log", access.AccessLogApi.as_view(),
          name="person-access-log"),
+    # Berichten: notifications in the system
+    path("notifications", inbox.NotificationListApi.as_view(), name="notifications"),
+    path("notifications/read-all", inbox.NotificationReadAllApi.as_view(),
+         name="notifications-read-all"),
+    path("notifications/<int:notification_id>/read", inbox.NotificationReadApi.as_view(),
+         name="notification-read"),
     # tasks and alerts
     path("tasks", tasks.TaskListApi.as_view(), name="tasks"),
     path("tasks/<int:task_id>/answer", tasks.TaskAnswerApi.as_view(), name="task-answer"),

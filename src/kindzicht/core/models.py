@@ -114,10 +114,16 @@ class Notification(models.Model):
     person_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    #: read in the system (the organisation's inbox is shared: one colleague reading it
+    #: marks it read for all, and the inbox says who)
     read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"],
+                                name="notification_inbox")]
 
 
 class PolicyValue(models.Model):

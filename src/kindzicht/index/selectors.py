@@ -258,12 +258,9 @@ def match_inbox(actor: Actor) -> list[MatchView]:
 
 def match_notifications(actor: Actor, limit: int = 20):
     """The organisation's latest match notifications (the outbox's in-system copy)."""
-    from kindzicht.core.models import Notification
+    from kindzicht.core.inbox import notifications_of
 
-    if actor.organisation is None:
-        return []
-    return list(Notification.objects.filter(organisation=actor.organisation, kind="match")
-                .order_by("-created_at", "-id")[:limit])
+    return notifications_of(actor, kinds=["match"], limit=limit)
 
 
 def person_get(actor: Actor, person_id: int, *, purpose: str = "index_person_viewed"

@@ -409,6 +409,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "reference-index", "description": "The reference index at family level "
          "(verwijsindex): signals, matches, who else is involved — never content."},
         {"name": "tasks", "description": "Tasks and alerts of my organisation."},
+        {"name": "notifications", "description": "Berichten: my organisation's notifications "
+         "(what was mailed after a change), read in the system."},
         {"name": "oversight", "description": "Oversight of access by the data protection "
          "officer (FG): the access log and unusual-access findings."},
         {"name": "access", "description": "Need to know: break the glass in an acute "

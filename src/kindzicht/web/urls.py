@@ -13,7 +13,7 @@ from .oversight_urls import urlpatterns as oversight_urlpatterns
 from .plan_urls import urlpatterns as plan_urlpatterns
 from .privacy_urls import urlpatterns as privacy_urlpatterns
 from .safety_urls import urlpatterns as safety_urlpatterns
-from .views import access, continuity, home, people, tasks
+from .views import access, continuity, home, inbox, people, tasks
 
 app_name = "web"
 urlpatterns = [
@@ -52,6 +52,10 @@ urlpatterns = [
     path("overdrachten/<int:pk>/", continuity.handover_detail, name="handover"),
     path("overdrachten/<int:pk>/<str:action>/", continuity.handover_step, name="handover_step"),
     path("kinderen/", continuity.children, name="my_children"),
+    path("berichten/", inbox.notifications, name="notifications"),
+    path("berichten/<int:pk>/gelezen/", inbox.notification_read, name="notification_read"),
+    path("berichten/alles-gelezen/", inbox.notifications_all_read,
+         name="notifications_all_read"),
     path("taken/", tasks.tasks, name="tasks"),
     path("taken/<int:pk>/", tasks.task_answer, name="task_answer"),
 ] + meldcode_urlpatterns

@@ -39,3 +39,16 @@ def render_field(field: BoundField, autocomplete: str = "") -> str:
     if autocomplete:
         attrs["autocomplete"] = autocomplete
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """The number of unread Berichten for the navigation (a count names nobody)."""
+    from kindzicht.core.actions import Actor
+    from kindzicht.core.inbox import unread_count
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "organisation_id", None):
+        return 0
+    return unread_count(Actor.of(user, purpose="navigation"))
