@@ -20,7 +20,7 @@ from kindzicht.continuity.models import (
 )
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor
-from kindzicht.core.models import Notification
+from kindzicht.core.models import AuditEntry, Notification
 from kindzicht.meldcode.services import concern_record
 from kindzicht.rules.models import Task
 
@@ -354,6 +354,10 @@ class TestNotifications:
         assert read.status_code == 200, read.content
         assert read.json()["read_by"]["id"] == vt_pro.pk and read.json()["read_at"]
         assert api.get("/api/v1/notifications?unread=true").json() == []
+        again = api.post(f"/api/v1/notifications/{note['id']}/read")  # a no-op, still shown
+        assert again.json()["read_by"]["id"] == vt_pro.pk
+        assert AuditEntry.objects.filter(action="notification_viewed",
+                                         person_ids=[at_risk.pk]).exists()
         assert api.post("/api/v1/notifications/read-all").json() == []  # nothing left
 
     def test_another_organisations_notification_is_a_404_problem(self, at_risk, pro, vt, api):

@@ -69,12 +69,16 @@ def unread_count(actor: Actor) -> int:
     return _visible(actor).filter(read_at__isnull=True).count()
 
 
-def notification_get(actor: Actor, pk: int) -> Notification:
-    """One notification of my inbox; another organisation's is not found."""
-    found = _visible(actor).filter(pk=pk).first()
+def notification_get(actor: Actor, pk: int, *, audit: bool = False) -> Notification:
+    """One notification of my inbox; another organisation's is not found. ``audit``: when
+    its content is shown (marking it read is a change with its own audit entry)."""
+    found = _visible(actor).select_related("read_by").filter(pk=pk).first()
     if found is None:
         raise NotFound(_("Uw organisatie heeft geen bericht met nummer %(pk)s.") % {"pk": pk},
                        field="notification")
+    if audit:
+        audit_read(actor, "notification_viewed",
+                   person_ids=[found.person_id] if found.person_id else [], obj=found)
     return found
 
 
