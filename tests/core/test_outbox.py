@@ -58,3 +58,80 @@ def test_a_notification_naming_a_professional_goes_to_them_and_is_claimed_once(
     assert [(m.subject, m.to) for m in mailoutbox] == [
         ("Voor Pien", ["pien@example.org"]), ("Voor de organisatie", ["noord@example.org"])]
     assert not Notification.objects.filter(pk__in=ids, sent_at__isnull=True).exists()
+
+
+class _Server:
+    """A mail connection that refuses some messages (or the connection itself)."""
+
+    def __init__(self, refuse_subject: str = "", down: bool = False):
+        self.refuse_subject, self.down, self.sent = refuse_subject, down, []
+
+    def open(self):
+        if self.down:
+            raise ConnectionRefusedError("smtp down")
+
+    def send_messages(self, messages):
+        for m in messages:
+            if m.subject == self.refuse_subject:
+                raise OSError("550 mailbox unavailable")
+            self.sent.append(m.subject)
+        return len(messages)
+
+    def close(self):
+        pass
+
+
+def test_a_notification_the_mail_server_does_not_take_waits_for_the_next_sweep(db):
+    from unittest import mock
+
+    from kindzicht.core.outbox import send_notifications
+
+    org = organisation_create(Actor.system("test"), name="Wijkteam West", sector="district_team",
+                              email="west@example.org")
+    with transaction.atomic():
+        notes = [notify(org, "match", "Gaat mis"), notify(org, "match", "Gaat goed")]
+    ids = [n.pk for n in notes]
+    server = _Server(refuse_subject="Gaat mis")
+    with mock.patch("kindzicht.core.outbox.mail.get_connection", return_value=server):
+        assert send_notifications(ids) == 1
+    assert server.sent == ["Gaat goed"]
+    assert list(Notification.objects.filter(sent_at__isnull=True).values_list(
+        "subject", flat=True)) == ["Gaat mis"]
+    down = _Server(down=True)
+    with mock.patch("kindzicht.core.outbox.mail.get_connection", return_value=down):
+        assert send_pending() == 0  # still waiting, nothing lost
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 1
+    later = _Server()
+    with mock.patch("kindzicht.core.outbox.mail.get_connection", return_value=later):
+        assert send_pending() == 1
+    assert later.sent == ["Gaat mis"]
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_in_the_background_the_request_does_not_mail_the_sender_thread_does(
+        transactional_db, mailoutbox, settings):
+    """``background``: the committing thread only hands the ids over; the process's sender
+    thread, with its own database connection, claims and mails them."""
+    import threading
+    from unittest import mock
+
+    from kindzicht.core import outbox
+
+    settings.OUTBOX_DELIVERY = "background"
+    org = organisation_create(Actor.system("test"), name="Jeugdhulp Zuid", sector="youth_care",
+                              email="zuid@example.org")
+    mailed_by = []
+    real = outbox._mail
+
+    def spy(messages):
+        mailed_by.append(threading.current_thread().name)
+        return real(messages)
+
+    with mock.patch("kindzicht.core.outbox._mail", side_effect=spy):
+        with transaction.atomic():
+            note = notify(org, "handover_offered", "Overdracht aangeboden")
+        assert outbox.flush(timeout=10)
+    assert outbox.shutdown(timeout=10)  # its connection closed: the test database can go
+    assert mailed_by == ["kindzicht-outbox"]
+    assert [m.subject for m in mailoutbox] == ["Overdracht aangeboden"]
+    assert Notification.objects.get(pk=note.pk).sent_at is not None

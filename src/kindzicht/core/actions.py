@@ -214,7 +214,8 @@ def record_many(actor: Actor, changes: list[Change]) -> list[int]:
 READ_PURPOSE_HOOKS: list[Callable[[Actor, list[int]], str | None]] = []
 
 
-def audit_read(actor: Actor, action: str, *, person_ids: Iterable[int], obj: models.Model | None = None) -> None:
+def audit_read(actor: Actor, action: str, *, person_ids: Iterable[int],
+               obj: models.Model | None = None) -> None:
     """Audit a read of person data by a selector (one entry per read, not per row)."""
     ids = sorted(set(person_ids))
     if actor.professional is not None and ids:
@@ -256,6 +257,6 @@ def notify_many(notes: list[Notification]) -> list[Notification]:
 
 
 def _send(notification_ids: list[int]) -> None:
-    from .outbox import send_notifications
+    from .outbox import deliver
 
-    send_notifications(notification_ids)
+    deliver(notification_ids)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .config import config
 
@@ -151,6 +152,17 @@ EMAIL_PORT = config("KINDZICHT_EMAIL_PORT", 25, help="SMTP port.", cast=int)
 EMAIL_HOST_USER = config("KINDZICHT_EMAIL_USER", "", help="SMTP user name (empty: no login).")
 EMAIL_HOST_PASSWORD = config("KINDZICHT_EMAIL_PASSWORD", "", help="SMTP password.")
 EMAIL_USE_TLS = config("KINDZICHT_EMAIL_TLS", False, help="Use STARTTLS for SMTP.", cast=bool)
+EMAIL_TIMEOUT = config("KINDZICHT_EMAIL_TIMEOUT", 10, cast=int,
+                       help="Seconds to wait for the SMTP server before giving up (the "
+                       "notification stays unsent; the next sweep sends it).")
+OUTBOX_DELIVERY = config(
+    "KINDZICHT_OUTBOX_DELIVERY", "background",
+    help="How notifications are mailed after commit: background (a sender thread; the "
+    "request does not wait for the mail server) or inline (before the request answers).",
+)
+if OUTBOX_DELIVERY not in ("background", "inline"):
+    raise ImproperlyConfigured(
+        f"KINDZICHT_OUTBOX_DELIVERY is {OUTBOX_DELIVERY!r}; use background or inline.")
 DEFAULT_FROM_EMAIL = config(
     "KINDZICHT_EMAIL_FROM", "kindzicht@localhost", help="Sender of notifications and digests."
 )
