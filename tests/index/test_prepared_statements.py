@@ -104,3 +104,61 @@ def test_an_error_in_a_prepared_statement_is_djangos_and_changes_nothing(orgs, f
     with prepared.cursor() as cur:   # the connection and its transaction carry on
         cur.execute("SELECT id FROM people_person WHERE id = %s", [fam.girl.pk])
         assert cur.fetchone() == (fam.girl.pk,)
+
+
+def _row(obj) -> dict:
+    """A stored row as the ORM reads it back, without its id."""
+    values = type(obj).objects.filter(pk=obj.pk).values().get()
+    values.pop("id")
+    return values
+
+
+def test_a_prepared_insert_stores_what_bulk_create_stores(orgs, fam):
+    """The registration's signal, match, notification and task go in through
+    ``prepared.insert``: the same rows as ``bulk_create`` would write — defaults,
+    auto_now_add, JSON, foreign keys — with their ids set."""
+    from kindzicht.core.models import Notification
+    from kindzicht.index.models import Match
+
+    def pair():
+        return [Match(child_id=fam.girl.pk, level=level, person_ids=[fam.girl.pk, 7],
+                      organisation_ids=[orgs.pro["school"].organisation.pk], at=clock.now(),
+                      on=clock.today()) for level in ("child", "family")]
+
+    mine, theirs = prepared.insert(pair()), Match.objects.bulk_create(pair())
+    assert all(m.pk and not m._state.adding for m in mine)
+    assert [_row(m) for m in mine] == [_row(m) for m in theirs]
+    note = Notification(organisation=orgs.pro["ggz"].organisation, kind="match",
+                        subject="Match", created_at=clock.now())
+    (stored,) = prepared.insert([note])
+    assert _row(stored)["body"] == "" and _row(stored)["read_at"] is None
+    assert _plans('INSERT INTO "refindex_match"')[0] == 1   # prepared: one statement
+
+
+def test_a_prepared_insert_that_breaks_a_constraint_is_djangos_integrity_error(orgs, fam):
+    from django.db import IntegrityError
+
+    from kindzicht.index.models import Signal
+
+    sig = signal_register(orgs.pro["school"], person=fam.girl)
+    again = Signal(person=fam.girl, organisation=sig.organisation, contact="x",
+                   at=clock.now(), on=clock.today(), expires_on=sig.expires_on)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        prepared.insert([again])
+    assert Signal.objects.filter(person=fam.girl).count() == 1
+
+
+def test_a_prepared_fetch_reads_what_the_orm_reads(orgs, fam):
+    from kindzicht.index.models import Match
+
+    signal_register(orgs.pro["ggz"], person=fam.mother)
+    signal_register(orgs.pro["school"], person=fam.girl)
+    where = "child_id = ANY(%s) AND ended_on IS NULL"
+    fetched = prepared.fetch(Match, where, [[fam.girl.pk, fam.half_brother.pk]])
+    orm = list(Match.objects.filter(child_id__in=[fam.girl.pk, fam.half_brother.pk],
+                                    ended_on__isnull=True))
+    assert fetched and sorted((m.pk, m.child_id, m.level, m.person_ids, m.organisation_ids,
+                               m.at, m.on) for m in fetched) == sorted(
+        (m.pk, m.child_id, m.level, m.person_ids, m.organisation_ids, m.at, m.on)
+        for m in orm)
+    assert all(isinstance(m.person_ids, list) for m in fetched)   # JSON decoded

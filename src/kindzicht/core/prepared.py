@@ -23,7 +23,7 @@ import functools
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -61,6 +61,76 @@ def _preparing() -> type:
             return self
 
     return Preparing
+
+
+def insert(objs: list[models.Model]) -> list[models.Model]:
+    """``bulk_create`` for the few rows of one change (a registration's signal, match,
+    notification and task): one prepared ``INSERT … RETURNING id``, with each field's
+    default and database preparation as the ORM applies them. The ORM compiles the same
+    statement anew for every insert, about 0.4 ms of CPU each — more than the database
+    spends on it. For more rows than :data:`SMALL`, or without preparing, ``bulk_create``.
+    Like ``bulk_create``, it sends no ``save`` signals. Returns the objects, with their ids."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    if not enabled() or len(objs) > SMALL:
+        return model._default_manager.bulk_create(objs)
+    fields = _insert_fields(model)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection)
+              for obj in objs for f in fields]
+    with cursor() as cur:
+        cur.execute(_insert_sql(model, len(objs)), params)
+        ids = [row[0] for row in cur.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
+
+
+def fetch(model: type[models.Model], where: str, params: list) -> list[models.Model]:
+    """The ``model`` rows for which the SQL condition ``where`` holds, as model instances
+    (each field's database converters applied, as the ORM does), in one prepared statement:
+    the small reads a registration makes every time. Call it only where :func:`enabled`."""
+    fields, converters = _fetch_fields(model)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    with cursor() as cur:
+        cur.execute(f'SELECT {columns} FROM "{model._meta.db_table}" WHERE {where}', params)
+        found = cur.fetchall()
+    names = [f.attname for f in fields]
+    out = []
+    for row in found:
+        values = list(row)
+        for i, field_converters in converters:
+            for convert, expression in field_converters:
+                values[i] = convert(values[i], expression, connection)
+        out.append(model.from_db(connection.alias, names, values))
+    return out
+
+
+@functools.cache
+def _fetch_fields(model: type[models.Model]) -> tuple[list[models.Field], list[tuple]]:
+    fields = list(model._meta.concrete_fields)
+    converters = []
+    for i, f in enumerate(fields):
+        col = f.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+        if found:
+            converters.append((i, [(c, col) for c in found]))
+    return fields, converters
+
+
+@functools.cache
+def _insert_fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
+def _insert_sql(model: type[models.Model], rows: int) -> str:
+    fields = _insert_fields(model)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    one = f"({', '.join(['%s'] * len(fields))})"
+    return (f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES '
+            f'{", ".join([one] * rows)} RETURNING "{model._meta.pk.column}"')
 
 
 @receiver(connection_created)

@@ -137,6 +137,14 @@ class _Proposals:
                                   policy.coordinator_priority)
 
 
+def _open_matches(children: set[int]) -> list[Match]:
+    """The children's open matches: a registration's few in one prepared statement."""
+    if prepared.enabled() and len(children) <= prepared.SMALL:
+        return prepared.fetch(Match, "child_id = ANY(%s) AND ended_on IS NULL",
+                              [sorted(children)])
+    return list(Match.objects.filter(child_id__among=children, ended_on__isnull=True))
+
+
 def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,
             families: dict[int, dict[int, str]] | None = None) -> list[Match]:
     """Re-evaluate the matches of every child these people's signals can concern.
@@ -157,8 +165,7 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     state, signals = _state(families, read)
     # the open matches by themselves: only a new or re-proposed coordinator is shown, and
     # that one comes from the signals' organisations (``proposals``)
-    current = {(m.child_id, m.level): m for m in Match.objects.filter(
-        child_id__among=children, ended_on__isnull=True)}
+    current = {(m.child_id, m.level): m for m in _open_matches(children)}
     proposals = _Proposals(signals.orgs, children, day)
     new: list[Match] = []
     ended: list[int] = []
@@ -193,8 +200,9 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     if changed:
         Match.objects.bulk_update(changed, ["person_ids", "organisation_ids",
                                             "proposed_coordinator"], batch_size=_BATCH)
-    if new:
-        new = Match.objects.bulk_create(new, batch_size=_BATCH)
+    if new:  # a registration's one or two in one prepared statement, an import's in batches
+        new = (prepared.insert(new) if len(new) <= prepared.SMALL
+               else Match.objects.bulk_create(new, batch_size=_BATCH))
     _notify(new, signals, reproposed=False, orgs=proposals.orgs)
     _notify(reproposed, signals, reproposed=True, orgs=proposals.orgs)
     return new

@@ -13,7 +13,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from kindzicht.core import clock
+from kindzicht.core import clock, prepared
 from kindzicht.core.actions import Actor, record
 from kindzicht.core.errors import Forbidden, NotFound, Refused, ValidationError
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
@@ -135,10 +135,10 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
         try:
             # the constraint one_active_signal_per_org_person is the duplicate check: no read
             # before, and it holds even where no child is locked (a young adult alone)
-            sig = Signal.objects.create(person=person, organisation=org,
-                                        professional=actor.professional, contact=contact_text,
-                                        observer=on_behalf_of, at=now, on=day,
-                                        expires_on=_expiry(person, day, policy.signal_months))
+            (sig,) = prepared.insert([Signal(
+                person=person, organisation=org, professional=actor.professional,
+                contact=contact_text, observer=on_behalf_of, at=now, on=day,
+                expires_on=_expiry(person, day, policy.signal_months))])
         except IntegrityError:
             raise Refused(_("%(org)s heeft al een actief signaal op %(name)s; verleng dat "
                             "signaal in plaats van een nieuw te registreren.")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from kindzicht.core import clock
+from kindzicht.core import clock, prepared
 from kindzicht.core.actions import Actor, record
 from kindzicht.core.errors import Forbidden, Refused, ValidationError
 from kindzicht.people.models import Organisation, Person, Professional
@@ -16,7 +16,8 @@ from kindzicht.people.models import Organisation, Person, Professional
 from .models import Task, TaskStatus
 
 
-def default_assignee(organisation: Organisation | None, child_id: int | None) -> Professional | None:
+def default_assignee(organisation: Organisation | None,
+                     child_id: int | None) -> Professional | None:
     if organisation is None:
         return None
     if child_id is not None:
@@ -43,12 +44,12 @@ def task_create(*, organisation: Organisation | None, code: str, key: str,
     day = raised_on or clock.today()
 
     def create() -> Task:
-        return Task.objects.create(
+        return prepared.insert([Task(
             kind=kind, code=code, key=key, organisation=organisation,
             municipality_code=municipality_code, child=child,
             assignee=assignee or default_assignee(organisation, child.pk if child else None),
             raised_on=day, due_on=day + timedelta(days=due_in_days) if due_in_days else None,
-            text=text, facts=facts or [], evidence=evidence or [], level=level)
+            text=text, facts=facts or [], evidence=evidence or [], level=level)])[0]
 
     if new_key:
         return create()
