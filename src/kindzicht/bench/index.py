@@ -574,6 +574,9 @@ def run(*, young: int, signals: int, registrations: int, import_rows: int, url: 
         _measure(report, day, target, registrations=registrations, import_rows=import_rows,
                  seed=seed, workers=workers, log=log)
     finally:
+        from kindzicht.core import outbox
+
+        outbox.shutdown()  # what is still waiting leaves under the dummy backend, too
         mail.disable()
         report.load_after = _load()
         report.uptime_after = _uptime()
