@@ -63,8 +63,9 @@ def test_a_notification_naming_a_professional_goes_to_them_and_is_claimed_once(
 class _Server:
     """A mail connection that refuses some messages (or the connection itself)."""
 
-    def __init__(self, refuse_subject: str = "", down: bool = False):
-        self.refuse_subject, self.down, self.sent = refuse_subject, down, []
+    def __init__(self, refuse_subject: str | tuple[str, ...] = (), down: bool = False):
+        self.refuse = (refuse_subject,) if isinstance(refuse_subject, str) else refuse_subject
+        self.down, self.sent = down, []
 
     def open(self):
         if self.down:
@@ -72,7 +73,7 @@ class _Server:
 
     def send_messages(self, messages):
         for m in messages:
-            if m.subject == self.refuse_subject:
+            if m.subject in self.refuse:
                 raise OSError("550 mailbox unavailable")
             self.sent.append(m.subject)
         return len(messages)
@@ -135,3 +136,22 @@ def test_in_the_background_the_request_does_not_mail_the_sender_thread_does(
     assert mailed_by == ["kindzicht-outbox"]
     assert [m.subject for m in mailoutbox] == ["Overdracht aangeboden"]
     assert Notification.objects.get(pk=note.pk).sent_at is not None
+
+
+def test_notifications_that_keep_failing_do_not_hold_up_the_ones_behind_them(db):
+    """The sweep's resend goes through everything waiting, a batch at a time: two that the
+    server keeps refusing (older, so first in line) do not stop the third."""
+    from unittest import mock
+
+    org = organisation_create(Actor.system("test"), name="Wijkteam Oost", sector="district_team",
+                              email="oost@example.org")
+    with transaction.atomic():
+        for subject in ("Onbestelbaar 1", "Onbestelbaar 2", "Gewoon"):
+            notify(org, "match", subject)
+    server = _Server(refuse_subject=("Onbestelbaar 1", "Onbestelbaar 2"))
+    with mock.patch("kindzicht.core.outbox.mail.get_connection", return_value=server):
+        assert send_pending(batch=1) == 1
+        assert send_pending(batch=1) == 0  # tried again, still refused, still waiting
+    assert server.sent == ["Gewoon"]
+    assert sorted(Notification.objects.filter(sent_at__isnull=True).values_list(
+        "subject", flat=True)) == ["Onbestelbaar 1", "Onbestelbaar 2"]

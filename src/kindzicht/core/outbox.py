@@ -98,11 +98,17 @@ def _mail(messages: list[tuple[int, mail.EmailMessage]]) -> list[int]:
     return failed
 
 
-def send_pending(limit: int = 500) -> int:
-    """Send what the after-commit hook missed (e.g. the process stopped right after commit)."""
-    ids = list(Notification.objects.filter(sent_at__isnull=True).order_by("created_at", "pk")
-               .values_list("pk", flat=True)[:limit])
-    return send_notifications(ids)
+def send_pending(batch: int = 500) -> int:
+    """Send everything still waiting — what the after-commit delivery missed (the process
+    stopped right after commit) or the mail server did not take — in batches by id, so that
+    notifications that keep failing (an address that does not exist) never hold up the
+    others behind them. Returns how many were sent."""
+    sent, after = 0, 0
+    while ids := list(Notification.objects.filter(sent_at__isnull=True, pk__gt=after)
+                      .order_by("pk").values_list("pk", flat=True)[:batch]):
+        sent += send_notifications(ids)
+        after = ids[-1]
+    return sent
 
 
 # --- delivery after commit --------------------------------------------------------------------
