@@ -249,8 +249,7 @@ def notify_many(notes: list[Notification]) -> list[Notification]:
     now = clock.now()
     for note in notes:
         note.created_at = now
-    notes = (prepared.insert(notes) if len(notes) <= prepared.SMALL
-             else Notification.objects.bulk_create(notes, batch_size=_BATCH))
+    notes = prepared.insert(notes, batch_size=_BATCH)
     ids = [n.pk for n in notes]
     if ids:
         transaction.on_commit(lambda: _send(ids))

@@ -86,11 +86,19 @@ def notifications_mark_read(actor: Actor, *,
                             notifications: Iterable[Notification]) -> list[Notification]:
     """Mark these notifications of my inbox read (one change, one event): those read before
     keep who read them first. Returns the ones this call marked."""
-    wanted = {n.pk for n in notifications}
+    return _mark_read(actor, _visible(actor).filter(pk__in={n.pk for n in notifications}))
+
+
+def notifications_mark_all_read(actor: Actor) -> list[Notification]:
+    """Mark my whole inbox read."""
+    return _mark_read(actor, _visible(actor))
+
+
+def _mark_read(actor: Actor, notifications: QuerySet[Notification]) -> list[Notification]:
     with transaction.atomic():
-        # read again under lock: someone else may be reading the same inbox
-        todo = list(_visible(actor).filter(pk__in=wanted, read_at__isnull=True)
-                    .select_for_update().order_by("pk"))
+        # read under lock: someone else may be reading the same inbox
+        todo = list(notifications.filter(read_at__isnull=True).select_for_update()
+                    .order_by("pk"))
         if not todo:
             return []
         now = clock.now()
@@ -102,9 +110,3 @@ def notifications_mark_read(actor: Actor, *,
                obj=todo[0] if len(todo) == 1 else None,
                payload={"notifications": [n.pk for n in todo]})
     return todo
-
-
-def notifications_mark_all_read(actor: Actor) -> list[Notification]:
-    """Mark my whole inbox read."""
-    return notifications_mark_read(actor, notifications=list(
-        _visible(actor).filter(read_at__isnull=True).only("pk")))

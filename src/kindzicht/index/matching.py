@@ -201,8 +201,7 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
         Match.objects.bulk_update(changed, ["person_ids", "organisation_ids",
                                             "proposed_coordinator"], batch_size=_BATCH)
     if new:  # a registration's one or two in one prepared statement, an import's in batches
-        new = (prepared.insert(new) if len(new) <= prepared.SMALL
-               else Match.objects.bulk_create(new, batch_size=_BATCH))
+        new = prepared.insert(new, batch_size=_BATCH)
     _notify(new, signals, reproposed=False, orgs=proposals.orgs)
     _notify(reproposed, signals, reproposed=True, orgs=proposals.orgs)
     return new
