@@ -22,6 +22,7 @@ from kindzicht.core import clock
 from kindzicht.core.actions import Actor
 from kindzicht.core.models import AuditEntry, Notification
 from kindzicht.meldcode.services import concern_record
+from kindzicht.people.models import Organisation
 from kindzicht.rules.models import Task
 
 from .conftest import assert_problem, client_for
@@ -359,6 +360,24 @@ class TestNotifications:
         assert AuditEntry.objects.filter(action="notification_viewed",
                                          person_ids=[at_risk.pk]).exists()
         assert api.post("/api/v1/notifications/read-all").json() == []  # nothing left
+
+    def test_the_email_status_says_when_the_outbox_gave_up(self, at_risk, pro, vt, vt_pro,
+                                                           settings):
+        from unittest import mock
+
+        from kindzicht.core.outbox import send_pending
+
+        settings.OUTBOX_MAIL_ATTEMPTS = 1
+        Organisation.objects.filter(pk=vt.pk).update(email="vt@example.org")
+        continuity.handover_offer(Actor.of(pro), child=at_risk, receiver=vt)
+        api = client_for(vt_pro)
+        assert [n["email_status"] for n in api.get("/api/v1/notifications").json()] == [
+            "waiting"]
+        server = mock.Mock(**{"open.side_effect": ConnectionRefusedError("smtp down")})
+        with mock.patch("kindzicht.core.outbox.mail.get_connection", return_value=server):
+            send_pending()
+        assert [n["email_status"] for n in api.get("/api/v1/notifications").json()] == [
+            "not_delivered"]
 
     def test_another_organisations_notification_is_a_404_problem(self, at_risk, pro, vt, api):
         continuity.handover_offer(Actor.of(pro), child=at_risk, receiver=vt)

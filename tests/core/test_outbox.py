@@ -155,3 +155,44 @@ def test_notifications_that_keep_failing_do_not_hold_up_the_ones_behind_them(db)
     assert server.sent == ["Gewoon"]
     assert sorted(Notification.objects.filter(sent_at__isnull=True).values_list(
         "subject", flat=True)) == ["Onbestelbaar 1", "Onbestelbaar 2"]
+
+
+def test_the_outbox_gives_up_on_a_notification_after_the_configured_attempts(
+        db, settings, caplog):
+    """An address that does not exist is refused for good: after ``OUTBOX_MAIL_ATTEMPTS``
+    refusals the sweep stops offering it (once, with an error in the log) and its status says
+    so; a refusal before that leaves it waiting. A connection that never opened counts too."""
+    from unittest import mock
+
+    from kindzicht.core.outbox import send_notifications
+
+    settings.OUTBOX_MAIL_ATTEMPTS = 3
+    org = organisation_create(Actor.system("test"), name="Wijkteam Noord", sector="district_team",
+                              email="noord@example.org")
+    with transaction.atomic():
+        bad = notify(org, "match", "Onbestelbaar")
+        good = notify(org, "match", "Later wel")
+    refusing = _Server(refuse_subject=("Onbestelbaar", "Later wel"))
+    with mock.patch("kindzicht.core.outbox.mail.get_connection", return_value=refusing):
+        assert send_notifications([bad.pk]) == 0  # the after-commit attempt: 1
+        assert send_pending() == 0  # 2, and the other's first
+    bad.refresh_from_db()
+    assert (bad.mail_attempts, bad.email_status) == (2, "waiting")
+    with mock.patch("kindzicht.core.outbox.mail.get_connection",
+                    return_value=_Server(down=True)):
+        assert send_pending() == 0  # 3, and the other's second: both counted
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert (bad.mail_attempts, bad.email_status) == (3, "not_delivered")
+    assert (good.mail_attempts, good.email_status) == (2, "waiting")
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and f"notifications {bad.pk} 3 times" in errors[0]
+    caplog.clear()
+    server = _Server()
+    with mock.patch("kindzicht.core.outbox.mail.get_connection", return_value=server):
+        assert send_pending() == 1
+        assert send_pending() == 0
+    assert server.sent == ["Later wel"]  # the one given up is not offered again
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    good.refresh_from_db()
+    assert good.email_status == "sent"

@@ -57,6 +57,26 @@ def test_the_notification_names_the_others_and_how_to_reach_them_nothing_more(or
         "on_behalf": True}
 
 
+def test_a_notification_naming_two_of_the_family_is_audited_for_both_when_read(orgs, fam):
+    """The GP's signals on the mother and her partner meet the school's on the girl: the GP's
+    notification names both adults, so reading it in Berichten is audited for both (it was
+    audited for the first only)."""
+    from kindzicht.core import inbox
+
+    signal_register(orgs.pro["gp"], person=fam.mother)
+    signal_register(orgs.pro["gp"], person=fam.stepfather)
+    signal_register(orgs.pro["school"], person=fam.girl)
+    to_gp = Notification.objects.get(organisation=orgs.org["gp"], kind="match")
+    assert "Anouk Bakker" in to_gp.body and "Mehmet Yilmaz" in to_gp.body
+    assert to_gp.person_ids == sorted([fam.mother.pk, fam.stepfather.pk])
+    assert [n.pk for n in inbox.notifications_of(orgs.pro["gp"])] == [to_gp.pk]
+    listed = AuditEntry.objects.filter(action="notifications_listed").latest("id")
+    assert sorted(listed.person_ids) == sorted([fam.mother.pk, fam.stepfather.pk])
+    inbox.notifications_mark_read(orgs.pro["gp"], notifications=[to_gp])
+    read = DomainEvent.objects.get(type="notifications_read")
+    assert sorted(read.subjects.values_list("person_id", flat=True)) == to_gp.person_ids
+
+
 def test_a_partner_who_joins_brings_his_signals_and_takes_them_when_he_leaves(orgs, fam):
     from factories import PersonFactory
 

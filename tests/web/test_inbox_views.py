@@ -10,6 +10,7 @@ from django.urls import reverse
 from kindzicht.continuity import services
 from kindzicht.core.actions import Actor
 from kindzicht.core.models import DomainEvent, Notification
+from kindzicht.people.models import Organisation
 
 from .conftest import logged_in, open_risk
 
@@ -66,3 +67,21 @@ def test_another_organisations_notification_is_not_found_and_nothing_is_written(
     assert other.get(reverse("web:notification_read", args=[mine.pk])).status_code == 405
     assert DomainEvent.objects.count() == before
     assert Notification.objects.get(pk=mine.pk).read_at is None
+
+
+def test_a_notification_the_mail_server_kept_refusing_says_so(web, offered, pro, settings):
+    """The outbox gave up on the e-mail: the copy in Berichten tells the reader, so nobody
+    assumes the organisation's mailbox has it."""
+    from unittest import mock
+
+    from kindzicht.core.outbox import send_pending
+
+    settings.OUTBOX_MAIL_ATTEMPTS = 1
+    Organisation.objects.filter(pk=pro.organisation_id).update(email="team@example.org")
+    page = web.get(reverse("web:notifications")).content.decode()
+    assert "niet per e-mail afgeleverd" not in page
+    server = mock.Mock(**{"send_messages.side_effect": OSError("550 no such mailbox")})
+    with mock.patch("kindzicht.core.outbox.mail.get_connection", return_value=server):
+        send_pending()
+    page = web.get(reverse("web:notifications")).content.decode()
+    assert "niet per e-mail afgeleverd" in page

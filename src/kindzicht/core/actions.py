@@ -236,11 +236,14 @@ def notify(
     *,
     professional: Professional | None = None,
     person_id: int | None = None,
+    person_ids: Iterable[int] = (),
 ) -> Notification:
-    """Put a notification in the outbox; it is e-mailed after the transaction commits."""
+    """Put a notification in the outbox; it is e-mailed after the transaction commits.
+    ``person_id``: whom it is about; ``person_ids``: everyone its text names, when more
+    (reading it is audited for each)."""
     return notify_many([Notification(organisation=organisation, professional=professional,
                                      kind=kind, subject=subject, body=body,
-                                     person_id=person_id)])[0]
+                                     person_id=person_id, person_ids=sorted(person_ids))])[0]
 
 
 def notify_many(notes: list[Notification]) -> list[Notification]:
@@ -249,6 +252,8 @@ def notify_many(notes: list[Notification]) -> list[Notification]:
     now = clock.now()
     for note in notes:
         note.created_at = now
+        if note.person_id and note.person_id not in note.person_ids:
+            note.person_ids = sorted({note.person_id, *note.person_ids})
     notes = prepared.insert(notes, batch_size=_BATCH)
     ids = [n.pk for n in notes]
     if ids:

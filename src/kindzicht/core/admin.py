@@ -254,8 +254,9 @@ class AuditChainHeadAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "organisation", "kind", "subject", "sent_at", "read_at"]
-    list_filter = ["kind"]
+    list_display = ["created_at", "organisation", "kind", "subject", "sent_at",
+                    "mail_attempts", "read_at"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
 
 
 # --------------------------------------------------------------------------------------------

@@ -111,9 +111,16 @@ class Notification(models.Model):
     kind = models.CharField(max_length=60)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    #: the person it is about (Berichten links to them)
     person_id = models.BigIntegerField(null=True, blank=True)
+    #: everyone its text names (a match's family members, a move's children): reading it is
+    #: audited for each of them
+    person_ids = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    #: times the mail server did not take it; at ``OUTBOX_MAIL_ATTEMPTS`` the outbox stops
+    #: trying (it stays in Berichten, marked as not delivered by e-mail)
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
     #: read in the system (the organisation's inbox is shared: one colleague reading it
     #: marks it read for all, and the inbox says who)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -124,6 +131,16 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organisation", "-created_at"],
                                 name="notification_inbox")]
+
+    @property
+    def email_status(self) -> str:
+        """``sent``; ``waiting`` (the mail server did not take it yet, the sweep tries
+        again); ``not_delivered`` (the outbox gave up on it)."""
+        if self.sent_at is not None:
+            return "sent"
+        if self.mail_attempts >= settings.OUTBOX_MAIL_ATTEMPTS:
+            return "not_delivered"
+        return "waiting"
 
 
 class PolicyValue(models.Model):

@@ -66,8 +66,15 @@ def send_notifications(notification_ids: list[int]) -> int:
                     for pk, subject, body, pro, org in claimed if pro or org])
     if failed:  # not mailed after all: unclaimed, so that the next sweep sends them
         with connection.cursor() as cur:
-            cur.execute(f"UPDATE {table} SET sent_at = NULL WHERE id IN "
-                        f"({', '.join(['%s'] * len(failed))})", failed)
+            cur.execute(f"UPDATE {table} SET sent_at = NULL, mail_attempts = mail_attempts + 1 "
+                        f"WHERE id IN ({', '.join(['%s'] * len(failed))}) "
+                        f"RETURNING id, mail_attempts", failed)
+            given_up = sorted(pk for pk, attempts in cur.fetchall()
+                              if attempts >= settings.OUTBOX_MAIL_ATTEMPTS)
+        if given_up:
+            log.error("outbox: the mail server did not take notifications %s %d times; they "
+                      "are not mailed again (they are in Berichten)",
+                      ", ".join(map(str, given_up)), settings.OUTBOX_MAIL_ATTEMPTS)
     return len(claimed) - len(failed)
 
 
@@ -101,11 +108,14 @@ def _mail(messages: list[tuple[int, mail.EmailMessage]]) -> list[int]:
 def send_pending(batch: int = 500) -> int:
     """Send everything still waiting — what the after-commit delivery missed (the process
     stopped right after commit) or the mail server did not take — in batches by id, so that
-    notifications that keep failing (an address that does not exist) never hold up the
-    others behind them. Returns how many were sent."""
+    notifications that keep failing never hold up the others behind them. One the server did
+    not take ``OUTBOX_MAIL_ATTEMPTS`` times (an address that does not exist) is not offered
+    again: it stays in Berichten, marked as not delivered. Returns how many were sent."""
     sent, after = 0, 0
-    while ids := list(Notification.objects.filter(sent_at__isnull=True, pk__gt=after)
-                      .order_by("pk").values_list("pk", flat=True)[:batch]):
+    waiting = Notification.objects.filter(sent_at__isnull=True,
+                                          mail_attempts__lt=settings.OUTBOX_MAIL_ATTEMPTS)
+    while ids := list(waiting.filter(pk__gt=after).order_by("pk")
+                      .values_list("pk", flat=True)[:batch]):
         sent += send_notifications(ids)
         after = ids[-1]
     return sent

@@ -268,5 +268,6 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
             body = (f"{intro}\nOok betrokken bij {where}:\n" + "\n".join(lines)
                     + f"\nVoorgestelde matchregisseur: {proposed.name if proposed else '-'}")
             notes.append(Notification(organisation=org, kind="match", subject=subject,
-                                      body=body, person_id=mine[0] if mine else None))
+                                      body=body, person_id=mine[0] if mine else None,
+                                      person_ids=mine))
     notify_many(notes)

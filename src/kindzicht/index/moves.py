@@ -93,7 +93,7 @@ def _notify_municipality(move: SignalMove, signals: list[Signal], members: set[i
     first_child = min(children & members) if children & members else None
     for org in targets:
         notify(org, "index_move", "Gezin met signalen verhuisd naar uw gemeente", body,
-               person_id=first_child)
+               person_id=first_child, person_ids=children & members)
     return [o.pk for o in targets]
 
 

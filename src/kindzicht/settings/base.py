@@ -163,6 +163,10 @@ OUTBOX_DELIVERY = config(
 if OUTBOX_DELIVERY not in ("background", "inline"):
     raise ImproperlyConfigured(
         f"KINDZICHT_OUTBOX_DELIVERY is {OUTBOX_DELIVERY!r}; use background or inline.")
+OUTBOX_MAIL_ATTEMPTS = config(
+    "KINDZICHT_MAIL_ATTEMPTS", 5, cast=int,
+    help="Times a notification is offered to the mail server before the outbox gives up on "
+    "it (an address that does not exist); it stays in Berichten, marked as not delivered.")
 DEFAULT_FROM_EMAIL = config(
     "KINDZICHT_EMAIL_FROM", "kindzicht@localhost", help="Sender of notifications and digests."
 )

@@ -37,6 +37,11 @@ class NotificationOutput(serializers.Serializer):
     read_at = serializers.DateTimeField(allow_null=True,
                                         help_text="When someone of my organisation read it.")
     read_by = ReaderOutput(allow_null=True)
+    email_status = serializers.ChoiceField(
+        choices=["sent", "waiting", "not_delivered"], read_only=True,
+        help_text="The e-mail: sent; waiting (the mail server did not take it yet, the sweep "
+        "tries again); not_delivered (it did not take it KINDZICHT_MAIL_ATTEMPTS times and "
+        "the outbox gave up).")
 
     class Meta:
         ref_name = "Notification"
