@@ -22,6 +22,7 @@ import multiprocessing
 import random
 import statistics
 import sys
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -248,11 +249,19 @@ def _register_all(plans: list[Planned], day: date
     return times, dict(refused), queries[0], time.process_time() - cpu
 
 
-def _worker(plans: list[Planned], day: date, out) -> None:
+#: registrations each worker makes before the timed run: a server's worker has been serving
+#: for a while — connected, its statements prepared, its outbox thread started
+WORKER_WARMUP = 5
+
+
+def _worker(plans: list[Planned], day: date, out, ready) -> None:
     connections["default"].close()   # never share the parent's socket
     try:
-        out.put(("ok", *_register_all(plans, day)))
+        _register_all(plans[:WORKER_WARMUP], day)
+        ready.wait()  # every worker warm: the parent starts the clock
+        out.put(("ok", *_register_all(plans[WORKER_WARMUP:], day)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        ready.abort()  # the parent does not wait for a worker that will never be ready
         out.put(("error", f"{type(exc).__name__}: {exc}", {}, 0, 0.0))
     finally:
         connections["default"].close()
@@ -271,12 +280,16 @@ def measure_registrations(label: str, plans: list[Planned], day: date,
     else:
         connections.close_all()
         ctx = multiprocessing.get_context("fork")
-        out = ctx.Queue()
-        procs = [ctx.Process(target=_worker, args=(plans[i::workers], day, out))
+        out, ready = ctx.Queue(), ctx.Barrier(workers + 1)
+        procs = [ctx.Process(target=_worker, args=(plans[i::workers], day, out, ready))
                  for i in range(workers)]
-        started = time.perf_counter()
         for proc in procs:
             proc.start()
+        try:
+            ready.wait(timeout=600)  # the clock runs from here: start-up is not counted
+        except threading.BrokenBarrierError:
+            pass  # a worker failed: its error is in the results
+        started = time.perf_counter()
         results = [out.get() for _ in procs]
         seconds = time.perf_counter() - started
         for proc in procs:
@@ -291,6 +304,7 @@ def measure_registrations(label: str, plans: list[Planned], day: date,
             for k, v in r.items():
                 refused[k] += v
         refused = dict(refused)
+        plans = [p for i in range(workers) for p in plans[i::workers][WORKER_WARMUP:]]
     lat = _summary(label, times, seconds, workers)
     lat.queries = queries / max(len(plans), 1)
     lat.cpu_ms = cpu * 1000 / max(len(plans), 1)

@@ -18,7 +18,6 @@ import logging
 import os
 import queue
 import threading
-import time
 
 from django.conf import settings
 from django.core import mail
@@ -139,6 +138,8 @@ class _Sender:
         self.queue: queue.SimpleQueue[list[int] | None] = queue.SimpleQueue()
         self.pending = 0
         self.idle = threading.Condition()
+        #: set by :meth:`flush`: whoever waits for the sender does not wait for the gathering
+        self.hurry = threading.Event()
         self.pid = os.getpid()
         self.thread = threading.Thread(target=self._run, name="kindzicht-outbox", daemon=True)
         self.thread.start()
@@ -156,8 +157,8 @@ class _Sender:
                 connections.close_all()
                 continue
             batch, taken, stop = list(first or ()), 1, first is None
-            if not stop:
-                time.sleep(self.GATHER)
+            if not stop and self.hurry.wait(self.GATHER):
+                self.hurry.clear()
             while not stop:  # whatever else is waiting goes in the same statement
                 try:
                     more = self.queue.get_nowait()
@@ -181,6 +182,7 @@ class _Sender:
                 return
 
     def flush(self, timeout: float) -> bool:
+        self.hurry.set()
         with self.idle:
             return self.idle.wait_for(lambda: self.pending == 0, timeout)
 
