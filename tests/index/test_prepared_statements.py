@@ -162,3 +162,63 @@ def test_a_prepared_fetch_reads_what_the_orm_reads(orgs, fam):
         (m.pk, m.child_id, m.level, m.person_ids, m.organisation_ids, m.at, m.on)
         for m in orm)
     assert all(isinstance(m.person_ids, list) for m in fetched)   # JSON decoded
+
+
+def test_together_sends_the_held_writes_as_one_statement_at_its_end(orgs, fam):
+    """A registration's match, notification, event and task go in as one statement
+    (``prepared.together``): inside the block nothing is sent and the rows have no ids yet;
+    at its end one statement writes them, the ids are set, the rows are those of the
+    one-by-one inserts and the audit chain verifies."""
+    from kindzicht.core import audit
+    from kindzicht.core.actions import record
+    from kindzicht.core.models import AuditEntry, DomainEvent, Notification
+    from kindzicht.index.models import Match
+
+    def rows():
+        return ([Match(child_id=fam.girl.pk, level="family", person_ids=[fam.girl.pk, 7],
+                       organisation_ids=[orgs.org["school"].pk], at=clock.now(),
+                       on=clock.today())],
+                [Notification(organisation=orgs.org["ggz"], kind="match", subject=s,
+                              body="b", created_at=clock.now()) for s in ("een", "twee")])
+
+    alone = [prepared.insert(objs) for objs in rows()]
+    held = rows()
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        with prepared.together():
+            for objs in held:
+                prepared.insert(objs)
+            event = record(orgs.pro["school"], "test_written_together",
+                           subjects=[fam.girl.pk])
+            inside = len(ctx.captured_queries)
+            assert all(o.pk is None for objs in held for o in objs)
+        assert len(ctx.captured_queries) == inside + 1      # the held writes: one statement
+    assert all(o.pk for objs in held for o in objs)
+    for mine, theirs in zip(held, alone, strict=True):
+        assert [_row(o) for o in mine] == [_row(o) for o in theirs]
+    stored = DomainEvent.objects.get(pk=event.pk)
+    assert list(stored.subjects.values_list("person_id", flat=True)) == [fam.girl.pk]
+    assert AuditEntry.objects.filter(event_id=event.pk).count() == 1
+    assert audit.verify() == []
+
+
+def test_together_holds_nothing_inside_a_savepoint_and_writes_nothing_on_failure(orgs, fam):
+    """An insert inside a savepoint within the block fails (or not) there — a duplicate is
+    still Django's IntegrityError at the call; a failure in the block discards what it held."""
+    from django.db import IntegrityError
+
+    from kindzicht.core.models import Notification
+    from kindzicht.index.models import Signal
+
+    sig = signal_register(orgs.pro["school"], person=fam.girl)
+    again = Signal(person=fam.girl, organisation=sig.organisation, contact="x",
+                   at=clock.now(), on=clock.today(), expires_on=sig.expires_on)
+    with transaction.atomic(), prepared.together():
+        with pytest.raises(IntegrityError), transaction.atomic():
+            prepared.insert([again])
+    before = Notification.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic(), prepared.together():
+        prepared.insert([Notification(organisation=orgs.org["ggz"], kind="match",
+                                      subject="nooit", created_at=clock.now())])
+        raise RuntimeError("the change fails")
+    assert Notification.objects.count() == before
+    assert Signal.objects.filter(person=fam.girl).count() == 1

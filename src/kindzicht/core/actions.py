@@ -130,10 +130,10 @@ def _record_in_two(actor: Actor, change: Change, now: datetime, link: str) -> Do
         parts.append(f"ob AS (UPDATE {obj._meta.db_table} SET \"{fk.column}\" = %s "
                      f"WHERE \"{obj._meta.pk.column}\" = %s)")
         params += [event_id, obj.pk]
+    parts.append(f"UPDATE {AuditChainHead._meta.db_table} SET last_seq = %s, last_hash = %s "
+                 "WHERE chain = %s")
     params += [seq, prev, chain]
-    with prepared.cursor() as cur:
-        cur.execute("WITH " + ", ".join(parts) + f" UPDATE {AuditChainHead._meta.db_table} "
-                    "SET last_seq = %s, last_hash = %s WHERE chain = %s", params)
+    prepared.write(parts, params)  # now, or with the rest of a prepared.together() block
     event = DomainEvent(id=event_id, recorded_at=recorded,
                         **dict(zip(_EVENT_FIELDS, row, strict=True)))
     event._state.adding, event._state.db = False, connection.alias
@@ -255,9 +255,8 @@ def notify_many(notes: list[Notification]) -> list[Notification]:
         if note.person_id and note.person_id not in note.person_ids:
             note.person_ids = sorted({note.person_id, *note.person_ids})
     notes = prepared.insert(notes, batch_size=_BATCH)
-    ids = [n.pk for n in notes]
-    if ids:
-        transaction.on_commit(lambda: _send(ids))
+    if notes:  # their ids at commit: inside prepared.together() they come at its end
+        transaction.on_commit(lambda: _send([n.pk for n in notes]))
     return notes
 
 

@@ -20,10 +20,11 @@ transaction mode without support for prepared statements).
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -31,18 +32,26 @@ from django.dispatch import receiver
 SMALL = 64
 
 
+def _db():
+    """The connection itself: ``django.db.connection`` is a proxy that looks it up in
+    thread-local storage on every attribute, and a registration asks it hundreds of times
+    (each field's preparation of each row it inserts)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def enabled() -> bool:
-    return connection.vendor == "postgresql" and settings.KINDZICHT_DATABASE_PREPARE
+    return _db().vendor == "postgresql" and settings.KINDZICHT_DATABASE_PREPARE
 
 
 def cursor(*, prepare: bool = True):
     """A cursor whose statements are prepared on the server (PostgreSQL, ``prepare`` and the
     setting on); else Django's ordinary cursor. Use it as ``with prepared.cursor() as cur``."""
-    if not (prepare and enabled()):
-        return connection.cursor()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_preparing()(connection.connection))
+    db = _db()
+    if not (prepare and db.vendor == "postgresql" and settings.KINDZICHT_DATABASE_PREPARE):
+        return db.cursor()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        return db._prepare_cursor(_preparing()(db.connection))
 
 
 @functools.cache
@@ -63,6 +72,106 @@ def _preparing() -> type:
     return Preparing
 
 
+class _Together:
+    """The writes :func:`together` holds back: rows to insert (model instances) and
+    data-modifying statements (``record``'s), in the order they were asked for."""
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.inserts: list[list[models.Model]] = []
+        self.statements: list[tuple[list[str], list]] = []
+
+    def holds(self) -> bool:
+        """Only writes at the block's own level are held: one asked for inside a savepoint
+        must fail (or not) there, not at the end of the block."""
+        return len(_db().savepoint_ids) == self.depth
+
+
+@contextmanager
+def together():
+    """Within the block, the inserts of :func:`insert` and the statements of
+    :func:`write` are held back and sent as one statement of data-modifying common table
+    expressions when the block ends (PostgreSQL with preparing on; elsewhere they are written
+    at once, as without it). A registration's match, notifications, event with its audit entry
+    and informing task were four round trips, each with its own parsing and binding; together
+    they are one (issue 4).
+
+    Inside the block nothing may read what it wrote (the rows are not there yet) and the
+    inserted objects have no ids until it ends; it must be closed before anything else
+    touches the audit chain. A failure inside discards what was held — the transaction
+    around it rolls back anyway."""
+    db = _db()
+    if not enabled() or getattr(db, "_kindzicht_together", None) is not None:
+        yield
+        return
+    held = _Together(len(db.savepoint_ids))
+    db._kindzicht_together = held
+    try:
+        yield
+    finally:
+        db._kindzicht_together = None
+    _send_together(held)
+
+
+def _held() -> _Together | None:
+    held = getattr(_db(), "_kindzicht_together", None)
+    return held if held is not None and held.holds() else None
+
+
+def write(parts: list[str], params: list) -> None:
+    """Run a data-modifying statement given as its parts — common table expressions
+    (``"name AS (INSERT …)"``, which must not refer to each other: held back, they are
+    renamed), the last one the main statement without a name — now, or held back inside
+    :func:`together`."""
+    held = _held()
+    if held is not None:
+        held.statements.append((parts, params))
+        return
+    ctes, main = parts[:-1], parts[-1]
+    with cursor() as cur:
+        cur.execute(("WITH " + ", ".join(ctes) + " " if ctes else "") + main, params)
+
+
+def _send_together(held: _Together) -> None:
+    if not held.inserts and not held.statements:
+        return
+    ctes: list[str] = []
+    params: list = []
+    selects: list[str] = []
+    for n, objs in enumerate(held.inserts):
+        model = type(objs[0])
+        ctes.append(f"i{n} AS ({_insert_sql(model, len(objs))})")
+        params += _insert_params(objs)
+        selects.append(f"SELECT {n} AS k, \"{model._meta.pk.column}\" AS id FROM i{n}")
+    for n, (parts, part_params) in enumerate(held.statements):
+        *named, main = parts
+        ctes += [f"w{n}_{name}" for name in named]
+        ctes.append(f"w{n} AS ({main})")
+        params += part_params
+    main = " UNION ALL ".join(selects) if selects else "SELECT 0 AS k, 0 AS id WHERE false"
+    with cursor() as cur:
+        cur.execute("WITH " + ", ".join(ctes) + " " + main, params)
+        found = cur.fetchall()
+    by_group: dict[int, list[int]] = {}
+    for k, pk in found:
+        by_group.setdefault(k, []).append(pk)
+    for n, objs in enumerate(held.inserts):
+        _assign_ids(objs, by_group.get(n, []))
+
+
+def _insert_params(objs: list[models.Model]) -> list:
+    fields, db = _insert_fields(type(objs[0])), _db()
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection=db)
+            for obj in objs for f in fields]
+
+
+def _assign_ids(objs: list[models.Model], ids: list[int]) -> None:
+    alias = _db().alias
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, alias
+
+
 def insert(objs: list[models.Model], *, batch_size: int | None = None) -> list[models.Model]:
     """``bulk_create`` for the few rows of one change (a registration's signal, match,
     notification and task): one prepared ``INSERT … RETURNING id``, with each field's
@@ -76,15 +185,13 @@ def insert(objs: list[models.Model], *, batch_size: int | None = None) -> list[m
     model = type(objs[0])
     if not enabled() or len(objs) > SMALL:
         return model._default_manager.bulk_create(objs, batch_size=batch_size)
-    fields = _insert_fields(model)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection)
-              for obj in objs for f in fields]
+    held = _held()
+    if held is not None:  # sent, and given their ids, when the together() block ends
+        held.inserts.append(objs)
+        return objs
     with cursor() as cur:
-        cur.execute(_insert_sql(model, len(objs)), params)
-        ids = [row[0] for row in cur.fetchall()]
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, connection.alias
+        cur.execute(_insert_sql(model, len(objs)), _insert_params(objs))
+        _assign_ids(objs, [row[0] for row in cur.fetchall()])
     return objs
 
 
@@ -97,14 +204,14 @@ def fetch(model: type[models.Model], where: str, params: list) -> list[models.Mo
     with cursor() as cur:
         cur.execute(f'SELECT {columns} FROM "{model._meta.db_table}" WHERE {where}', params)
         found = cur.fetchall()
-    names = [f.attname for f in fields]
+    names, db = [f.attname for f in fields], _db()
     out = []
     for row in found:
         values = list(row)
         for i, field_converters in converters:
             for convert, expression in field_converters:
-                values[i] = convert(values[i], expression, connection)
-        out.append(model.from_db(connection.alias, names, values))
+                values[i] = convert(values[i], expression, db)
+        out.append(model.from_db(db.alias, names, values))
     return out
 
 

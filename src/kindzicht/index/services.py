@@ -147,10 +147,11 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
         # matching first, so that the family members whose signals it read are named in the
         # registration's one audit entry
         read: set[int] = set()
-        rematch(actor, [person.pk], read=read, families=families)
-        record(actor, "signal_registered", subjects=[person.pk], obj=sig, link="event",
-               payload={"on_behalf": bool(on_behalf_of)}, read=read)
-        _inform_task(sig, person, day, policy.inform_days)
+        with prepared.together():  # the match, notifications, event and task: one statement
+            rematch(actor, [person.pk], read=read, families=families)
+            record(actor, "signal_registered", subjects=[person.pk], obj=sig, link="event",
+                   payload={"on_behalf": bool(on_behalf_of)}, read=read)
+            _inform_task(sig, person, day, policy.inform_days)
         risk.open_for(actor, [person.pk], opener=org, event_id=sig.event_id,
                       concerned=concerned, locked=True)
     return sig
