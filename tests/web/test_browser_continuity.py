@@ -202,3 +202,28 @@ def test_berichten_show_the_offer_to_the_receiver_and_reading_clears_the_count(
     assert not page.get_by_role("button", name="Alles als gelezen markeren").count()
     page.get_by_role("link", name="Naar Lotte Visser").first.click()
     page.wait_for_url(f"**/personen/{child.pk}/")
+
+
+def test_berichten_say_when_the_mail_server_kept_refusing_a_notification(
+        page, chromium, live_server, pro, gi_pro, held_since_90_days, settings):
+    """The outbox gave up on the e-mail (the organisation's address does not exist): the copy
+    in Berichten says nobody received it by e-mail."""
+    from unittest import mock
+
+    from kindzicht.core.outbox import send_pending
+    from kindzicht.people.models import Organisation
+
+    settings.OUTBOX_MAIL_ATTEMPTS = 1
+    Organisation.objects.filter(pk=gi_pro.organisation_id).update(email="oud@example.org")
+    refusing = mock.Mock(**{"send_messages.side_effect": OSError("550 no such mailbox")})
+    with mock.patch("kindzicht.core.outbox.mail.get_connection", return_value=refusing):
+        services.handover_offer(Actor.of(pro), child=held_since_90_days,  # mailed at commit
+                                receiver=gi_pro.organisation, note="Graag kennismaking.")
+        send_pending()  # nothing left to try: it was refused once, the most allowed here
+    login(page, gi_pro, PASSWORD)
+    page.get_by_role("navigation").get_by_role("link", name="Berichten 1 ongelezen").click()
+    page.wait_for_url("**/berichten/")
+    offer = page.get_by_role("article").filter(has_text="Overdracht aangeboden door")
+    assert "niet per e-mail afgeleverd" in offer.inner_text()
+    assert_accessible(page)
+    screenshot(page, "16-berichten-niet-afgeleverd")
