@@ -351,6 +351,7 @@ class TestNotifications:
         (note,) = listed.json()
         assert (note["kind"], note["person_id"], note["read_at"], note["personal"]) == (
             "handover_offered", at_risk.pk, None, False)
+        assert note["person_ids"] == [at_risk.pk]
         read = api.post(f"/api/v1/notifications/{note['id']}/read")
         assert read.status_code == 200, read.content
         assert read.json()["read_by"]["id"] == vt_pro.pk and read.json()["read_at"]

@@ -54,7 +54,7 @@ def notifications_of(actor: Actor, *, unread: bool = False, kinds: Iterable[str]
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
     found = list(qs.order_by("-created_at", "-id")[:limit])
-    people = {p for n in found for p in _named(n)}
+    people = {p for n in found for p in n.named}
     person = apps.get_model("people", "Person")  # core does not import the apps above it
     names = {p.pk: p.name for p in person.objects.filter(pk__in=people)
              .only("given_name", "family_name")} if people else {}
@@ -62,12 +62,6 @@ def notifications_of(actor: Actor, *, unread: bool = False, kinds: Iterable[str]
         n.person_name = names.get(n.person_id, "")  # the link to whom it is about
     audit_read(actor, "notifications_listed", person_ids=people)
     return found
-
-
-def _named(n: Notification) -> list[int]:
-    """Everyone the notification's text names (``person_ids``; older ones name only
-    ``person_id``)."""
-    return sorted({*n.person_ids, *([n.person_id] if n.person_id else [])})
 
 
 def unread_count(actor: Actor) -> int:
@@ -84,7 +78,7 @@ def notification_get(actor: Actor, pk: int, *, audit: bool = False) -> Notificat
                        field="notification")
     if audit:
         audit_read(actor, "notification_viewed",
-                   person_ids=_named(found), obj=found)
+                   person_ids=found.named, obj=found)
     return found
 
 
@@ -112,7 +106,7 @@ def _mark_read(actor: Actor, notifications: QuerySet[Notification]) -> list[Noti
             n.read_at, n.read_by = now, actor.professional
         Notification.objects.bulk_update(todo, ["read_at", "read_by"])
         record(actor, "notifications_read",
-               subjects=sorted({p for n in todo for p in _named(n)}),
+               subjects=sorted({p for n in todo for p in n.named}),
                obj=todo[0] if len(todo) == 1 else None,
                payload={"notifications": [n.pk for n in todo]})
     return todo

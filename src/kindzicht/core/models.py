@@ -133,6 +133,11 @@ class Notification(models.Model):
                                 name="notification_inbox")]
 
     @property
+    def named(self) -> list[int]:
+        """Everyone its text names (``person_ids``; older ones name only ``person_id``)."""
+        return sorted({*self.person_ids, *([self.person_id] if self.person_id else [])})
+
+    @property
     def email_status(self) -> str:
         """``sent``; ``waiting`` (the mail server did not take it yet, the sweep tries
         again); ``not_delivered`` (the outbox gave up on it)."""

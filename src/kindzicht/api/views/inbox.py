@@ -31,6 +31,10 @@ class NotificationOutput(serializers.Serializer):
     body = serializers.CharField(help_text="The text that was mailed.")
     person_id = serializers.IntegerField(allow_null=True,
                                          help_text="The person it is about, if one.")
+    person_ids = serializers.ListField(
+        child=serializers.IntegerField(), source="named",
+        help_text="Everyone its text names (a match's family members of my organisation, a "
+        "move's children); reading it is audited for each of them.")
     personal = serializers.SerializerMethodField(
         help_text="Addressed to me personally, not to the whole organisation.")
     created_at = serializers.DateTimeField()
