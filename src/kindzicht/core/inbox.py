@@ -54,7 +54,7 @@ def notifications_of(actor: Actor, *, unread: bool = False, kinds: Iterable[str]
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
     found = list(qs.order_by("-created_at", "-id")[:limit])
-    people = {p for n in found for p in n.named}
+    people = {p for n in found for p in n.person_ids}
     person = apps.get_model("people", "Person")  # core does not import the apps above it
     names = {p.pk: p.name for p in person.objects.filter(pk__in=people)
              .only("given_name", "family_name")} if people else {}
@@ -78,7 +78,7 @@ def notification_get(actor: Actor, pk: int, *, audit: bool = False) -> Notificat
                        field="notification")
     if audit:
         audit_read(actor, "notification_viewed",
-                   person_ids=found.named, obj=found)
+                   person_ids=found.person_ids, obj=found)
     return found
 
 
@@ -106,7 +106,7 @@ def _mark_read(actor: Actor, notifications: QuerySet[Notification]) -> list[Noti
             n.read_at, n.read_by = now, actor.professional
         Notification.objects.bulk_update(todo, ["read_at", "read_by"])
         record(actor, "notifications_read",
-               subjects=sorted({p for n in todo for p in n.named}),
+               subjects=sorted({p for n in todo for p in n.person_ids}),
                obj=todo[0] if len(todo) == 1 else None,
                payload={"notifications": [n.pk for n in todo]})
     return todo

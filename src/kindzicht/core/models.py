@@ -113,7 +113,8 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     #: the person it is about (Berichten links to them)
     person_id = models.BigIntegerField(null=True, blank=True)
-    #: everyone its text names (a match's family members, a move's children): reading it is
+    #: everyone its text names (a match's family members, a move's children), ``person_id``
+    #: among them (``notify_many`` adds it; migration 0005 filled older rows): reading it is
     #: audited for each of them
     person_ids = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
@@ -131,11 +132,6 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organisation", "-created_at"],
                                 name="notification_inbox")]
-
-    @property
-    def named(self) -> list[int]:
-        """Everyone its text names (``person_ids``; older ones name only ``person_id``)."""
-        return sorted({*self.person_ids, *([self.person_id] if self.person_id else [])})
 
     @property
     def email_status(self) -> str:

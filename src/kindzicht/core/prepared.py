@@ -40,14 +40,18 @@ def _db():
 
 
 def enabled() -> bool:
-    return _db().vendor == "postgresql" and settings.KINDZICHT_DATABASE_PREPARE
+    return _prepares(_db())
+
+
+def _prepares(db) -> bool:
+    return db.vendor == "postgresql" and settings.KINDZICHT_DATABASE_PREPARE
 
 
 def cursor(*, prepare: bool = True):
     """A cursor whose statements are prepared on the server (PostgreSQL, ``prepare`` and the
     setting on); else Django's ordinary cursor. Use it as ``with prepared.cursor() as cur``."""
     db = _db()
-    if not (prepare and db.vendor == "postgresql" and settings.KINDZICHT_DATABASE_PREPARE):
+    if not (prepare and _prepares(db)):
         return db.cursor()
     db.ensure_connection()
     with db.wrap_database_errors:
@@ -101,7 +105,7 @@ def together():
     touches the audit chain. A failure inside discards what was held — the transaction
     around it rolls back anyway."""
     db = _db()
-    if not enabled() or getattr(db, "_kindzicht_together", None) is not None:
+    if not _prepares(db) or getattr(db, "_kindzicht_together", None) is not None:
         yield
         return
     held = _Together(len(db.savepoint_ids))

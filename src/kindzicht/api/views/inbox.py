@@ -32,7 +32,7 @@ class NotificationOutput(serializers.Serializer):
     person_id = serializers.IntegerField(allow_null=True,
                                          help_text="The person it is about, if one.")
     person_ids = serializers.ListField(
-        child=serializers.IntegerField(), source="named",
+        child=serializers.IntegerField(),
         help_text="Everyone its text names (a match's family members of my organisation, a "
         "move's children); reading it is audited for each of them.")
     personal = serializers.SerializerMethodField(
