@@ -222,3 +222,22 @@ def test_together_holds_nothing_inside_a_savepoint_and_writes_nothing_on_failure
         raise RuntimeError("the change fails")
     assert Notification.objects.count() == before
     assert Signal.objects.filter(person=fam.girl).count() == 1
+
+
+def test_a_long_prepared_statement_is_converted_once_and_bound_afresh_each_time(orgs, fam):
+    """psycopg remembers its ``%s`` → ``$n`` conversion only for statements under 50
+    parameters; a registration's held writes have about 200, so ``core.prepared`` remembers
+    the conversion of its own statements whatever their size — and each run still binds
+    its own values."""
+    from psycopg._queries import _query2pg
+
+    sql = "SELECT " + " + ".join(["%s::int"] * 60)
+    with prepared.cursor() as cur:
+        before = _query2pg.cache_info()
+        for start in (0, 1000, 5):
+            values = list(range(start, start + 60))
+            cur.execute(sql, values)
+            assert cur.fetchone()[0] == sum(values)
+    after = _query2pg.cache_info()
+    assert after.misses - before.misses <= 1
+    assert after.hits - before.hits >= 2

@@ -63,8 +63,29 @@ def _preparing() -> type:
     """Django's server-binding cursor (``callproc`` and all) that prepares every statement;
     made once, when PostgreSQL's driver is first needed."""
     from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg._queries import PostgresQuery, _query2pg
+
+    class Converted(PostgresQuery):
+        """psycopg turns each statement's ``%s`` into ``$1 …`` with a regular expression,
+        and remembers the result only for statements under 4 kB and 50 parameters (an ORM's
+        multi-row inserts would fill its memory). A registration's held writes
+        (:func:`together`) are one statement of about 200 parameters, converted anew every
+        time: remembered, a registration costs about 15 % less CPU (3.4 → 2.9 ms in the
+        national bench). The statements prepared here are few
+        shapes by design, so their conversion is remembered whatever their size (the same
+        bounded cache of 128)."""
+
+        def convert(self, query, vars):
+            if vars is None or not isinstance(query, str | bytes):
+                return super().convert(query, vars)
+            query = self._ensure_bytes(query)
+            self.query, self._want_formats, self._order, self._parts = _query2pg(
+                query, self._tx.encoding)
+            self.dump(vars)
 
     class Preparing(ServerBindingCursor):
+        _query_cls = Converted
+
         def execute(self, query, params=None, *, prepare=None, binary=None):
             super().execute(query, params, prepare=True, binary=binary)
             if self._query is None:
