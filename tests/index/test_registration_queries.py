@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from factories import PersonFactory
@@ -118,3 +119,31 @@ def test_the_registration_written_in_fewer_statements_keeps_its_rows_and_the_cha
     assert (head.last_seq, head.last_hash) == (entry.seq, entry.hash)
     assert entry.hash == audit.compute_hash(entry)
     assert audit.verify() == []
+
+
+#: the tables a registration writes: an index among them costs every registration an insertion
+WRITTEN = ("refindex_signal", "refindex_match", "refindex_informing", "core_domainevent",
+           "core_eventsubject", "core_auditentry", "core_notification", "rules_task",
+           "continuity_riskperiod", "continuity_responsibilityperiod")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_no_table_a_registration_writes_has_an_index_that_another_covers():
+    """An ordinary index whose columns lead another index of the same table serves no query
+    that the other does not; the tables a registration writes carry none."""
+    with connection.cursor() as cur:
+        cur.execute("""
+            WITH ix AS (
+              SELECT i.indrelid::regclass::text AS tbl, i.indexrelid::regclass::text AS idx,
+                     string_to_array(i.indkey::text, ' ')::int[] AS cols,
+                     i.indpred IS NULL AND i.indexprs IS NULL AS plain, i.indisunique AS uniq,
+                     am.amname = 'btree' AS btree
+              FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+              JOIN pg_am am ON am.oid = c.relam)
+            SELECT a.tbl, a.idx, b.idx FROM ix a JOIN ix b ON a.tbl = b.tbl AND a.idx <> b.idx
+            WHERE a.tbl = ANY(%s) AND a.plain AND b.plain AND a.btree AND b.btree
+              AND NOT a.uniq AND cardinality(a.cols) <= cardinality(b.cols)
+              AND b.cols[1:cardinality(a.cols)] = a.cols
+            ORDER BY 1, 2""", [list(WRITTEN)])
+        assert cur.fetchall() == []

@@ -14,7 +14,9 @@ from django.db import models
 class DomainEvent(models.Model):
     """One state change, written by a service in the same transaction as the change."""
 
-    type = models.CharField(max_length=80, db_index=True)
+    #: indexed in Meta: a plain index; the field's own ``db_index`` adds a second one for
+    #: ``LIKE``, which no query uses and every event paid for
+    type = models.CharField(max_length=80)
     occurred_at = models.DateTimeField(help_text="Domain time, from the injectable clock.")
     occurred_on = models.DateField(db_index=True, help_text="Domain date in Europe/Amsterdam.")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -33,7 +35,8 @@ class DomainEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["type"], name="domainevent_type")]
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.type} #{self.pk}"
@@ -42,7 +45,9 @@ class DomainEvent(models.Model):
 class EventSubject(models.Model):
     """The persons an event is about, by reference (no foreign key: purging must not cascade)."""
 
-    event = models.ForeignKey(DomainEvent, on_delete=models.DO_NOTHING, related_name="subjects")
+    #: no index of its own: the unique ``(event, person_id)`` serves lookups by event
+    event = models.ForeignKey(DomainEvent, on_delete=models.DO_NOTHING, related_name="subjects",
+                              db_index=False)
     person_id = models.BigIntegerField(db_index=True)
 
     class Meta:
@@ -104,8 +109,9 @@ class AuditSeal(models.Model):
 class Notification(models.Model):
     """Outbox: written in the transaction, sent (in-app and by e-mail) after commit."""
 
+    #: no index of its own: ``notification_inbox`` (organisation, newest first) serves it
     organisation = models.ForeignKey("people.Organisation", on_delete=models.CASCADE,
-                                     related_name="notifications")
+                                     related_name="notifications", db_index=False)
     professional = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="notifications")
     kind = models.CharField(max_length=60)

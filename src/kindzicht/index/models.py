@@ -12,7 +12,10 @@ from kindzicht.core.models import Dated
 
 
 class Signal(Dated):
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="signals")
+    #: no index of its own: ``(person, ended_at)`` below serves every lookup by person, and
+    #: each index costs every registration an insertion (issue 4)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="signals",
+                               db_index=False)
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
                                      related_name="signals")
     professional = models.ForeignKey("people.Professional", null=True, blank=True,
