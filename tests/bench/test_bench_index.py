@@ -42,6 +42,10 @@ def test_bench_index_prints_its_figures_and_the_counts_add_up(tmp_path):
     assert re.search(r"registraties via de service \(na elkaar\)\s+\d+\s+[\d.]+\s+[\d.]+", text)
     assert re.search(r"Bulkimport .*: 30 rijen", text)
     assert "doelen: p50" in text
+    # the server the figures came from: its settings move them more than most code changes
+    assert f"server: {figures['server']}" in text
+    assert figures["server"].startswith("PostgreSQL" if connection.vendor == "postgresql"
+                                        else "SQLite")
 
     # the population: young people 0-23 with their parents, and the signals drawn for them
     assert figures["persons"] == Person.objects.count() > YOUNG
@@ -83,6 +87,9 @@ def test_on_postgresql_the_floor_is_measured_too(tmp_path):
     assert figures["floor"]["n"] > 0 and figures["floor"]["queries"] == 2
     assert "verhouding tot de vloer" in text
     assert figures["bulk"]["floor_seconds"] > 0
+    with connection.cursor() as cur:
+        cur.execute("SHOW shared_buffers")
+        assert f"shared_buffers {cur.fetchone()[0]}," in figures["server"]
 
 
 def test_bad_arguments_are_refused():

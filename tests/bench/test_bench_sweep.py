@@ -29,6 +29,7 @@ def test_bench_sweep_prints_its_figures_and_leaves_a_valid_population():
     from kindzicht.rules.models import SweepRun
 
     text = _bench("--check-nightly")
+    assert re.search(r"^server: (PostgreSQL \d+; shared_buffers \S+|SQLite [\d.]+)", text, re.M)
 
     for line in ("full sweep (cold)", "full sweep (steady)", "incremental sweep",
                  "nightly sweep (next day)"):

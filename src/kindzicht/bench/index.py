@@ -37,7 +37,7 @@ from . import database
 from .build import BuildResult, build_population
 from .indexpop import Candidate, IndexPopulation
 from .measure import Figures, Meter
-from .sweep import _load, code_version, roundtrip_ms
+from .sweep import _load, code_version, roundtrip_ms, server_settings
 
 CANDIDATES = "kindzicht_bench_candidates"
 #: the issue's targets
@@ -91,6 +91,7 @@ class IndexReport:
     started: datetime = field(default_factory=datetime.now)
     code: str = ""
     roundtrip_ms: float = 0.0
+    server: str = ""
     load_before: str = ""
     load_after: str = ""
     uptime_before: str = ""
@@ -602,6 +603,7 @@ def _measure(report: IndexReport, day: date, target: database.Target, *, registr
              import_rows: int, seed: int, workers: int, log) -> None:
     pg = target.vendor == "postgresql"
     report.roundtrip_ms = roundtrip_ms()
+    report.server = server_settings()
     _counts(report)
     cands = _candidates()
     report.candidates = len(cands)

@@ -32,6 +32,7 @@ def text(r: BenchReport) -> str:
     add(f"database: {r.target}; machine: {cpu_count()} cores, load average "
         f"{r.load_before} (start) / {r.load_after} (eind)")
     add(f"code: {r.code}; één query-rondgang (SELECT 1, mediaan): {r.roundtrip_ms:.2f} ms")
+    add(f"server: {r.server}")
     if r.build:
         b = r.build
         add("")
@@ -167,6 +168,7 @@ def index_text(r) -> str:  # r: index.IndexReport (imported lazily: index import
     add(f"database: {r.target}; machine: {cpu_count()} cores; uptime {r.uptime_before} (start) "
         f"/ load {r.load_after} (eind)")
     add(f"code: {r.code}; één query-rondgang (SELECT 1, mediaan): {r.roundtrip_ms:.2f} ms")
+    add(f"server: {r.server}")
     add("")
     if r.build:
         b = r.build

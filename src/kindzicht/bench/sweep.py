@@ -89,6 +89,7 @@ class BenchReport:
     started: datetime = field(default_factory=datetime.now)
     code: str = ""
     roundtrip_ms: float = 0.0
+    server: str = ""
     load_before: str = ""
     load_after: str = ""
     build: BuildResult | None = None
@@ -111,6 +112,27 @@ def _load() -> str:
         return " ".join(open("/proc/loadavg").read().split()[:3])
     except OSError:
         return "?"
+
+
+#: the server settings that move a national-scale figure most (docs/operations.md, "PostgreSQL
+#: at national scale"): the same code ran 1.5x slower on a server left at its defaults
+SERVER_SETTINGS = ("shared_buffers", "work_mem", "max_wal_size", "checkpoint_timeout",
+                   "wal_compression", "synchronous_commit", "random_page_cost")
+
+
+def server_settings() -> str:
+    """The database server and its settings that the figures depend on, for the report."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return f"SQLite {connection.Database.sqlite_version}"
+    with connection.cursor() as cur:
+        cur.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
+                    [list(SERVER_SETTINGS)])
+        found = dict(cur.fetchall())
+    version = connection.pg_version // 10000
+    return f"PostgreSQL {version}; " + ", ".join(
+        f"{name} {found[name]}" for name in SERVER_SETTINGS if name in found)
 
 
 def roundtrip_ms(n: int = 300) -> float:
@@ -323,6 +345,7 @@ def _measure(report: BenchReport, day: date, target: database.Target, *, changes
              seed: int, budget: float, rule_budget: float, check: bool, log) -> None:
     pg = target.vendor == "postgresql"
     report.roundtrip_ms = roundtrip_ms()
+    report.server = server_settings()
     if report.only_incremental:
         log("Alleen de wijzigingen en de incrementele sweep (--only-incremental): geen vloer, "
             "geen volledige sweeps.")
