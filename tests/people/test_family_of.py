@@ -84,6 +84,20 @@ def blended(actor):
                 tim=tim, eva=tims_mother, lot=lot)
 
 
+@pytest.fixture
+def guarded(blended):
+    """The blended family, and from 2022-06-01 a guardian for Tim, Gert, whose partner Ria is
+    then Tim's step-parent; Daan died on 2023-08-31."""
+    with clock.frozen(START):
+        gert = adult(given_name="Gert", family_name="Visser")
+        ria = adult(given_name="Ria", family_name="Visser")
+        relate(gert, PARTNER_OF, ria, valid_from=date(2020, 1, 1))
+    relate(gert, GUARDIAN_OF, blended["tim"], valid_from=date(2022, 6, 1))
+    blended["daan"].death_date = date(2023, 8, 31)
+    blended["daan"].save(update_fields=["death_date"])
+    return {**blended, "gert": gert, "ria": ria}
+
+
 def named(people: dict, fam: dict[int, str]) -> dict[str, str]:
     by_id = {p.pk: name for name, p in people.items()}
     return {by_id.get(pid, f"#{pid}"): role for pid, role in fam.items()}
@@ -249,7 +263,7 @@ AGREEMENT_DAYS = [START - DAY, START, date(2022, 5, 31), date(2022, 6, 1), date(
 
 
 @pytest.mark.parametrize("around", ["", "neighbourhood", "extended"])
-def test_the_rules_in_memory_graph_agrees_with_families_of(blended, around):
+def test_the_rules_in_memory_graph_agrees_with_families_of(guarded, around):
     """The watchdog answers families in memory (rules.facts.FamilyGraph: everyone for a full
     sweep, the neighbourhood of a few people for an incremental one — or a smaller one
     extended by the person's steps, as the rules of one evaluation share it); it must
@@ -260,7 +274,7 @@ def test_the_rules_in_memory_graph_agrees_with_families_of(blended, around):
     from kindzicht.rules.facts import FamilyGraph
 
     everyone = FamilyGraph()
-    for name, person in blended.items():
+    for name, person in guarded.items():
         graph = FamilyGraph(around=[person.pk]) if around == "neighbourhood" else everyone
         if around == "extended":   # the person's own relations and households already read
             graph = FamilyGraph(around=[person.pk], hops=1)
@@ -270,3 +284,15 @@ def test_the_rules_in_memory_graph_agrees_with_families_of(blended, around):
                 name, day)
             assert graph.children_in_family_of([person.pk], day) == children_in_family_of(
                 [person.pk], day), (name, day)
+
+
+def test_a_guardians_partner_is_a_step_parent_both_ways_round(guarded):
+    """Tim's family holds his guardian's partner Ria from the day Gert became his guardian;
+    so a fact about Ria concerns Tim too (the children in her family). Before, the family
+    held her but the children in her family did not hold Tim: a signal on Ria made no match
+    with Tim's, while one on Tim after hers did."""
+    tim, ria = guarded["tim"], guarded["ria"]
+    assert family_of(tim.pk, date(2022, 6, 1))[ria.pk] == STEP_PARENT
+    assert children_in_family_of([ria.pk], date(2022, 6, 1)) == {tim.pk}
+    assert ria.pk not in family_of(tim.pk, date(2022, 5, 31))
+    assert children_in_family_of([ria.pk], date(2022, 5, 31)) == set()

@@ -249,8 +249,9 @@ class _Sql:
 
 def _candidate_children(sql: _Sql, day: date) -> str:
     """``kids``: the children (under 18 on ``day``) who may have someone of ``me`` in their
-    family — themselves, their children (also as guardian), their partners' and their
-    parents' children (siblings), their housemates."""
+    family — themselves, their children (also as guardian), their partners' children (also
+    as guardian: a guardian's partner is a step-parent), their parents' children (siblings),
+    their housemates."""
     young = _years_before(day, 18)
     return (
         f"kids AS (SELECT id FROM {_PERSON} WHERE id IN (SELECT id FROM me) "
@@ -260,12 +261,15 @@ def _candidate_children(sql: _Sql, day: date) -> str:
         f"AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') AND r.person_id IN (SELECT id FROM me) "
         f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
         f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
-        f"AND r.kind = '{_PARENT_OF}' AND r.person_id IN ("
+        f"AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') AND r.person_id IN ("
         f"SELECT p.other_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
         f"AND p.kind = '{_PARTNER_OF}' AND p.person_id IN (SELECT id FROM me) "
         f"UNION SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
-        f"AND p.kind = '{_PARTNER_OF}' AND p.other_id IN (SELECT id FROM me) "
-        f"UNION SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
+        f"AND p.kind = '{_PARTNER_OF}' AND p.other_id IN (SELECT id FROM me)) "
+        f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
+        f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
+        f"AND r.kind = '{_PARENT_OF}' AND r.person_id IN ("
+        f"SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
         f"AND p.kind = '{_PARENT_OF}' AND p.other_id IN (SELECT id FROM me)) "
         f"UNION SELECT m.person_id FROM {_MEMBERSHIP} m JOIN {_PERSON} k ON k.id = m.person_id "
         f"WHERE {sql.member('m', day)} AND k.birth_date > {sql.one(young)} "

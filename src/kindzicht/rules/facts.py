@@ -472,8 +472,10 @@ class FamilyGraph:
             partners |= self._related(self.out, p, partner, day)
             partners |= self._related(self.to, p, partner, day)
             parents |= self._related(self.to, p, parent_of, day)
-        for p in partners | people | parents:
+        for p in people | parents:
             candidates |= self._related(self.out, p, parent_of, day)
+        for p in partners:   # a guardian's partner is a step-parent too
+            candidates |= self._related(self.out, p, self.parent_kinds, day)
         for h in self.households_on(people, day):
             candidates |= set(self.members_on(h, day))
         from kindzicht.people.family import _years_before
