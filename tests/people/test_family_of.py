@@ -286,6 +286,51 @@ def test_the_rules_in_memory_graph_agrees_with_families_of(guarded, around):
                 [person.pk], day), (name, day)
 
 
+NOBODY = "SELECT id FROM people_person WHERE 1 = 0"
+
+
+@pytest.mark.parametrize("plan", ["lookups", "whole tables"])
+@pytest.mark.parametrize("counted", ["everyone", "some"])
+def test_the_bulk_imports_families_in_sql_agree_with_families_of(guarded, counted, plan,
+                                                                  monkeypatch):
+    """A bulk import asks the database for whom its facts concern and for the children
+    around the imported people with their signalled family members
+    (people.family.signalled_families, SQL both ways round); for every member of the
+    blended family — with a guardian who has a partner, and a child who died — alone and
+    all together, on every day the family's shape changes, it must answer exactly what
+    children_and_families_of and risk.children_concerned_by answer — planned as lookups (a
+    few people) or as joins over the whole tables (an import of a good part of the country,
+    on PostgreSQL)."""
+    from kindzicht.continuity.risk import children_concerned_by
+    from kindzicht.people import family
+    from kindzicht.people.family import children_and_families_of, signalled_families
+
+    monkeypatch.setattr(family, "WHOLE_TABLES_FROM", -1.0 if plan == "whole tables" else 2.0)
+
+    people = guarded
+    if counted == "everyone":
+        counted_ids = {p.pk for p in people.values()}
+    else:
+        counted_ids = {people[n].pk for n in ("sanne", "tim", "daan", "noor", "ria", "lot")}
+    signalled = ("SELECT id FROM people_person WHERE id IN ("
+                 + ", ".join(map(str, sorted(counted_ids))) + ")")
+    askings = [[p.pk] for p in people.values()] + [[p.pk for p in people.values()]]
+    for day in AGREEMENT_DAYS:
+        for ids in askings:
+            expected = children_and_families_of(ids, day)
+            concerned, families = signalled_families(ids, day, signalled=signalled,
+                                                     kept=NOBODY)
+            assert concerned == children_concerned_by(ids, day), (ids, day)
+            assert families == {
+                c: set(fam) & counted_ids for c, fam in expected.items()
+                if len(({c} | set(fam)) & counted_ids) >= 2}, (ids, day)
+            # a child whose answer is kept comes whatever it is
+            _, kept = signalled_families(ids, day, signalled=signalled,
+                                         kept="SELECT id FROM people_person")
+            assert kept == {c: set(fam) & counted_ids for c, fam in expected.items()}, (
+                ids, day)
+
+
 def test_a_guardians_partner_is_a_step_parent_both_ways_round(guarded):
     """Tim's family holds his guardian's partner Ria from the day Gert became his guardian;
     so a fact about Ria concerns Tim too (the children in her family). Before, the family

@@ -436,7 +436,7 @@ def _timed_phases(meter: Meter):
 
     targets = [(bulk, "_read"), (bulk, "_stage"), (bulk, "_lookups"),
                (bulk, "_validate_people"), (bulk, "record_many"),
-               (bulk, "children_and_families_of"), (bulk, "concerned_by_and_families_of"),
+               (bulk, "children_and_families_of"), (bulk, "signalled_families"),
                (risk, "lock_children"),
                (risk, "children_concerned_by"), (risk, "open_risk"),
                (matching, "rematch"), (matching, "_notify"), (bulk, "_write"),

@@ -19,6 +19,21 @@ from django.db import connection, transaction
 #: every join an index lookup (what a few rows per input row need), no JIT compilation
 NESTED_LOOPS = {"enable_hashjoin": "off", "enable_mergejoin": "off", "enable_seqscan": "off",
                 "jit": "off"}
+#: no join by index lookups: for a statement whose inputs are a good part of the tables it
+#: joins (an import of a million people's families), where the planner, seeing a common
+#: table expression of "200 rows", would look each one up — with memory for the hashes
+WHOLE_TABLES = {"enable_nestloop": "off", "work_mem": "256MB", "jit": "off"}
+
+
+def share_of(table: str, n: int) -> float:
+    """``n`` rows as a share of ``table``'s rows by the planner's own estimate (PostgreSQL;
+    elsewhere 0): whether a statement about ``n`` of them is about a good part of it."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cur:
+        cur.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        found = cur.fetchone()
+    return n / found[0] if found and found[0] and found[0] > 0 else 0.0
 
 
 @contextmanager

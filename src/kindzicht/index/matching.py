@@ -10,7 +10,7 @@ how to reach them — organisations and contacts, never content, never a shielde
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,10 +44,11 @@ class _Signals:
         return sorted({c for p in people if (c := self.contacts.get((org_id, p)))})
 
 
-def _state(fams: dict[int, dict[int, str]], read: set[int] | None = None) -> tuple[
+def _state(fams: Mapping[int, Collection[int]], read: set[int] | None = None) -> tuple[
         dict[tuple[int, str], tuple[set[int], set[int]]], _Signals]:
     """Per child and level, the people and organisations a match would cover, from the
-    children's families (``children_and_families_of``) and their active signals."""
+    children's family members (``children_and_families_of``, or a bulk import's signalled
+    ones) and their active signals."""
     child_ids = list(fams)
     everyone = set(child_ids) | {m for f in fams.values() for m in f}
     if read is not None:
@@ -146,14 +147,17 @@ def _open_matches(children: set[int]) -> list[Match]:
 
 
 def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,
-            families: dict[int, dict[int, str]] | None = None) -> list[Match]:
+            families: Mapping[int, Collection[int]] | None = None) -> list[Match]:
     """Re-evaluate the matches of every child these people's signals can concern.
 
     ``read`` (if given) receives the persons whose index data the comparison read — the
     children and their family members — so that the calling service names them in its one
     audit entry: the matching reads are part of that change, not entries of their own.
-    ``families``: the children concerned with their families, when the caller has them
-    already (``people.family.children_and_families_of``), so they are not read twice. The
+    ``families``: the children concerned with their family members, when the caller has them
+    already (``people.family.children_and_families_of``), so they are not read twice — or,
+    for a bulk import, only the members with an active signal and only the children for
+    whom something can follow (``people.family.signalled_families``): the others' matches
+    could not change. The
     matches are written and notified in a fixed number of statements, whatever the size of
     the family."""
     day = clock.today()

@@ -321,6 +321,133 @@ def _family_rows(sql: _Sql, day: date) -> list[tuple]:
         return cur.fetchall()
 
 
+def signalled_families(person_ids: Iterable[int], day: date, *, signalled: str,
+                       kept: str) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """For a bulk import of facts about ``person_ids``, answered in the database instead of
+    family by family: (the children each person's fact opens risk for —
+    ``continuity.risk.children_concerned_by`` —, and for the children whose family on ``day``
+    holds one of the people or who are one of them, their family members among
+    ``signalled``).
+
+    ``signalled``: a ``SELECT`` of the ids of the people that count (the index: those with an
+    active signal, the imported ones among them); ``kept``: a ``SELECT`` of child ids whose
+    answer is wanted whatever it is (the index: children with an open match). Of the other
+    children only those with two or more of the ``signalled`` people in or around them are
+    given: for the rest nothing can follow.
+
+    The family is findings.md's, as :func:`families_of` gives it, written as SQL both ways:
+    from the people to the children whose family they belong to (:func:`_family_pairs`),
+    and from those children to their members (:func:`_family_members`). Read family by
+    family, a million people's families were 12.9 million rows for Python; here the database
+    joins them with the signals and sends only what matching needs (issue 4)."""
+    person_ids = set(person_ids)
+    if not person_ids:
+        return {}, {}
+    sql = _Sql()
+    sql.add(f"me AS (SELECT id FROM {_PERSON} WHERE {sql.among('id', person_ids)})")
+    sql.add(_family_pairs(sql, day, "me"))
+    sql.add("mine AS (SELECT DISTINCT child AS id FROM pairs)")
+    sql.add(f"who (id) AS ({signalled})")
+    sql.add(_family_members(sql, day, "mine", "who"))
+    select = (
+        "SELECT 'c', p.member, p.child FROM pairs p WHERE p.direct = 1 AND p.alive = 1 "
+        "UNION ALL SELECT 'f', f.child, f.member FROM members f "
+        "WHERE f.child IN (SELECT child FROM members GROUP BY child "
+        "HAVING COUNT(DISTINCT member) >= 2) "
+        f"OR f.child IN ({kept}) "
+        f"UNION ALL SELECT 'f', k.id, k.id FROM mine k WHERE k.id IN ({kept})")
+    # a few people: each family looked up; a good part of the country (a national import):
+    # hash joins over the tables — 77 s instead of 200 s of lookups for a million people
+    # of the national bench, where the planner, seeing 200 children, looked up each one
+    whole = planning.share_of(_PERSON, len(person_ids)) > WHOLE_TABLES_FROM
+    with planning.settings(planning.WHOLE_TABLES) if whole else nullcontext(), \
+            connection.cursor() as cur:
+        cur.execute("WITH " + ", ".join(sql.ctes) + " " + select, sql.params)
+        rows = cur.fetchall()
+    concerned: dict[int, set[int]] = {p: set() for p in person_ids}
+    families: dict[int, set[int]] = {}
+    for what, a, b in rows:
+        if what == "c":
+            concerned[a].add(b)
+        else:
+            members = families.setdefault(a, set())
+            if b != a:
+                members.add(b)
+    return concerned, families
+
+
+_KINDS = f"('{_PARENT_OF}', '{_GUARDIAN_OF}')"
+#: from this share of all persons on, an import's families are joined over the whole tables
+#: (the national bench: lookups cost ~0.2 ms per person, the whole tables ~75 s)
+WHOLE_TABLES_FROM = 0.04
+
+
+def _family_pairs(sql: _Sql, day: date, who: str) -> str:
+    """``pairs`` (child, member, direct, alive): each person of ``who`` (an expression with
+    an ``id`` column) as a member of the family on ``day`` of each child under 18 — or as
+    that child itself. ``direct``: 1 where a fact about the member opens the child's risk
+    (the child itself, its parent or guardian, a member of its household); ``alive``: 1 while
+    the child lives. A pair may come more than once, by more than one way."""
+    branches = [
+        f"SELECT w.id AS child, w.id AS member, 1 AS direct FROM {who} w",
+        # a parent or guardian (a guardian of oneself makes no family)
+        f"SELECT r.other_id, w.id, 1 FROM {who} w JOIN {_RELATION} r ON r.person_id = w.id "
+        f"WHERE {sql.valid('r', day)} AND r.kind IN {_KINDS} AND r.other_id <> r.person_id",
+        # a partner of a parent or guardian: a step-parent
+        f"SELECT r.other_id, w.id, 0 FROM {who} w JOIN {_RELATION} q ON q.person_id = w.id "
+        f"JOIN {_RELATION} r ON r.person_id = q.other_id WHERE {sql.valid('q', day)} "
+        f"AND q.kind = '{_PARTNER_OF}' AND {sql.valid('r', day)} AND r.kind IN {_KINDS} "
+        "AND r.other_id <> r.person_id AND r.other_id <> w.id",
+        f"SELECT r.other_id, w.id, 0 FROM {who} w JOIN {_RELATION} q ON q.other_id = w.id "
+        f"JOIN {_RELATION} r ON r.person_id = q.person_id WHERE {sql.valid('q', day)} "
+        f"AND q.kind = '{_PARTNER_OF}' AND {sql.valid('r', day)} AND r.kind IN {_KINDS} "
+        "AND r.other_id <> r.person_id AND r.other_id <> w.id",
+        # a child of one of the child's parents: a (half-)sibling
+        f"SELECT r.other_id, w.id, 0 FROM {who} w JOIN {_RELATION} q ON q.other_id = w.id "
+        f"JOIN {_RELATION} r ON r.person_id = q.person_id WHERE {sql.valid('q', day)} "
+        f"AND q.kind = '{_PARENT_OF}' AND {sql.valid('r', day)} AND r.kind = '{_PARENT_OF}' "
+        "AND r.other_id <> w.id",
+        # a member of one of the child's households
+        f"SELECT o.person_id, w.id, 1 FROM {who} w JOIN {_MEMBERSHIP} m ON m.person_id = w.id "
+        f"JOIN {_MEMBERSHIP} o ON o.household_id = m.household_id "
+        f"WHERE {sql.member('m', day)} AND {sql.member('o', day)} AND o.person_id <> w.id",
+    ]
+    young = sql.one(_years_before(day, 18))
+    return (f"pairs AS (SELECT x.child, x.member, x.direct, "
+            f"CASE WHEN k.death_date IS NULL THEN 1 ELSE 0 END AS alive "
+            f"FROM ({' UNION ALL '.join(branches)}) x JOIN {_PERSON} k ON k.id = x.child "
+            f"WHERE k.birth_date > {young})")
+
+
+def _family_members(sql: _Sql, day: date, kids: str, among: str) -> str:
+    """``members`` (child, member): the family on ``day`` of each child of ``kids`` (an
+    expression with an ``id`` column), as :func:`_family_pairs` has it the other way round,
+    its members limited to those of ``among`` — and the child itself, if one of them. A
+    member may come more than once."""
+    branches = [
+        f"SELECT k.id AS child, k.id AS member FROM {kids} k",
+        f"SELECT k.id, r.person_id FROM {kids} k JOIN {_RELATION} r ON r.other_id = k.id "
+        f"WHERE {sql.valid('r', day)} AND r.kind IN {_KINDS} AND r.person_id <> k.id",
+        f"SELECT k.id, q.other_id FROM {kids} k JOIN {_RELATION} r ON r.other_id = k.id "
+        f"JOIN {_RELATION} q ON q.person_id = r.person_id WHERE {sql.valid('r', day)} "
+        f"AND r.kind IN {_KINDS} AND r.person_id <> k.id AND {sql.valid('q', day)} "
+        f"AND q.kind = '{_PARTNER_OF}' AND q.other_id <> k.id",
+        f"SELECT k.id, q.person_id FROM {kids} k JOIN {_RELATION} r ON r.other_id = k.id "
+        f"JOIN {_RELATION} q ON q.other_id = r.person_id WHERE {sql.valid('r', day)} "
+        f"AND r.kind IN {_KINDS} AND r.person_id <> k.id AND {sql.valid('q', day)} "
+        f"AND q.kind = '{_PARTNER_OF}' AND q.person_id <> k.id",
+        f"SELECT k.id, s.other_id FROM {kids} k JOIN {_RELATION} r ON r.other_id = k.id "
+        f"JOIN {_RELATION} s ON s.person_id = r.person_id WHERE {sql.valid('r', day)} "
+        f"AND r.kind = '{_PARENT_OF}' AND {sql.valid('s', day)} AND s.kind = '{_PARENT_OF}' "
+        "AND s.other_id <> k.id",
+        f"SELECT k.id, o.person_id FROM {kids} k JOIN {_MEMBERSHIP} m ON m.person_id = k.id "
+        f"JOIN {_MEMBERSHIP} o ON o.household_id = m.household_id "
+        f"WHERE {sql.member('m', day)} AND {sql.member('o', day)} AND o.person_id <> k.id",
+    ]
+    return (f"members AS (SELECT x.child, x.member FROM ({' UNION ALL '.join(branches)}) x "
+            f"WHERE x.member IN (SELECT id FROM {among}))")
+
+
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
