@@ -8,7 +8,6 @@ Services call :func:`record` inside ``transaction.atomic``; reads of person data
 from __future__ import annotations
 
 import functools
-
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
