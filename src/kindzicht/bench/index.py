@@ -439,22 +439,25 @@ def _timed_phases(meter: Meter):
                (bulk, "children_and_families_of"), (bulk, "signalled_families"),
                (risk, "lock_children"),
                (risk, "children_concerned_by"), (risk, "open_risk"),
+               (risk, "_at_open_risk"), (risk, "_set_holders"),
+               (risk, "record_many", "record_many (risk_opened)"),
                (matching, "rematch"), (matching, "_notify"), (bulk, "_write"),
                (sys.modules[__name__], "_after_commit")]
-    saved = [(mod, name, getattr(mod, name)) for mod, name in targets]
+    saved = [(mod, name, getattr(mod, name), label[0] if label else name.strip("_"))
+             for mod, name, *label in targets]
 
-    def wrap(name, fn):
+    def wrap(label, fn):
         @functools.wraps(fn)
         def timed(*args, **kwargs):
-            with meter.label(name.strip("_")):
+            with meter.label(label):
                 return fn(*args, **kwargs)
         return timed
 
-    for mod, name, fn in saved:
-        setattr(mod, name, wrap(name, fn))
+    for mod, name, fn, label in saved:
+        setattr(mod, name, wrap(label, fn))
 
     def restore():
-        for mod, name, fn in saved:
+        for mod, name, fn, _label in saved:
             setattr(mod, name, fn)
     return restore
 
