@@ -321,6 +321,12 @@ def _family_rows(sql: _Sql, day: date) -> list[tuple]:
         return cur.fetchall()
 
 
+_KINDS = f"('{_PARENT_OF}', '{_GUARDIAN_OF}')"
+#: from this share of all persons on, an import's families are joined over the whole tables
+#: (the national bench: lookups cost ~0.2 ms per person, the whole tables ~75 s)
+WHOLE_TABLES_FROM = 0.04
+
+
 def signalled_families(person_ids: Iterable[int], day: date, *, signalled: str,
                        kept: str) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """For a bulk import of facts about ``person_ids``, answered in the database instead of
@@ -374,12 +380,6 @@ def signalled_families(person_ids: Iterable[int], day: date, *, signalled: str,
             if b != a:
                 members.add(b)
     return concerned, families
-
-
-_KINDS = f"('{_PARENT_OF}', '{_GUARDIAN_OF}')"
-#: from this share of all persons on, an import's families are joined over the whole tables
-#: (the national bench: lookups cost ~0.2 ms per person, the whole tables ~75 s)
-WHOLE_TABLES_FROM = 0.04
 
 
 def _family_pairs(sql: _Sql, day: date, who: str) -> str:
