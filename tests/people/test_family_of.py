@@ -86,8 +86,9 @@ def blended(actor):
 
 @pytest.fixture
 def guarded(blended):
-    """The blended family, and from 2022-06-01 a guardian for Tim, Gert, whose partner Ria is
-    then Tim's step-parent; Daan died on 2023-08-31."""
+    """The blended family, and from 2022-06-01 a guardian for Tim, Gert, whose partner Ria
+    lives elsewhere (not Tim's family: findings.md's step-parent is a parent's partner); Daan
+    died on 2023-08-31."""
     with clock.frozen(START):
         gert = adult(given_name="Gert", family_name="Visser")
         ria = adult(given_name="Ria", family_name="Visser")
@@ -331,13 +332,15 @@ def test_the_bulk_imports_families_in_sql_agree_with_families_of(guarded, counte
                 ids, day)
 
 
-def test_a_guardians_partner_is_a_step_parent_both_ways_round(guarded):
-    """Tim's family holds his guardian's partner Ria from the day Gert became his guardian;
-    so a fact about Ria concerns Tim too (the children in her family). Before, the family
-    held her but the children in her family did not hold Tim: a signal on Ria made no match
-    with Tim's, while one on Tim after hers did."""
-    tim, ria = guarded["tim"], guarded["ria"]
-    assert family_of(tim.pk, date(2022, 6, 1))[ria.pk] == STEP_PARENT
-    assert children_in_family_of([ria.pk], date(2022, 6, 1)) == {tim.pk}
-    assert ria.pk not in family_of(tim.pk, date(2022, 5, 31))
-    assert children_in_family_of([ria.pk], date(2022, 5, 31)) == set()
+def test_a_guardians_partner_is_not_family_either_way_round(guarded):
+    """findings.md: a step-parent is a *parent's* partner (or an adult in the household). Tim's
+    guardian Gert is family from the day he became guardian; Gert's partner Ria, who lives
+    elsewhere, is not — neither in Tim's family nor holding Tim among the children in hers.
+    Before, Tim's family held her while her children did not hold Tim: a signal on Ria made no
+    match with Tim's, while one on Tim after hers did."""
+    tim, gert, ria = guarded["tim"], guarded["gert"], guarded["ria"]
+    day = date(2022, 6, 1)
+    assert family_of(tim.pk, day)[gert.pk] == GUARDIAN
+    assert ria.pk not in family_of(tim.pk, day)
+    assert children_in_family_of([ria.pk], day) == set()
+    assert children_in_family_of([gert.pk], day) == {tim.pk}

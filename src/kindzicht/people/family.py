@@ -96,11 +96,11 @@ def _families(child_ids: Iterable[int], rows: list[tuple], day: date
             members_by_home[a].append((b, bool(adult)))
             if b in fam:
                 homes[b].add(a)
-    # A parent's (or guardian's) partner is a step-parent; siblings and half-siblings share a
-    # parent.
+    # A parent's partner is a step-parent (findings.md: a guardian's partner is not, unless
+    # they live in the child's household); siblings and half-siblings share a parent.
     for child in fam:
         for member, role in list(fam[child].items()):
-            if role in (PARENT, GUARDIAN):
+            if role == PARENT:
                 for partner in partners.get(member, ()):
                     if partner not in fam[child] or fam[child][partner] != PARENT:
                         add(child, partner, STEP_PARENT)
@@ -249,9 +249,8 @@ class _Sql:
 
 def _candidate_children(sql: _Sql, day: date) -> str:
     """``kids``: the children (under 18 on ``day``) who may have someone of ``me`` in their
-    family — themselves, their children (also as guardian), their partners' children (also
-    as guardian: a guardian's partner is a step-parent), their parents' children (siblings),
-    their housemates."""
+    family — themselves, their children (also as guardian), their partners' and their
+    parents' children (step-children and siblings), their housemates."""
     young = _years_before(day, 18)
     return (
         f"kids AS (SELECT id FROM {_PERSON} WHERE id IN (SELECT id FROM me) "
@@ -261,15 +260,12 @@ def _candidate_children(sql: _Sql, day: date) -> str:
         f"AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') AND r.person_id IN (SELECT id FROM me) "
         f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
         f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
-        f"AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') AND r.person_id IN ("
+        f"AND r.kind = '{_PARENT_OF}' AND r.person_id IN ("
         f"SELECT p.other_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
         f"AND p.kind = '{_PARTNER_OF}' AND p.person_id IN (SELECT id FROM me) "
         f"UNION SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
-        f"AND p.kind = '{_PARTNER_OF}' AND p.other_id IN (SELECT id FROM me)) "
-        f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
-        f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
-        f"AND r.kind = '{_PARENT_OF}' AND r.person_id IN ("
-        f"SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
+        f"AND p.kind = '{_PARTNER_OF}' AND p.other_id IN (SELECT id FROM me) "
+        f"UNION SELECT p.person_id FROM {_RELATION} p WHERE {sql.valid('p', day)} "
         f"AND p.kind = '{_PARENT_OF}' AND p.other_id IN (SELECT id FROM me)) "
         f"UNION SELECT m.person_id FROM {_MEMBERSHIP} m JOIN {_PERSON} k ON k.id = m.person_id "
         f"WHERE {sql.member('m', day)} AND k.birth_date > {sql.one(young)} "
@@ -393,15 +389,15 @@ def _family_pairs(sql: _Sql, day: date, who: str) -> str:
         # a parent or guardian (a guardian of oneself makes no family)
         f"SELECT r.other_id, w.id, 1 FROM {who} w JOIN {_RELATION} r ON r.person_id = w.id "
         f"WHERE {sql.valid('r', day)} AND r.kind IN {_KINDS} AND r.other_id <> r.person_id",
-        # a partner of a parent or guardian: a step-parent
+        # a partner of a parent: a step-parent (a guardian's partner is not)
         f"SELECT r.other_id, w.id, 0 FROM {who} w JOIN {_RELATION} q ON q.person_id = w.id "
         f"JOIN {_RELATION} r ON r.person_id = q.other_id WHERE {sql.valid('q', day)} "
-        f"AND q.kind = '{_PARTNER_OF}' AND {sql.valid('r', day)} AND r.kind IN {_KINDS} "
-        "AND r.other_id <> r.person_id AND r.other_id <> w.id",
+        f"AND q.kind = '{_PARTNER_OF}' AND {sql.valid('r', day)} AND r.kind = '{_PARENT_OF}' "
+        "AND r.other_id <> w.id",
         f"SELECT r.other_id, w.id, 0 FROM {who} w JOIN {_RELATION} q ON q.other_id = w.id "
         f"JOIN {_RELATION} r ON r.person_id = q.person_id WHERE {sql.valid('q', day)} "
-        f"AND q.kind = '{_PARTNER_OF}' AND {sql.valid('r', day)} AND r.kind IN {_KINDS} "
-        "AND r.other_id <> r.person_id AND r.other_id <> w.id",
+        f"AND q.kind = '{_PARTNER_OF}' AND {sql.valid('r', day)} AND r.kind = '{_PARENT_OF}' "
+        "AND r.other_id <> w.id",
         # a child of one of the child's parents: a (half-)sibling
         f"SELECT r.other_id, w.id, 0 FROM {who} w JOIN {_RELATION} q ON q.other_id = w.id "
         f"JOIN {_RELATION} r ON r.person_id = q.person_id WHERE {sql.valid('q', day)} "
@@ -430,11 +426,11 @@ def _family_members(sql: _Sql, day: date, kids: str, among: str) -> str:
         f"WHERE {sql.valid('r', day)} AND r.kind IN {_KINDS} AND r.person_id <> k.id",
         f"SELECT k.id, q.other_id FROM {kids} k JOIN {_RELATION} r ON r.other_id = k.id "
         f"JOIN {_RELATION} q ON q.person_id = r.person_id WHERE {sql.valid('r', day)} "
-        f"AND r.kind IN {_KINDS} AND r.person_id <> k.id AND {sql.valid('q', day)} "
+        f"AND r.kind = '{_PARENT_OF}' AND {sql.valid('q', day)} "
         f"AND q.kind = '{_PARTNER_OF}' AND q.other_id <> k.id",
         f"SELECT k.id, q.person_id FROM {kids} k JOIN {_RELATION} r ON r.other_id = k.id "
         f"JOIN {_RELATION} q ON q.other_id = r.person_id WHERE {sql.valid('r', day)} "
-        f"AND r.kind IN {_KINDS} AND r.person_id <> k.id AND {sql.valid('q', day)} "
+        f"AND r.kind = '{_PARENT_OF}' AND {sql.valid('q', day)} "
         f"AND q.kind = '{_PARTNER_OF}' AND q.person_id <> k.id",
         f"SELECT k.id, s.other_id FROM {kids} k JOIN {_RELATION} r ON r.other_id = k.id "
         f"JOIN {_RELATION} s ON s.person_id = r.person_id WHERE {sql.valid('r', day)} "

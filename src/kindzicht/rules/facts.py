@@ -443,7 +443,7 @@ class FamilyGraph:
                     parents.add(parent)
         partner = {RelationKind.PARTNER_OF}
         for member, role in list(fam.items()):
-            if role in (f.PARENT, f.GUARDIAN):
+            if role == f.PARENT:   # a guardian's partner is not a step-parent (findings.md)
                 for p in (self._related(self.out, member, partner, day)
                           | self._related(self.to, member, partner, day)):
                     if p not in fam or fam[p] != f.PARENT:
@@ -472,10 +472,8 @@ class FamilyGraph:
             partners |= self._related(self.out, p, partner, day)
             partners |= self._related(self.to, p, partner, day)
             parents |= self._related(self.to, p, parent_of, day)
-        for p in people | parents:
+        for p in partners | people | parents:
             candidates |= self._related(self.out, p, parent_of, day)
-        for p in partners:   # a guardian's partner is a step-parent too
-            candidates |= self._related(self.out, p, self.parent_kinds, day)
         for h in self.households_on(people, day):
             candidates |= set(self.members_on(h, day))
         from kindzicht.people.family import _years_before
