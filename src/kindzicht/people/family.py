@@ -161,8 +161,9 @@ def concerned_and_families_of(person_ids: Iterable[int], day: date
 
 def concerned_by_and_families_of(person_ids: Iterable[int], day: date
                                  ) -> tuple[dict[int, set[int]], dict[int, dict[int, str]]]:
-    """:func:`concerned_and_families_of` per person — ``children_concerned_by`` —, for a
-    bulk import, which must know whose signal opens which child's risk.
+    """:func:`concerned_and_families_of` per person — ``children_concerned_by`` —, which
+    that function unites for a registration (a bulk import asks the database instead:
+    :func:`signalled_families`).
 
     Every child concerned is one of the statement's candidate children, and its parent rows
     and its households' member rows are in the rows, so nothing is read twice."""
@@ -198,6 +199,7 @@ _RELATION = Relation._meta.db_table
 _MEMBERSHIP = HouseholdMembership._meta.db_table
 _PARENT_OF, _GUARDIAN_OF = RelationKind.PARENT_OF.value, RelationKind.GUARDIAN_OF.value
 _PARTNER_OF = RelationKind.PARTNER_OF.value
+_KINDS = f"('{_PARENT_OF}', '{_GUARDIAN_OF}')"
 #: typed NULLs: PostgreSQL resolves a UNION's column types branch by branch
 _NO_ID, _NO_KIND = "CAST(NULL AS INTEGER)", "CAST(NULL AS VARCHAR(20))"
 
@@ -257,7 +259,7 @@ def _candidate_children(sql: _Sql, day: date) -> str:
         f"AND birth_date > {sql.one(young)} "
         f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
         f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
-        f"AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') AND r.person_id IN (SELECT id FROM me) "
+        f"AND r.kind IN {_KINDS} AND r.person_id IN (SELECT id FROM me) "
         f"UNION SELECT r.other_id FROM {_RELATION} r JOIN {_PERSON} k ON k.id = r.other_id "
         f"WHERE {sql.valid('r', day)} AND k.birth_date > {sql.one(young)} "
         f"AND r.kind = '{_PARENT_OF}' AND r.person_id IN ("
@@ -276,21 +278,20 @@ def _candidate_children(sql: _Sql, day: date) -> str:
 def _family_rows(sql: _Sql, day: date) -> list[tuple]:
     """(what, a, b, kind, adult) rows for the children of the ``kids`` expression: "kid"
     (a: the child; the last column 1 if they died), "parent" (a is parent or guardian of b),
-    "partner" (a partnership of such a parent), "child" (a child b of such a parent), "home"
-    (b lives in household a; adult: 18 or over on ``day``).
+    "partner" (a partnership of a parent), "child" (a child b of a parent), "home" (b lives
+    in household a; adult: 18 or over on ``day``).
 
-    The parents are every parent, and every guardian who is not the child itself (a guardian
-    relation to oneself makes no family)."""
+    Partners and children are a *parent's*: a parent's partner is a step-parent and a
+    parent's child a sibling, a guardian's are neither (findings.md)."""
     sql.add(f"parents AS (SELECT r.person_id AS id FROM {_RELATION} r "
             f"WHERE {sql.valid('r', day)} AND r.other_id IN (SELECT id FROM kids) "
-            f"AND (r.kind = '{_PARENT_OF}' OR (r.kind = '{_GUARDIAN_OF}' "
-            f"AND r.person_id <> r.other_id)))")
+            f"AND r.kind = '{_PARENT_OF}')")
     select = (
         f"SELECT 'kid', k.id, {_NO_ID}, {_NO_KIND}, "
         f"CASE WHEN p.death_date IS NULL THEN 0 ELSE 1 END FROM kids k "
         f"JOIN {_PERSON} p ON p.id = k.id "
         f"UNION ALL SELECT 'parent', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
-        f"WHERE {sql.valid('r', day)} AND r.kind IN ('{_PARENT_OF}', '{_GUARDIAN_OF}') "
+        f"WHERE {sql.valid('r', day)} AND r.kind IN {_KINDS} "
         "AND r.other_id IN (SELECT id FROM kids) "
         f"UNION ALL SELECT 'partner', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
         f"WHERE {sql.valid('r', day)} AND r.kind = '{_PARTNER_OF}' "
@@ -317,7 +318,6 @@ def _family_rows(sql: _Sql, day: date) -> list[tuple]:
         return cur.fetchall()
 
 
-_KINDS = f"('{_PARENT_OF}', '{_GUARDIAN_OF}')"
 #: from this share of all persons on, an import's families are joined over the whole tables
 #: (the national bench: lookups cost ~0.2 ms per person, the whole tables ~75 s)
 WHOLE_TABLES_FROM = 0.04
