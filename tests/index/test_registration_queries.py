@@ -147,3 +147,22 @@ def test_no_table_a_registration_writes_has_an_index_that_another_covers():
               AND b.cols[1:cardinality(a.cols)] = a.cols
             ORDER BY 1, 2""", [list(WRITTEN)])
         assert cur.fetchall() == []
+
+
+#: what the event table's readers search it by (its primary key aside): an object's history
+#: (plans.selectors.plan_history), a type (the oversight's daily report, the audit's daily
+#: verification), the day (the admin's date hierarchy). Subjects are searched in
+#: core_eventsubject.
+EVENT_SEARCHED_BY = {"object_type", "type", "occurred_on"}
+
+
+@pytest.mark.django_db
+def test_the_event_table_is_indexed_only_by_what_its_readers_search():
+    """Every event pays an insertion into each index of its table: an index on a column no
+    reader searches by (the actor, the organisation) costs a million-row import a million
+    insertions for nothing."""
+    with connection.cursor() as cur:
+        constraints = connection.introspection.get_constraints(cur, "core_domainevent")
+    leading = {c["columns"][0] for c in constraints.values()
+               if c["index"] and not c["primary_key"]}
+    assert leading == EVENT_SEARCHED_BY

@@ -20,13 +20,15 @@ class DomainEvent(models.Model):
     occurred_at = models.DateTimeField(help_text="Domain time, from the injectable clock.")
     occurred_on = models.DateField(db_index=True, help_text="Domain date in Europe/Amsterdam.")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    #: who and for which organisation: shown with the event, never searched by — no index,
+    #: which every event would pay for (issue 4)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        db_constraint=False, db_index=False, related_name="+",
     )
     organisation = models.ForeignKey(
         "people.Organisation", null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        db_constraint=False, db_index=False, related_name="+",
     )
     role = models.CharField(max_length=40, blank=True)
     object_type = models.CharField(max_length=60, blank=True)
