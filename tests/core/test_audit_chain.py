@@ -10,6 +10,8 @@ import logging
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -315,3 +317,23 @@ def test_a_failed_daily_verification_is_recorded_logged_and_keeps_failing(chain,
         call_command("sweep", "--date", day.isoformat(), stdout=io.StringIO(),
                      stderr=io.StringIO())
     assert DomainEvent.objects.filter(type=audit.VERIFIED).count() == 1
+
+
+_ids = st.none() | st.integers(min_value=0, max_value=2**63 - 1)
+_texts = st.text(max_size=40)
+_moments = st.none() | st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1),
+                                      timezones=st.just(clock.zone()))
+
+
+@given(st.tuples(st.integers(0, 32767), st.integers(1, 2**62), _moments, _moments, _ids, _ids,
+                 _texts, _texts, _texts, st.lists(st.integers(1, 2**62), max_size=6), _texts,
+                 _ids, _ids, _texts, _texts))
+def test_the_hashed_content_is_the_canonical_json_every_stored_hash_was_made_with(values):
+    """Entries written before the field-by-field form must still verify: the content is
+    byte for byte ``json.dumps`` of the fields, sorted, compact, ASCII (a purpose in Dutch,
+    a quote or a line break in a text included)."""
+    content = dict(zip(audit._HASHED, values, strict=True))
+    content["recorded_at"] = audit._instant(content["recorded_at"])
+    content["domain_at"] = audit._instant(content["domain_at"])
+    assert audit._canonical(values) == json.dumps(
+        content, sort_keys=True, separators=(",", ":")).encode()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import psycopg
+import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -20,7 +22,8 @@ MOMENT = datetime(2026, 3, 2, 10, 30, tzinfo=clock.zone())
 
 def _changes(n: int, org: Organisation) -> list[Change]:
     return [Change(f"probe_{i % 3}", [300 + i, 100], org if i % 2 else None,
-                   {"n": i, "list": [i]}, at=MOMENT if i % 4 else None, read=[900 + i])
+                   {"n": i, "list": [i], "tekst": "geïnformeerd \"ja\"", 7: None},
+                   at=MOMENT if i % 4 else None, read=[900 + i])
             for i in range(n)]
 
 
@@ -90,3 +93,28 @@ def test_rows_fill_the_columns_a_row_does_not_give_with_the_model_defaults(worke
     assert (task.status, task.level, task.facts, task.answer, task.organisation_id) == (
         "open", 0, [], "", None)
     assert task.created_at is not None and after[0] > second
+
+
+@pytest.mark.postgres
+def test_rows_written_behind_are_there_when_the_block_ends_in_the_order_given(worker):
+    with transaction.atomic():
+        first, second = rows.reserve_ids(DomainEvent, 2)
+        with rows.behind() as insert:
+            insert(DomainEvent, ("id", "type", "occurred_at", "occurred_on"),
+                   [(first, "probe", MOMENT, MOMENT.date()),
+                    (second, "probe", MOMENT, MOMENT.date())])
+            insert(EventSubject, ("event", "person_id"), [(first, 5), (second, 6)])
+        assert list(EventSubject.objects.filter(event__in=(first, second)).order_by(
+            "event").values_list("event__type", "person_id")) == [("probe", 5), ("probe", 6)]
+
+
+@pytest.mark.postgres
+def test_a_failed_insert_behind_raises_its_own_error_when_the_block_ends(worker):
+    """The second insert follows the failed first one into an aborted transaction; the
+    error raised is the first one's, the cause."""
+    with pytest.raises(psycopg.errors.UniqueViolation), transaction.atomic():
+        (first,) = rows.reserve_ids(DomainEvent, 1)
+        with rows.behind() as insert:
+            insert(EventSubject, ("event", "person_id"), [(first, 5), (first, 5)])
+            insert(EventSubject, ("event", "person_id"), [(first, 6)])
+    assert not EventSubject.objects.filter(event=first).exists()

@@ -204,12 +204,13 @@ def record_many(actor: Actor, changes: list[Change]) -> list[int]:
     local_date = functools.cache(clock.local_date)   # the changes share a few moments
     events = [(i, *_event_row(actor, c, now, local_date), recorded)
               for i, c in zip(ids, changes, strict=True)]
-    rows.insert(DomainEvent, ("id", *_EVENT_FIELDS, "recorded_at"), events)
     subject_ids = [c.subject_ids() for c in changes]
-    rows.insert(EventSubject, ("event", "person_id"),
-                [(i, p) for i, ps in zip(ids, subject_ids, strict=True) for p in ps])
-    audit.append_many(actor, [_audit_entry(actor, c, e[0], e[2], ps)
-                              for c, e, ps in zip(changes, events, subject_ids, strict=True)])
+    audit.append_many(
+        actor, [_audit_entry(actor, c, e[0], e[2], ps)
+                for c, e, ps in zip(changes, events, subject_ids, strict=True)],
+        along=[(DomainEvent, ("id", *_EVENT_FIELDS, "recorded_at"), events),
+               (EventSubject, ("event", "person_id"),
+                [(i, p) for i, ps in zip(ids, subject_ids, strict=True) for p in ps])])
     return ids
 
 

@@ -11,12 +11,16 @@ so the COPY does not need to return anything.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 from django.db import connection, models
 from django.utils import timezone
+from psycopg.types.json import set_json_dumps
 
 #: PostgreSQL type names for the binary COPY, by Django internal type.
 PG_TYPES = {
@@ -62,26 +66,79 @@ def column_default(f: models.Field, now: datetime) -> Any:
     return "" if isinstance(f, (models.CharField, models.TextField)) else None
 
 
+def _json(value: Any) -> bytes:
+    """A JSON column's value for the COPY: orjson, not the standard library's encoder, which
+    was the larger part of writing an event and an audit entry (a bulk import writes
+    millions). The stored jsonb is the same; keys that are not strings become strings, as
+    ``json.dumps`` makes them."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
 def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> None:
     """Insert rows (tuples in the order of ``fields``, by field name or attname) in the
     caller's transaction: one COPY on PostgreSQL, one ``executemany`` on SQLite. The model's
     other columns (not the primary key) get their defaults."""
-    given = [model._meta.get_field(f) for f in fields]
-    rest = [f for f in model._meta.concrete_fields if f not in given and not f.primary_key]
-    suffix = tuple(column_default(f, timezone.now()) for f in rest)
-    concrete = given + rest
-    table = model._meta.db_table
-    columns = ", ".join(f'"{f.column}"' for f in concrete)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN (FORMAT BINARY)') as cp:
-                cp.set_types([pg_type(f) for f in concrete])
-                for row in rows:
-                    cp.write_row(row + suffix)
-        else:
-            marks = ", ".join(["%s"] * len(concrete))
-            cur.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
-                            [tuple(sqlite_value(v) for v in row + suffix) for row in rows])
+            _copy(cur.cursor, model, fields, rows)
+            return
+        concrete, suffix = _columns(model, fields)
+        marks = ", ".join(["%s"] * len(concrete))
+        cur.executemany(f'INSERT INTO "{model._meta.db_table}" ({_names(concrete)}) '
+                        f'VALUES ({marks})',
+                        [tuple(sqlite_value(v) for v in row + suffix) for row in rows])
+
+
+def _columns(model: type[models.Model], fields: Sequence[str]
+             ) -> tuple[list[models.Field], tuple]:
+    """The columns an insert of ``fields`` writes (the given ones, then the model's others
+    but the primary key), and the defaults of the others."""
+    given = [model._meta.get_field(f) for f in fields]
+    rest = [f for f in model._meta.concrete_fields if f not in given and not f.primary_key]
+    return given + rest, tuple(column_default(f, timezone.now()) for f in rest)
+
+
+def _names(concrete: list[models.Field]) -> str:
+    return ", ".join(f'"{f.column}"' for f in concrete)
+
+
+def _copy(cursor, model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]
+          ) -> None:
+    """:func:`insert` on PostgreSQL, with a psycopg cursor: a binary COPY."""
+    concrete, suffix = _columns(model, fields)
+    set_json_dumps(_json, context=cursor)
+    with cursor.copy(f'COPY "{model._meta.db_table}" ({_names(concrete)}) '
+                     "FROM STDIN (FORMAT BINARY)") as cp:
+        cp.set_types([pg_type(f) for f in concrete])
+        for row in rows:
+            cp.write_row(row + suffix)
+
+
+Insert = Callable[[type[models.Model], Sequence[str], Iterable[tuple]], None]
+
+
+@contextmanager
+def behind() -> Iterator[Insert]:
+    """Inserts that the database takes in while the caller goes on computing.
+
+    On PostgreSQL each insert given to the block is COPYed by a worker thread, in the order
+    given, on this connection and in its transaction: the database's work (the indexes,
+    mostly) runs on one core while the caller's Python runs on the other, instead of after
+    it — a bulk import's events were written while their audit hashes waited. The block must
+    not use the connection itself. Leaving it waits for the inserts, and raises the first
+    failed one's error. Elsewhere (SQLite) each insert runs at once."""
+    if connection.vendor != "postgresql":
+        yield insert
+        return
+    pending: list[Future] = []
+    with connection.cursor() as cur, \
+            ThreadPoolExecutor(1, thread_name_prefix="kindzicht-copy") as worker:
+        try:
+            yield lambda model, fields, rows: pending.append(
+                worker.submit(_copy, cur.cursor, model, fields, rows))
+        finally:
+            for done in pending:  # in order: the first failure is the cause of the rest
+                done.result()
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:
