@@ -10,11 +10,11 @@ import logging
 from datetime import date, datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kindzicht.core import audit, clock
 from kindzicht.core.actions import Actor, audit_read, record
