@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from factories import PersonFactory
 
-from kindzicht.core import audit
+from kindzicht.core import ahead, audit
 from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject, Notification
 from kindzicht.index.bulk import rows_of, signals_import
@@ -96,6 +96,24 @@ def test_the_valid_rows_are_written_with_an_event_and_audit_entry_each(orgs, fam
     assert Task.objects.get(code=INFORM_TASK, key=f"signal:{girl.pk}").status == "open"
     assert father.informings.get().on == date(2024, 1, 20)
     assert not Task.objects.filter(key=f"signal:{father.pk}").exists()
+    family = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
+    assert set(family.organisation_ids) >= {orgs.org["school"].pk, orgs.org["ggz"].pk}
+    assert audit.verify() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_import_in_a_fresh_transaction_reads_the_families_beside_its_writes(
+        orgs, fam, csv_rows, monkeypatch):
+    """With nothing written before it (the fixtures committed), the import asks another
+    connection for the families while it writes the signals; that connection cannot see
+    them yet, so the imported people count as signalled — and the family match (the girl
+    by the school, her father by mental health care) is there all the same."""
+    started = []
+    read = ahead.read
+    monkeypatch.setattr(ahead, "read", lambda fn: started.append(fn) or read(fn))
+    report = signals_import(SYSTEM, source=rows_of(csv_rows), partial=True)
+    assert report.imported == 2 and len(started) == 1
     family = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
     assert set(family.organisation_ids) >= {orgs.org["school"].pk, orgs.org["ggz"].pk}
     assert audit.verify() == []

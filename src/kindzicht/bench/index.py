@@ -436,7 +436,7 @@ def _timed_phases(meter: Meter):
 
     targets = [(bulk, "_read"), (bulk, "_stage"), (bulk, "_lookups"),
                (bulk, "_validate_people"), (bulk, "record_many"),
-               (bulk, "children_and_families_of"), (bulk, "signalled_families"),
+               (bulk, "children_and_families_of"), (bulk, "_families", "signalled_families"),
                (risk, "lock_children"),
                (risk, "children_concerned_by"), (risk, "open_risk"),
                (risk, "_at_open_risk"), (risk, "_set_holders"),

@@ -18,9 +18,11 @@ CSV columns (a header row; ``;`` or ``,``): ``organisation`` (id), ``bsn``, ``gi
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TextIO
@@ -28,7 +30,7 @@ from typing import TextIO
 from django.db import connection, transaction
 
 from kindzicht.continuity import risk
-from kindzicht.core import clock, rows
+from kindzicht.core import ahead, clock, rows
 from kindzicht.core.actions import Actor, Change, record_many
 from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
@@ -253,16 +255,30 @@ def _signal_contact(r: Row) -> str:
 
 
 def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Policy],
-           persons: dict[int, Person]) -> list[int]:
+           persons: dict[int, Person], *, clean: bool = False) -> list[int]:
     """The signals, an event and an audit entry each (``record_many``), the informing or its
     task, then open risk and the matches for everyone at once. Returns the signals' ids.
 
     Everything is written from plain rows (COPY on PostgreSQL): the ids of the signals and
     informings are reserved first, so that each event names its object and each object cites
-    its event as it is written, without model instances or an UPDATE afterwards."""
+    its event as it is written, without model instances or an UPDATE afterwards.
+
+    The families are asked for before the writing starts (the imported people count as
+    signalled already) and, where another connection sees what this one does (``clean``:
+    :func:`core.ahead.clean` before the import wrote), read on that connection while this
+    one writes: a national import's families are a minute of the database's work, which
+    the other core does meanwhile."""
     from kindzicht.rules.models import Task
 
     from .matching import rematch
+
+    everyone = sorted({r.person_id for r in good})
+    # whom each signal concerns, and the children around the imported people with their
+    # signalled family members, answered in the database (people.family.signalled_families):
+    # read family by family, a million rows' families were 12.9 million rows for Python
+    ask = functools.partial(signalled_families, everyone, today, signalled=ACTIVE_SIGNALLED,
+                            kept=OPEN_MATCHED, themselves=True)
+    pending = ahead.read(ask) if clean else None
 
     signal_ids = rows.reserve_ids(Signal, len(good))
     moments = [_moment(r.registered_on, today) for r in good]
@@ -301,16 +317,16 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
         for r, sid, eid in zip(good, signal_ids, signal_events, strict=True)
         if not r.informed_on])
 
-    everyone = sorted({r.person_id for r in good})
-    # whom each signal concerns, and the children around the imported people with their
-    # signalled family members, answered in the database (people.family.signalled_families):
-    # read family by family, a million rows' families were 12.9 million rows for Python
-    concerned, families = signalled_families(
-        everyone, today, signalled=ACTIVE_SIGNALLED, kept=OPEN_MATCHED)
+    concerned, families = _families(pending, ask)
     risk.lock_children(families.keys() | {c for cs in concerned.values() for c in cs})
     risk.open_risk(actor, _openings(good, concerned))
     rematch(actor, everyone, families=families)
     return signal_ids
+
+
+def _families(pending: Future | None, ask: Callable[[], tuple]) -> tuple:
+    """The families read ahead (waiting for them if need be), else read now."""
+    return pending.result() if pending is not None else ask()
 
 
 _SIGNAL = Signal._meta.label_lower
@@ -349,13 +365,14 @@ def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
     rows = _read(source)
     report = ImportReport()
     with transaction.atomic():
+        clean = ahead.clean()
         policies = _validate(rows, today)
         persons = _validate_people(rows, today, policies)
         report.rejected = [(r.line, r.errors) for r in rows if r.errors]
         good = [r for r in rows if not r.errors]
         if dry_run or not good or (report.rejected and not partial):
             return report
-        report.signal_ids = _write(actor, good, today, policies, persons)
+        report.signal_ids = _write(actor, good, today, policies, persons, clean=clean)
         report.imported = len(report.signal_ids)
         report.written = True
     return report

@@ -324,7 +324,8 @@ WHOLE_TABLES_FROM = 0.04
 
 
 def signalled_families(person_ids: Iterable[int], day: date, *, signalled: str,
-                       kept: str) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+                       kept: str, themselves: bool = False
+                       ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """For a bulk import of facts about ``person_ids``, answered in the database instead of
     family by family: (the children each person's fact opens risk for —
     ``continuity.risk.children_concerned_by`` —, and for the children whose family on ``day``
@@ -335,7 +336,8 @@ def signalled_families(person_ids: Iterable[int], day: date, *, signalled: str,
     active signal, the imported ones among them); ``kept``: a ``SELECT`` of child ids whose
     answer is wanted whatever it is (the index: children with an open match). Of the other
     children only those with two or more of the ``signalled`` people in or around them are
-    given: for the rest nothing can follow.
+    given: for the rest nothing can follow. ``themselves``: the people count among
+    ``signalled`` whatever it says (an import asking before it has written their signals).
 
     The family is findings.md's, as :func:`families_of` gives it, written as SQL both ways:
     from the people to the children whose family they belong to (:func:`_family_pairs`),
@@ -349,7 +351,7 @@ def signalled_families(person_ids: Iterable[int], day: date, *, signalled: str,
     sql.add(f"me AS (SELECT id FROM {_PERSON} WHERE {sql.among('id', person_ids)})")
     sql.add(_family_pairs(sql, day, "me"))
     sql.add("mine AS (SELECT DISTINCT child AS id FROM pairs)")
-    sql.add(f"who (id) AS ({signalled})")
+    sql.add(f"who (id) AS ({signalled}{' UNION SELECT id FROM me' if themselves else ''})")
     sql.add(_family_members(sql, day, "mine", "who"))
     select = (
         "SELECT 'c', p.member, p.child FROM pairs p WHERE p.direct = 1 AND p.alive = 1 "
