@@ -118,3 +118,17 @@ def test_a_failed_insert_behind_raises_its_own_error_when_the_block_ends(worker)
             insert(EventSubject, ("event", "person_id"), [(first, 5), (first, 5)])
             insert(EventSubject, ("event", "person_id"), [(first, 6)])
     assert not EventSubject.objects.filter(event=first).exists()
+
+
+def test_among_finds_the_rows_of_these_ids_given_as_ids_or_as_a_list(worker):
+    """``__among`` on a primary key and on a foreign key, with ids repeated, missing (None)
+    or unknown; nothing at all when no id is given."""
+    with transaction.atomic():
+        ids = record_many(worker, _changes(5, worker.organisation))
+    wanted = [ids[3], None, ids[1], ids[3], 10**12]
+    for given in (wanted, rows.Ids(wanted), rows.Ids(set(wanted))):
+        assert sorted(DomainEvent.objects.filter(pk__among=given).values_list(
+            "pk", flat=True)) == [ids[1], ids[3]]
+        assert sorted(EventSubject.objects.filter(event__among=given, person_id=100)
+                      .values_list("event_id", flat=True)) == [ids[1], ids[3]]
+    assert not DomainEvent.objects.filter(pk__among=rows.Ids([None])).exists()

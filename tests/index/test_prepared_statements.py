@@ -135,6 +135,31 @@ def test_a_prepared_insert_stores_what_bulk_create_stores(orgs, fam):
     assert _plans('INSERT INTO "refindex_match"')[0] == 1   # prepared: one statement
 
 
+def test_many_objects_are_copied_in_and_stored_as_bulk_create_stores_them(orgs, fam):
+    """An import's matches and notifications (more than ``SMALL``) go in by COPY: the same
+    rows as ``bulk_create``'s — defaults, auto_now_add, JSON, foreign keys —, their ids set
+    in order."""
+    from kindzicht.core.models import Notification
+    from kindzicht.index.models import Match
+
+    n = prepared.SMALL + 1
+
+    def many():
+        return [Match(child_id=fam.girl.pk, level=("child", "family")[i % 2],
+                      person_ids=[fam.girl.pk, i], organisation_ids=[i, {"k": "é"}],
+                      at=clock.now(), on=clock.today()) for i in range(n)]
+
+    mine, theirs = prepared.insert(many()), Match.objects.bulk_create(many())
+    assert [m.pk for m in mine] == sorted(m.pk for m in mine) and not mine[0]._state.adding
+    assert [_row(m) for m in mine] == [_row(m) for m in theirs]
+    notes = prepared.insert([Notification(organisation=orgs.pro["ggz"].organisation,
+                                          kind="match", subject=f"Match {i}",
+                                          created_at=clock.now()) for i in range(n)])
+    stored = _row(notes[-1])
+    assert (stored["subject"], stored["body"], stored["read_at"], stored["person_ids"],
+            stored["mail_attempts"]) == (f"Match {n - 1}", "", None, [], 0)
+
+
 def test_a_prepared_insert_that_breaks_a_constraint_is_djangos_integrity_error(orgs, fam):
     from django.db import IntegrityError
 

@@ -20,6 +20,7 @@ from django.db.models import Max, Q
 
 from kindzicht.core import clock, prepared, rows
 from kindzicht.core.actions import Actor, Change, notify, record, record_many
+from kindzicht.core.rows import Ids
 from kindzicht.people.family import _member_on, _valid_on, _years_before
 from kindzicht.people.models import (
     HouseholdMembership,
@@ -44,20 +45,20 @@ def children_concerned_by(person_ids: Iterable[int], day: date) -> dict[int, set
     person_ids = set(person_ids)
     near: dict[int, set[int]] = {p: {p} for p in person_ids}
     for parent, child in Relation.objects.filter(
-            _valid_on(day), person_id__among=person_ids,
+            _valid_on(day), person_id__among=Ids(person_ids),
             kind__in=[RelationKind.PARENT_OF, RelationKind.GUARDIAN_OF]).values_list(
             "person_id", "other_id"):
         near[parent].add(child)
     fellow = "household__memberships__"  # the person's own membership of the same household
     for person, member in HouseholdMembership.objects.filter(
             _member_on(day),
-            Q(**{f"{fellow}person_id__among": person_ids})
+            Q(**{f"{fellow}person_id__among": Ids(person_ids)})
             & (Q(**{f"{fellow}joined_on__isnull": True}) | Q(**{f"{fellow}joined_on__lte": day}))
             & (Q(**{f"{fellow}left_on__isnull": True}) | Q(**{f"{fellow}left_on__gt": day}))
     ).values_list(f"{fellow}person_id", "person_id"):
         near[person].add(member)
     candidates = {c for cs in near.values() for c in cs}
-    children = set(Person.objects.filter(pk__among=candidates,
+    children = set(Person.objects.filter(pk__among=Ids(candidates),
                                          birth_date__gt=_years_before(day, 18),
                                          death_date__isnull=True).values_list("pk", flat=True))
     return {p: cs & children for p, cs in near.items()}
@@ -174,10 +175,10 @@ def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = Fals
     if not todo:
         return []
     day, now = clock.today(), clock.now()
-    last_closed = dict(RiskPeriod.objects.filter(child_id__among=todo).values("child_id")
+    last_closed = dict(RiskPeriod.objects.filter(child_id__among=Ids(todo)).values("child_id")
                        .annotate(last=Max("closed_at")).values_list("child_id", "last"))
     claims: dict[int, ResponsibilityTaking] = {}
-    for claim in ResponsibilityTaking.objects.filter(child_id__among=todo).select_related(
+    for claim in ResponsibilityTaking.objects.filter(child_id__among=Ids(todo)).select_related(
             "organisation").order_by("-at", "-id"):
         closed = last_closed.get(claim.child_id)
         if claim.child_id not in claims and (closed is None or claim.at > closed):
@@ -201,7 +202,7 @@ def _at_open_risk(children: Iterable[int]) -> set[int]:
             cur.execute(f"SELECT child_id FROM {RiskPeriod._meta.db_table} "
                         f"WHERE child_id = ANY(%s) AND closed_at IS NULL", [ids])
             return {row[0] for row in cur.fetchall()}
-    return set(RiskPeriod.objects.filter(child_id__among=ids, closed_at__isnull=True)
+    return set(RiskPeriod.objects.filter(child_id__among=Ids(ids), closed_at__isnull=True)
                .values_list("child_id", flat=True))
 
 
@@ -212,9 +213,9 @@ def _set_holders(holders: dict[int, tuple[Organisation, str, str]],
     tell a previous holder that another organisation took over."""
     on = clock.local_date(now)
     previous = list(ResponsibilityPeriod.objects.filter(
-        child_id__among=list(holders), ended_at__isnull=True).select_related("organisation"))
+        child_id__among=Ids(holders), ended_at__isnull=True).select_related("organisation"))
     if previous:  # they all end at the same moment: one UPDATE, not a CASE per row
-        ResponsibilityPeriod.objects.filter(pk__among=[p.pk for p in previous]).update(
+        ResponsibilityPeriod.objects.filter(pk__among=Ids([p.pk for p in previous])).update(
             ended_at=now, ended_on=on, end_reason="")
     rows.insert(ResponsibilityPeriod,
                 ("child_id", "organisation_id", "basis", "how", "at", "on", "event_id"),

@@ -164,10 +164,25 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
     return list(range(first, first + n))
 
 
+class Ids:
+    """Ids for the ``__among`` lookup: ``x__among=Ids(children)``.
+
+    Django's query builder walks a list given to a lookup value by value (twice for a
+    foreign key), and psycopg dumps it to an array value by value: for a bulk import's
+    million children, seconds each time. This it leaves alone, and on PostgreSQL the ids go
+    as one array literal, which the database parses."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Iterable[int | None]):
+        self.values = values
+
+
 @models.Field.register_lookup
 class Among(models.Lookup):
-    """``id_field__among=ids``: the column is one of these integer ids — ``= ANY(%s)`` with a
-    single array parameter on PostgreSQL, ``IN (…)`` elsewhere.
+    """``id_field__among=ids`` (:class:`Ids`, or any iterable): the column is one of these
+    integer ids — ``= ANY(%s::bigint[])`` with a single array parameter on PostgreSQL,
+    ``IN (…)`` elsewhere.
 
     Why: a bulk import asks about ~100,000 children at once; with ``__in`` Django prepares
     every value as an expression and psycopg splits a statement with 100,000 placeholders,
@@ -178,7 +193,8 @@ class Among(models.Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self) -> list[int]:
-        return sorted({int(v) for v in self.rhs if v is not None})
+        values = self.rhs.values if isinstance(self.rhs, Ids) else self.rhs
+        return sorted({int(v) for v in values if v is not None})
 
     def as_sql(self, compiler, connection):
         from django.core.exceptions import EmptyResultSet
@@ -187,7 +203,8 @@ class Among(models.Lookup):
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+            return (f"{lhs} = ANY(%s::bigint[])",
+                    [*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}"])
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]
 
 

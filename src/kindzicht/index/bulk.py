@@ -33,6 +33,7 @@ from kindzicht.continuity import risk
 from kindzicht.core import ahead, clock, rows
 from kindzicht.core.actions import Actor, Change, record_many
 from kindzicht.core.errors import Forbidden, ValidationError
+from kindzicht.core.rows import Ids
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
 from kindzicht.people.family import (
     _years_before,
@@ -206,14 +207,14 @@ def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]
                      ) -> dict[int, Person]:
     """The checks on the persons found; returns them (the writing needs them again)."""
     persons = {p.pk: p for p in Person.objects.filter(
-        pk__among=[r.person_id for r in rows if r.person_id])}
+        pk__among=Ids([r.person_id for r in rows if r.person_id]))}
     adults = {pid for pid, p in persons.items() if p.birth_date <= _years_before(today, MAX_AGE)}
     # the children whose family holds one of these adults, with those families: one read
     fams = children_and_families_of(adults, today)
     in_family = adults & {m for f in fams.values() for m in f}
     pairs = {(r.organisation.pk, r.person_id) for r in rows if r.organisation and r.person_id}
     active = set(Signal.objects.filter(
-        ended_at__isnull=True, person_id__among={p for _o, p in pairs},
+        ended_at__isnull=True, person_id__among=Ids({p for _o, p in pairs}),
         organisation_id__in={o for o, _p in pairs}).values_list("organisation_id", "person_id"))
     seen: dict[tuple[int, int], int] = {}
     for r in rows:
@@ -319,7 +320,7 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
 
     concerned, families = _families(pending, ask)
     risk.lock_children(families.keys() | {c for cs in concerned.values() for c in cs})
-    risk.open_risk(actor, _openings(good, concerned))
+    risk.open_risk(actor, _openings(good, concerned), locked=True)
     rematch(actor, everyone, families=families)
     return signal_ids
 

@@ -19,6 +19,7 @@ from django.db import connection
 from kindzicht.core import clock, prepared
 from kindzicht.core.actions import Actor, notify_many
 from kindzicht.core.models import Notification
+from kindzicht.core.rows import Ids
 from kindzicht.people.family import children_and_families_of
 from kindzicht.people.models import Organisation, Person
 from kindzicht.people.sectors import SECTORS
@@ -143,7 +144,7 @@ def _open_matches(children: set[int]) -> list[Match]:
     if prepared.enabled() and len(children) <= prepared.SMALL:
         return prepared.fetch(Match, "child_id = ANY(%s) AND ended_on IS NULL",
                               [sorted(children)])
-    return list(Match.objects.filter(child_id__among=children, ended_on__isnull=True))
+    return list(Match.objects.filter(child_id__among=Ids(children), ended_on__isnull=True))
 
 
 def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,
@@ -200,7 +201,7 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
                          organisation_ids=sorted(orgs),
                          proposed_coordinator=proposals.for_child(child, orgs), at=now, on=day))
     if ended:
-        Match.objects.filter(pk__among=ended).update(ended_on=day)
+        Match.objects.filter(pk__among=Ids(ended)).update(ended_on=day)
     if changed:
         Match.objects.bulk_update(changed, ["person_ids", "organisation_ids",
                                             "proposed_coordinator"], batch_size=_BATCH)
@@ -216,7 +217,7 @@ def notify_reproposed(matches: list[Match], *, why: str) -> None:
     people = {p for m in matches for p in m.person_ids}
     signals = _Signals()
     for pid, oid, contact in Signal.objects.filter(
-            person_id__among=people, ended_at__isnull=True).values_list(
+            person_id__among=Ids(people), ended_at__isnull=True).values_list(
             "person_id", "organisation_id", "contact"):
         signals.by_person[pid].add(oid)
         signals.contacts[(oid, pid)] = contact
@@ -240,7 +241,7 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
     own_people = {p for ms in groups.values() for m in ms for p in m.person_ids}
     names = signals.names
     if not own_people <= names.keys():
-        names = {p.pk: p.name for p in Person.objects.filter(pk__among=own_people)}
+        names = {p.pk: p.name for p in Person.objects.filter(pk__among=Ids(own_people))}
     notes: list[Notification] = []
     for key, ms in groups.items():
         people = {p for m in ms for p in m.person_ids}
