@@ -169,8 +169,9 @@ class Ids:
 
     Django's query builder walks a list given to a lookup value by value (twice for a
     foreign key), and psycopg dumps it to an array value by value: for a bulk import's
-    million children, seconds each time. This it leaves alone, and on PostgreSQL the ids go
-    as one array literal, which the database parses."""
+    million children, seconds each time. This it leaves alone (the ids are read once, when
+    the query is built), and on PostgreSQL they go as one array literal, which the database
+    parses."""
 
     __slots__ = ("values",)
 
@@ -181,7 +182,7 @@ class Ids:
 @models.Field.register_lookup
 class Among(models.Lookup):
     """``id_field__among=ids`` (:class:`Ids`, or any iterable): the column is one of these
-    integer ids — ``= ANY(%s::bigint[])`` with a single array parameter on PostgreSQL,
+    integer ids — ``= ANY(%s::bigint[])`` with the ids as one array literal on PostgreSQL,
     ``IN (…)`` elsewhere.
 
     Why: a bulk import asks about ~100,000 children at once; with ``__in`` Django prepares
