@@ -203,11 +203,16 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
     return policies
 
 
+#: what the import reads of a person: their dates, and their name for the informing task
+#: (a national import reads a million persons; the rest of the row it would only convert)
+_PERSON_READ = ("birth_date", "death_date", "given_name", "family_name")
+
+
 def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]
                      ) -> dict[int, Person]:
     """The checks on the persons found; returns them (the writing needs them again)."""
     persons = {p.pk: p for p in Person.objects.filter(
-        pk__among=Ids([r.person_id for r in rows if r.person_id]))}
+        pk__among=Ids([r.person_id for r in rows if r.person_id])).only(*_PERSON_READ)}
     adults = {pid for pid, p in persons.items() if p.birth_date <= _years_before(today, MAX_AGE)}
     # the children whose family holds one of these adults, with those families: one read
     fams = children_and_families_of(adults, today)

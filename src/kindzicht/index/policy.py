@@ -10,6 +10,7 @@ defaults below (product.md, the Jeugdwet, NEN 7513).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -218,6 +219,7 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+@functools.lru_cache(maxsize=65536)  # an import asks it of a million rows, few dates
 def months_later(day: date, months: int) -> date:
     """The same day ``months`` later (the last day of the month when it has fewer days)."""
     import calendar
