@@ -173,17 +173,22 @@ def append_many(actor: Actor, entries: list[Entry], *, one_by_one: bool = False,
     with transaction.atomic(savepoint=False):
         head = _lock_head(chain)
         written: list[AuditEntry] = []
-        with rows.behind() as insert:
-            for model, fields, data in along:
-                insert(model, fields, data)
-            rows_, seq, prev = chained(actor, entries, chain, head.last_seq, head.last_hash)
-            if rows_ and not one_by_one:
-                insert(AuditEntry, COLUMNS, rows_)
-        if not rows_:
-            return []
         if one_by_one:
+            for model, fields, data in along:
+                rows.insert(model, fields, data)
+            rows_, seq, prev = chained(actor, entries, chain, head.last_seq, head.last_hash)
             written = AuditEntry.objects.bulk_create(
                 [AuditEntry(**dict(zip(COLUMNS, r, strict=True))) for r in rows_])
+        else:
+            with rows.behind() as insert:
+                for model, fields, data in along:
+                    insert(model, fields, data)
+                rows_, seq, prev = chained(actor, entries, chain, head.last_seq,
+                                           head.last_hash)
+                if rows_:
+                    insert(AuditEntry, COLUMNS, rows_)
+        if not rows_:
+            return []
         head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
     return written
