@@ -245,7 +245,8 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
     # an organisation's name, sector and general contact, written once (a national import
     # tells 600,000 organisations of their matches)
     about = {o.pk: (f"{o.name} ({SECTORS.get(o.sector, o.sector)})",
-                    ", ".join(x for x in (o.phone, o.email) if x)) for o in orgs.values()}
+                    ", ".join(x for x in (o.phone, o.email) if x))
+             for o in (orgs[oid] for oid in org_ids if oid in orgs)}
     notes: list[Notification] = []
     for key, ms in groups.items():
         people = {p for m in ms for p in m.person_ids}

@@ -24,6 +24,7 @@ from django.db.models import Field, ForeignObject
 from django.db.models.lookups import In
 
 from kindzicht.core import planning
+from kindzicht.core.rows import int_array
 
 #: planner settings for queries bounded by a few children (name -> value)
 FEW_ROWS = {"random_page_cost": "1.1", "max_parallel_workers_per_gather": "0"}
@@ -86,7 +87,7 @@ class AnyOf(In):
             raise EmptyResultSet
         if all(type(v) is int for v in values):
             # ids: the array's text made at C speed, not dumped value by value by psycopg
-            values = "{" + ",".join(map(str, values)) + "}"
+            values = int_array(values)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         db_type = self.lhs.output_field.db_type(connection)
         return f"{lhs} = ANY(%s::{db_type}[])", (*lhs_params, values)
