@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from factories import PersonFactory
 
-from kindzicht.core.models import AuditEntry, Notification
+from kindzicht.core.actions import record
+from kindzicht.core.models import AuditEntry, DomainEvent, Notification
 from kindzicht.index.models import Match
 from kindzicht.index.services import signal_register
 from kindzicht.people import services as people
@@ -166,3 +167,19 @@ def test_the_event_table_is_indexed_only_by_what_its_readers_search():
     leading = {c["columns"][0] for c in constraints.values()
                if c["index"] and not c["primary_key"]}
     assert leading == EVENT_SEARCHED_BY
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_an_event_subject_is_not_checked_against_its_event_at_commit():
+    """Subjects are written with their event and events are never deleted: a foreign key
+    would only look up and lock each subject's event at commit (PostgreSQL checks Django's
+    deferred keys a row at a time) — a national import's three million of them."""
+    with connection.cursor() as cur:
+        constraints = connection.introspection.get_constraints(cur, "core_eventsubject")
+    assert not [name for name, c in constraints.items() if c["foreign_key"]]
+    # the relation itself stays: an event still finds its subjects
+    person = PersonFactory()
+    with transaction.atomic():
+        event = record(SYSTEM, "subject_test", subjects=[person.pk])
+    assert list(DomainEvent.objects.get(pk=event.pk).subjects.values_list("person_id", flat=True)) == [person.pk]
