@@ -228,11 +228,14 @@ def index_text(r) -> str:  # r: index.IndexReport (imported lazily: index import
         add(f"  van begin tot eind {_s(b.seconds)} s, {b.queries:,} queries, {per_s:,.0f} "
             f"rijen/s; doel 1,000,000 rijen < {TARGETS['import_s']:.0f} s: lineair "
             f"geëxtrapoleerd {million:,.0f} s, {_met(million, TARGETS['import_s'])}{status}")
+        width = max(map(len, b.phases), default=0)
         for name, f in sorted(b.phases.items(), key=lambda kv: -kv[1].seconds):
-            add(f"    {name:<22} {_s(f.seconds):>10} s {f.queries:>10,} queries {f.steps:>7,}×")
+            add(f"    {name:<{width}} {_s(f.seconds):>10} s {f.queries:>10,} queries "
+                f"{f.steps:>7,}×")
         if b.floor_seconds:
             add(f"  vloer (COPY + INSERT … SELECT + één gezinsquery): {_s(b.floor_seconds)} s; "
                 f"verhouding {_ratio(b.seconds, b.floor_seconds)}")
+            width = max(map(len, b.floor_phases), default=0)
             for name, s in b.floor_phases.items():
-                add(f"    {name:<40} {_s(s):>10} s")
+                add(f"    {name:<{width}} {_s(s):>10} s")
     return "\n".join(out)
