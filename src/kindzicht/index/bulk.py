@@ -207,7 +207,7 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
 class _Person:
     """What the import reads of a person: their dates (the checks, the expiry, whom to
     inform) and their name (the informing task) — as a plain row: a national import reads a
-    million persons, and a model instance each cost it ten seconds."""
+    million persons, and their model instances cost it seven seconds."""
 
     pk: int
     birth_date: date

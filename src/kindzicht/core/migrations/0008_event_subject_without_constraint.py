@@ -8,7 +8,7 @@ checks and 15 s of the commit.
 
 PostgreSQL drops the constraint. SQLite keeps the clause in its table definition: removing it
 means rebuilding the table, which would drop its append-only triggers, and SQLite checks a
-deferred key by counting as it writes, not by a lookup and a lock per row at commit."""
+deferred key as it writes (a look-up, no lock), counting what is missing for the commit."""
 
 from django.db import migrations, models
 
