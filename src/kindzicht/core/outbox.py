@@ -24,7 +24,7 @@ from django.core import mail
 from django.db import close_old_connections, connection, connections
 from django.utils import timezone
 
-from . import prepared
+from . import prepared, rows
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -48,10 +48,7 @@ def send_notifications(notification_ids: list[int]) -> int:
     table = Notification._meta.db_table
     pros = Notification._meta.get_field("professional").related_model._meta.db_table
     orgs = Notification._meta.get_field("organisation").related_model._meta.db_table
-    if connection.vendor == "postgresql":
-        among, params = "id = ANY(%s)", [ids]
-    else:
-        among, params = f"id IN ({', '.join(['%s'] * len(ids))})", ids
+    among, params = rows.among_sql("id", ids, connection.vendor)
     with prepared.cursor(prepare=len(ids) <= prepared.SMALL) as cur:
         cur.execute(
             f"UPDATE {table} SET sent_at = %s WHERE {among} AND sent_at IS NULL "

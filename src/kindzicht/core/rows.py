@@ -170,6 +170,16 @@ def int_array(values: Iterable[int]) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
+def among_sql(column: str, ids: Sequence[int], vendor: str) -> tuple[str, list]:
+    """``column`` is one of these integer ids, as SQL and its parameters: one array literal
+    on PostgreSQL (one parameter, whatever the number of ids: the same prepared statement
+    for one id or sixty), ``IN (…)`` elsewhere. The ``__among`` lookup and the plain
+    statements that ask the same (the family, the matching's signals, the outbox) use it."""
+    if vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [int_array(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
 class Ids:
     """Ids for the ``__among`` lookup: ``x__among=Ids(children)``.
 
@@ -209,10 +219,8 @@ class Among(models.Lookup):
         if not self.rhs:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            return (f"{lhs} = ANY(%s::bigint[])",
-                    [*lhs_params, int_array(self.rhs)])
-        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]
+        sql, params = among_sql(lhs, self.rhs, connection.vendor)
+        return sql, [*lhs_params, *params]
 
 
 models.ForeignObject.register_lookup(Among)  # related fields keep their own lookups

@@ -19,7 +19,7 @@ from django.db import connection
 from kindzicht.core import clock, prepared
 from kindzicht.core.actions import Actor, notify_many
 from kindzicht.core.models import Notification
-from kindzicht.core.rows import Ids
+from kindzicht.core.rows import Ids, among_sql
 from kindzicht.people.family import children_and_families_of
 from kindzicht.people.models import Organisation, Person
 from kindzicht.people.sectors import SECTORS
@@ -82,10 +82,7 @@ def _active_signals(person_ids: set[int]) -> _Signals:
     if not person_ids:
         return signals
     ids = sorted(person_ids)
-    if connection.vendor == "postgresql":
-        among, params = "s.person_id = ANY(%s)", [ids]
-    else:
-        among, params = f"s.person_id IN ({', '.join(['%s'] * len(ids))})", ids
+    among, params = among_sql("s.person_id", ids, connection.vendor)
     org_columns = ", ".join(f'o."{Organisation._meta.get_field(f).column}"'
                             for f in _ORG_FIELDS)
     with prepared.cursor(prepare=len(ids) <= prepared.SMALL) as cur:

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Q
 
 from kindzicht.core import planning, prepared
-from kindzicht.core.rows import int_array
+from kindzicht.core.rows import among_sql
 
 from .models import HouseholdMembership, Person, Relation, RelationKind
 
@@ -224,15 +224,12 @@ class _Sql:
     def among(self, column: str, values: Iterable[int]) -> str:
         """``column`` is one of ``values``: one array parameter on PostgreSQL (a bulk import
         asks about 100,000 people; as many placeholders took seconds to bind), ``IN``
-        elsewhere — as the ``__among`` lookup (``core.rows.Among``)."""
+        elsewhere — the same SQL as the ``__among`` lookup (``core.rows.among_sql``)."""
         values = sorted(set(values))
         self.largest = max(self.largest, len(values))
-        if connection.vendor == "postgresql":
-            # as one literal, made at C speed: psycopg dumps a list value by value
-            self.params.append(int_array(values))
-            return f"{column} = ANY(%s::bigint[])"
-        self.params += values
-        return f"{column} IN ({', '.join(['%s'] * len(values))})"
+        sql, params = among_sql(column, values, connection.vendor)
+        self.params += params
+        return sql
 
     def valid(self, t: str, day: date) -> str:
         """As :func:`_valid_on`, for the relation ``t``."""
