@@ -1,5 +1,6 @@
 """The policy of the region a child lives in, read in one statement for a match's proposed
-coordinator (``policy.policies_of_persons``), is what the two reads it replaced give:
+coordinator (``policy.policies_of_persons``, or its two queries read with a registration's
+other reads), is what the two reads it replaced give:
 ``policies_for_regions(regions_of_persons(...))`` — for children without an address, in a
 region with its own row, in a region that follows the national row, after a move, and with
 and without a national row."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import connection
 from factories import PersonFactory
 
 from kindzicht.core import clock
@@ -15,13 +17,26 @@ from kindzicht.index.models import IndexPolicy
 from kindzicht.index.policy import (
     DEFAULT,
     policies_for_regions,
+    policies_from,
     policies_of_persons,
+    policies_of_persons_queries,
     regions_of_persons,
 )
 from kindzicht.people import services as people
 from kindzicht.people.models import Municipality
 
 from .conftest import SYSTEM
+
+
+def _queried(ids, day):
+    """The same through the two queries a registration reads with its others
+    (``policies_of_persons_queries``, ``index.matching.read_ahead``), run one by one."""
+    found = []
+    for columns, rest, params in policies_of_persons_queries(ids, day):
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT {', '.join(columns)} {rest}", params)
+            found.append(cur.fetchall())
+    return policies_from(ids, *found)
 
 
 def _two_reads(ids, day):
@@ -55,7 +70,7 @@ def test_one_statement_gives_each_child_the_policy_the_two_reads_gave(db):
                                        signal_months=12)
         for day in days:
             got = policies_of_persons(ids, day)
-            assert got == _two_reads(ids, day), (rows, day)
+            assert got == _two_reads(ids, day) == _queried(ids, day), (rows, day)
             seen.append(got)
     # the cases differ: the defaults, Utrecht's own row, the national row elsewhere
     assert seen[0][ids[0]] == DEFAULT

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from kindzicht.core import prepared
 from kindzicht.people.models import Organisation, Person
 from kindzicht.people.sectors import SECTOR_CHOICES
 
@@ -96,7 +97,13 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("incorrect_type", data_type=type(data).__name__)
         if not 1 <= data <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(data)
+        queryset = self.get_queryset()
+        if queryset.query.where or queryset.query.select_related:
+            return super().to_internal_value(data)
+        found = prepared.get(queryset.model, data)  # the whole table: one prepared read
+        if found is None:
+            self.fail("does_not_exist", pk_value=data)
+        return found
 
 
 def related_field(queryset, **kwargs) -> IdRelatedField:

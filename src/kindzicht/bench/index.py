@@ -31,7 +31,7 @@ from datetime import date, datetime
 from django.db import connection, connections, transaction
 from django.test.utils import override_settings
 
-from kindzicht.core import clock
+from kindzicht.core import clock, prepared
 
 from . import database
 from .build import BuildResult, build_population
@@ -238,7 +238,8 @@ def _register_all(plans: list[Planned], day: date
             actor = Actor.of(pros[p.professional], purpose="bench index")
             started = time.perf_counter()
             try:
-                person = Person.objects.get(pk=p.person)
+                # as the API reads the person its request names (IdRelatedField)
+                person = prepared.get(Person, p.person)
                 signal_register(actor, person=person)
             except (ValidationError, Refused, Forbidden, NotFound) as exc:
                 refused[getattr(exc, "code", "") or type(exc).__name__] += 1

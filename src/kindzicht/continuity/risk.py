@@ -20,7 +20,7 @@ from django.db.models import Max, Q
 
 from kindzicht.core import clock, prepared, rows
 from kindzicht.core.actions import Actor, Change, notify, record, record_many
-from kindzicht.core.rows import Ids
+from kindzicht.core.rows import Ids, among_sql
 from kindzicht.people.family import _member_on, _valid_on, _years_before
 from kindzicht.people.models import (
     HouseholdMembership,
@@ -129,16 +129,17 @@ class Opening:
 
 def open_for(actor: Actor, person_ids: Iterable[int], *, opener: Organisation,
              event_id: int | None, concerned: Iterable[int] | None = None,
-             locked: bool = False) -> list[int]:
+             locked: bool = False, at_risk: set[int] | None = None) -> list[int]:
     """A fact by ``opener`` about these people: open risk for every child it concerns that is
     not at open risk yet. Returns the children whose risk opened.
 
     ``concerned``: the children the fact concerns, when the caller has them already;
-    ``locked``: the caller holds those children's locks already (:func:`open_risk`)."""
+    ``locked``: the caller holds those children's locks already; ``at_risk``: which of them
+    are at open risk, when the caller read that under those locks (:func:`open_risk`)."""
     children = (set(concerned) if concerned is not None
                 else children_concerned(person_ids, clock.today()))
     return open_risk(actor, {c: Opening(opener, event_id) for c in sorted(children)},
-                     locked=locked)
+                     locked=locked, at_risk=at_risk)
 
 
 def openings(facts: Iterable[tuple[Organisation, Iterable[int]]]) -> dict[int, Opening]:
@@ -153,7 +154,8 @@ def openings(facts: Iterable[tuple[Organisation, Iterable[int]]]) -> dict[int, O
     return out
 
 
-def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = False) -> list[int]:
+def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = False,
+              at_risk: set[int] | None = None) -> list[int]:
     """Open risk for each of these children that is not at open risk yet, in the order given
     (the order of the ``risk_opened`` events), and give each a holder — the organisation that
     claimed responsibility since the child's last risk closed, else the opener. Returns the
@@ -165,12 +167,14 @@ def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = Fals
 
     ``locked``: the caller took :func:`lock_children` for all of them earlier in this
     transaction (a registration locks its whole family before it writes anything); a second
-    lock would be a round trip that waits for nothing."""
+    lock would be a round trip that waits for nothing. ``at_risk``: which of them are at open
+    risk, read by the caller under those locks (``index.matching.read_ahead``)."""
     if not openings:
         return []
     if not locked:
         lock_children(openings)
-    at_risk = _at_open_risk(openings)
+    if at_risk is None:
+        at_risk = _at_open_risk(openings)
     todo = [c for c in openings if c not in at_risk]
     if not todo:
         return []
@@ -194,16 +198,24 @@ def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = Fals
 
 
 def _at_open_risk(children: Iterable[int]) -> set[int]:
-    """Which of these children are at open risk now (a registration's family: one prepared
-    statement; an import's children: one ordinary one)."""
+    """Which of these children are at open risk now (a few: one prepared statement; an
+    import's children: one ordinary one)."""
     ids = sorted(set(children))
     if prepared.enabled() and len(ids) <= prepared.SMALL:
+        columns, rest, params = open_risk_query(ids)
         with prepared.cursor() as cur:
-            cur.execute(f"SELECT child_id FROM {RiskPeriod._meta.db_table} "
-                        f"WHERE child_id = ANY(%s) AND closed_at IS NULL", [ids])
+            cur.execute(f"SELECT {', '.join(columns)} {rest}", params)
             return {row[0] for row in cur.fetchall()}
     return set(RiskPeriod.objects.filter(child_id__among=Ids(ids), closed_at__isnull=True)
                .values_list("child_id", flat=True))
+
+
+def open_risk_query(children: Iterable[int]) -> tuple[list[str], str, list]:
+    """:func:`_at_open_risk` as a plain query (columns, the rest, parameters), for a caller
+    that reads it with others (``core.prepared.select_each``)."""
+    among, params = among_sql("child_id", sorted(set(children)), connection.vendor)
+    return (["child_id"], f"FROM {RiskPeriod._meta.db_table} "
+            f"WHERE {among} AND closed_at IS NULL", params)
 
 
 def _set_holders(holders: dict[int, tuple[Organisation, str, str]],

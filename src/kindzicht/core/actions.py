@@ -63,6 +63,7 @@ def record(
     payload: dict[str, Any] | None = None,
     read: Iterable[int] = (),
     link: str = "",
+    head: tuple[int, str, int] | None = None,
 ) -> DomainEvent:
     """Append the domain event of a change and its audit entry. Must run in the change's
     transaction, so that the change, its event and its audit entry commit or fail together.
@@ -76,13 +77,15 @@ def record(
     with the event's id taken from its sequence, then the event, its subjects, the audit
     entry, the head's move (and ``link``) as one statement of data-modifying CTEs — the same
     rows and the same hash chain as the five statements before (issue 4: a registration
-    paid a round trip for each). Elsewhere ordinary INSERTs; :func:`record_many` writes the
-    same rows by COPY."""
+    paid a round trip for each). ``head``: this writer's chain head (last position, last
+    hash) and the event's id, when the change locked and took them already in this
+    transaction (``audit.head_query``): then one statement. Elsewhere ordinary INSERTs;
+    :func:`record_many` writes the same rows by COPY."""
     assert transaction.get_connection().in_atomic_block, "record() must run inside a transaction"
     change = Change(event_type, subjects, obj, payload, read=read)
     now = clock.now()
     if connection.vendor == "postgresql":
-        return _record_in_two(actor, change, now, link)
+        return _record_in_two(actor, change, now, link, head)
     event = DomainEvent.objects.create(**dict(zip(_EVENT_FIELDS, _event_row(actor, change, now),
                                                   strict=True)))
     subject_ids = change.subject_ids()
@@ -95,14 +98,16 @@ def record(
     return event
 
 
-def _columns(model: type[models.Model], fields: Iterable[str]) -> str:
+@functools.cache  # the same few lists for every change
+def _columns(model: type[models.Model], fields: tuple[str, ...]) -> str:
     return ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
 
 
-def _record_in_two(actor: Actor, change: Change, now: datetime, link: str) -> DomainEvent:
-    """:func:`record` on PostgreSQL in two statements (see there)."""
+def _record_in_two(actor: Actor, change: Change, now: datetime, link: str,
+                   head: tuple[int, str, int] | None) -> DomainEvent:
+    """:func:`record` on PostgreSQL in two statements, or one with ``head`` (see there)."""
     chain = audit.chain_for_this_writer()
-    seq, prev, event_id = audit.lock_head_and_reserve_event(chain)
+    seq, prev, event_id = head or audit.lock_head_and_reserve_event(chain)
     row = _event_row(actor, change, now)
     recorded = timezone.now()
     subject_ids = change.subject_ids()

@@ -216,6 +216,15 @@ def chained(actor: Actor, entries: list[Entry], chain: int, seq: int, prev: str
     return rows_, seq, prev
 
 
+def head_query(chain: int) -> tuple[list[str], str, list]:
+    """:func:`lock_head_and_reserve_event` as a query for ``core.prepared.select_each``, so
+    that a change can lock its chain's head and take its event's id with the reads it makes
+    anyway (a registration, issue 4): no row when the chain was never used."""
+    return (["last_seq", "last_hash", "nextval(pg_get_serial_sequence(%s, 'id'))"],
+            f"FROM {AuditChainHead._meta.db_table} WHERE chain = %s FOR UPDATE",
+            [DomainEvent._meta.db_table, chain])
+
+
 def lock_head_and_reserve_event(chain: int) -> tuple[int, str, int]:
     """PostgreSQL: lock the chain's head (creating it first if this chain was never used)
     and take the next domain event id from its sequence, in one statement: (last position,

@@ -141,6 +141,14 @@ def behind() -> Iterator[Insert]:
                 done.result()
 
 
+def next_id_query(model: type[models.Model]) -> tuple[list[str], str, list]:
+    """PostgreSQL: the next id of ``model``'s sequence as a query for
+    ``core.prepared.select_each`` — a row written later in the same change can then be
+    named, and written, with its id."""
+    return ([f"nextval(pg_get_serial_sequence(%s, '{model._meta.pk.column}'))"], "",
+            [model._meta.db_table])
+
+
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:
     """``n`` new primary keys for ``model``, ascending, to insert with the rows.
 

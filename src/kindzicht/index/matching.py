@@ -25,7 +25,13 @@ from kindzicht.people.models import Organisation, Person
 from kindzicht.people.sectors import SECTORS
 
 from .models import Match, Signal
-from .policy import Policy, policies_of_persons, policy_for_region
+from .policy import (
+    Policy,
+    policies_from,
+    policies_of_persons,
+    policies_of_persons_queries,
+    policy_for_region,
+)
 
 #: rows per statement when an import rematches thousands of children
 _BATCH = 2000
@@ -44,17 +50,68 @@ class _Signals:
     def contacts_of(self, org_id: int, people: Iterable[int]) -> list[str]:
         return sorted({c for p in people if (c := self.contacts.get((org_id, p)))})
 
+    def add(self, signal: Signal) -> None:
+        """A signal written in the same statement as the match (a registration's own,
+        ``read_ahead``): the matching counts it as if it had been read."""
+        self.by_person[signal.person_id].add(signal.organisation_id)
+        self.contacts[(signal.organisation_id, signal.person_id)] = signal.contact
+        self.orgs.setdefault(signal.organisation_id, signal.organisation)
+        self.names[signal.person_id] = signal.person.name
 
-def _state(fams: Mapping[int, Collection[int]], read: set[int] | None = None) -> tuple[
+
+@dataclass
+class Ahead:
+    """What a registration's matching and risk opening read, read at once
+    (:func:`read_ahead`): the active signals of the children and their families, the
+    children's open matches, which of ``risk_children`` are at open risk, the policy of the
+    region each child lives in (a new match's proposed coordinator: always read, for one
+    more round trip cost more than reading it where no match arises), and the rows of the
+    caller's own queries read with them (``also``)."""
+
+    signals: _Signals
+    open_matches: list[Match]
+    at_risk: set[int]
+    policies: dict[int, Policy]
+    also: list[list[tuple]] = field(default_factory=list)
+
+
+def _everyone(fams: Mapping[int, Collection[int]]) -> set[int]:
+    return set(fams) | {m for f in fams.values() for m in f}
+
+
+def read_ahead(fams: Mapping[int, Collection[int]], risk_children: Collection[int],
+               also: Iterable[tuple[list[str], str, list]] = ()) -> Ahead | None:
+    """The reads of :func:`rematch` and of ``continuity.risk.open_risk`` for one
+    registration, with the caller's own (``also``), in one prepared statement instead of one
+    each (``core.prepared.select_each``; a registration, issue 4). The caller holds the
+    locks of these children, so nothing read here can change before it writes. None where
+    the reads go their own way: without preparing, or for more people than a prepared
+    statement is for."""
+    from kindzicht.continuity import risk
+
+    everyone = _everyone(fams)
+    if not prepared.enabled() or max(len(everyone), len(risk_children)) > prepared.SMALL:
+        return None
+    signals, matches, at_risk, lives, policies, *rest = prepared.select_each([
+        _signals_query(everyone), _open_matches_query(set(fams)),
+        risk.open_risk_query(risk_children),
+        *policies_of_persons_queries(fams, clock.today()), *also])
+    return Ahead(_signals_of(signals), _matches_of(matches), {c for (c,) in at_risk},
+                 policies_from(fams, lives, policies), rest)
+
+
+def _state(fams: Mapping[int, Collection[int]], read: set[int] | None = None,
+           signals: _Signals | None = None) -> tuple[
         dict[tuple[int, str], tuple[set[int], set[int]]], _Signals]:
     """Per child and level, the people and organisations a match would cover, from the
     children's family members (``children_and_families_of``, or a bulk import's signalled
-    ones) and their active signals."""
+    ones) and their active signals (read here, unless read ahead)."""
     child_ids = list(fams)
-    everyone = set(child_ids) | {m for f in fams.values() for m in f}
+    everyone = _everyone(fams)
     if read is not None:
         read |= everyone
-    signals = _active_signals(everyone)
+    if signals is None:
+        signals = _active_signals(everyone)
     by_person = signals.by_person
     out = {}
     for c in child_ids:
@@ -78,21 +135,30 @@ def _active_signals(person_ids: set[int]) -> _Signals:
     a match proposes one as coordinator) and the people's names, in one plain statement —
     every registration runs it, and building it through the ORM with two joins cost more
     CPU than the database's work."""
-    signals = _Signals()
     if not person_ids:
-        return signals
-    ids = sorted(person_ids)
-    among, params = among_sql("s.person_id", ids, connection.vendor)
-    org_columns = ", ".join(f'o."{Organisation._meta.get_field(f).column}"'
-                            for f in _ORG_FIELDS)
-    with prepared.cursor(prepare=len(ids) <= prepared.SMALL) as cur:
-        cur.execute(
-            f"SELECT s.person_id, s.organisation_id, s.contact, p.given_name, p.family_name, "
-            f"{org_columns} FROM {Signal._meta.db_table} s "
-            f"JOIN {Person._meta.db_table} p ON p.id = s.person_id "
-            f"JOIN {Organisation._meta.db_table} o ON o.id = s.organisation_id "
-            f"WHERE {among} AND s.ended_at IS NULL", params)
-        found = cur.fetchall()
+        return _Signals()
+    columns, rest, params = _signals_query(person_ids)
+    with prepared.cursor(prepare=len(person_ids) <= prepared.SMALL) as cur:
+        cur.execute(f"SELECT {', '.join(columns)} {rest}", params)
+        return _signals_of(cur.fetchall())
+
+
+#: the columns of :func:`_signals_query`, read by :func:`_signals_of`
+_SIGNAL_COLUMNS = ["s.person_id", "s.organisation_id", "s.contact", "p.given_name",
+                   "p.family_name", *(f'o."{f.column}"'
+                                      for f in Organisation._meta.concrete_fields)]
+_SIGNALS_FROM = (f"FROM {Signal._meta.db_table} s "
+                 f"JOIN {Person._meta.db_table} p ON p.id = s.person_id "
+                 f"JOIN {Organisation._meta.db_table} o ON o.id = s.organisation_id ")
+
+
+def _signals_query(person_ids: Collection[int]) -> tuple[list[str], str, list]:
+    among, params = among_sql("s.person_id", sorted(person_ids), connection.vendor)
+    return _SIGNAL_COLUMNS, f"{_SIGNALS_FROM}WHERE {among} AND s.ended_at IS NULL", params
+
+
+def _signals_of(found: Iterable[tuple]) -> _Signals:
+    signals = _Signals()
     for person, org, contact, given, family, *org_values in found:
         signals.by_person[person].add(org)
         signals.contacts[(org, person)] = contact
@@ -123,10 +189,11 @@ class _Proposals:
     """Proposes coordinators for many matches with the reads done once: the organisations
     in the matches, and the policy of the region each child lives in (one statement)."""
 
-    def __init__(self, orgs: dict[int, Organisation], child_ids: Iterable[int], day: date):
+    def __init__(self, orgs: dict[int, Organisation], child_ids: Iterable[int], day: date,
+                 policies: dict[int, Policy] | None = None):
         self.orgs = orgs
         self._children, self._day = set(child_ids), day
-        self._policies: dict[int, Policy] | None = None
+        self._policies = policies  # read ahead, or when a match first needs them
 
     def for_child(self, child: int, orgs: set[int]) -> Organisation | None:
         if self._policies is None:  # only when a match needs a coordinator
@@ -144,8 +211,27 @@ def _open_matches(children: set[int]) -> list[Match]:
     return list(Match.objects.filter(child_id__among=Ids(children), ended_on__isnull=True))
 
 
+#: what :func:`rematch` uses of an open match read ahead (the rest stays deferred)
+_MATCH_FIELDS = ["id", "child_id", "level", "person_ids", "organisation_ids",
+                 "proposed_coordinator_id"]
+
+
+_MATCH_COLUMNS = [f'"{Match._meta.get_field(f).column}"' for f in _MATCH_FIELDS]
+
+
+def _open_matches_query(children: Collection[int]) -> tuple[list[str], str, list]:
+    among, params = among_sql("child_id", sorted(children), connection.vendor)
+    return (_MATCH_COLUMNS,
+            f"FROM {Match._meta.db_table} WHERE {among} AND ended_on IS NULL", params)
+
+
+def _matches_of(found: Iterable[tuple]) -> list[Match]:
+    return [Match.from_db(connection.alias, _MATCH_FIELDS, list(row)) for row in found]
+
+
 def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = None,
-            families: Mapping[int, Collection[int]] | None = None) -> list[Match]:
+            families: Mapping[int, Collection[int]] | None = None,
+            ahead: Ahead | None = None) -> list[Match]:
     """Re-evaluate the matches of every child these people's signals can concern.
 
     ``read`` (if given) receives the persons whose index data the comparison read — the
@@ -155,7 +241,8 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     already (``people.family.children_and_families_of``), so they are not read twice — or,
     for a bulk import, only the members with an active signal and only the children for
     whom something can follow (``people.family.signalled_families``): the others' matches
-    could not change. The
+    could not change. ``ahead``: the signals and open matches of ``families``, when the
+    caller read them already (:func:`read_ahead`). The
     matches are written and notified in a fixed number of statements, whatever the size of
     the family."""
     day = clock.today()
@@ -164,11 +251,12 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     if not families:
         return []
     children = set(families)
-    state, signals = _state(families, read)
+    state, signals = _state(families, read, ahead.signals if ahead else None)
     # the open matches by themselves: only a new or re-proposed coordinator is shown, and
     # that one comes from the signals' organisations (``proposals``)
-    current = {(m.child_id, m.level): m for m in _open_matches(children)}
-    proposals = _Proposals(signals.orgs, children, day)
+    current = {(m.child_id, m.level): m for m in (
+        ahead.open_matches if ahead else _open_matches(children))}
+    proposals = _Proposals(signals.orgs, children, day, ahead.policies if ahead else None)
     new: list[Match] = []
     ended: list[int] = []
     changed: list[Match] = []
@@ -197,8 +285,10 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
         new.append(Match(child_id=child, level=level, person_ids=sorted(people),
                          organisation_ids=sorted(orgs),
                          proposed_coordinator=proposals.for_child(child, orgs), at=now, on=day))
-    if ended:
-        Match.objects.filter(pk__among=Ids(ended)).update(ended_on=day)
+    if ended:  # held with a registration's other writes (core.prepared.together)
+        among, params = among_sql("id", ended, connection.vendor)
+        prepared.write([f"UPDATE {Match._meta.db_table} SET ended_on = %s WHERE {among}"],
+                       [day, *params])
     if changed:
         Match.objects.bulk_update(changed, ["person_ids", "organisation_ids",
                                             "proposed_coordinator"], batch_size=_BATCH)

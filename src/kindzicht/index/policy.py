@@ -165,14 +165,47 @@ def _lives(sql, person_ids: list[int], day: date) -> str:
     """(person, address, region) for every address valid on ``day`` of a household each
     person lives in that day, with the region of its municipality; ``sql`` is the family's
     statement builder (``people.family._Sql``: its array parameter and day checks)."""
+    return (f"SELECT m.person_id AS person, a.id AS address, mu.region_id AS region "
+            f"{_lives_from(sql, person_ids, day)}")
+
+
+_LIVES_COLUMNS = ["m.person_id", "a.id", "mu.region_id"]
+
+
+def _lives_from(sql, person_ids: list[int], day: date) -> str:
+    """:func:`_lives` from ``FROM`` on."""
     from kindzicht.people.models import HouseholdAddress, HouseholdMembership
 
     address, member = HouseholdAddress._meta.db_table, HouseholdMembership._meta.db_table
-    return (f"SELECT m.person_id AS person, a.id AS address, mu.region_id AS region "
-            f"FROM {address} a JOIN {member} m ON m.household_id = a.household_id "
+    return (f"FROM {address} a JOIN {member} m ON m.household_id = a.household_id "
             f"LEFT JOIN {Municipality._meta.db_table} mu ON mu.code = a.municipality_code "
             f"WHERE {sql.valid('a', day)} AND {sql.member('m', day)} "
             f"AND {sql.among('m.person_id', person_ids)}")
+
+
+def policies_of_persons_queries(person_ids: Iterable[int], day: date
+                                ) -> list[tuple[list[str], str, list]]:
+    """:func:`policies_of_persons` as two queries for ``core.prepared.select_each`` —
+    where the people live, and the policy rows of those regions and the national one — so
+    that a registration reads them with its other reads (``index.matching.read_ahead``);
+    :func:`policies_from` makes the answer of their rows."""
+    from kindzicht.people.family import _Sql
+
+    person_ids = sorted(set(person_ids))
+    lives, regions = _Sql(), _Sql()
+    return [(_LIVES_COLUMNS, _lives_from(lives, person_ids, day), lives.params),
+            ([c.strip() for c in _POLICY_COLUMNS.split(",")],
+             f"FROM {IndexPolicy._meta.db_table} p WHERE p.region_id IS NULL OR p.region_id "
+             f"IN (SELECT mu.region_id {_lives_from(regions, person_ids, day)})",
+             regions.params)]
+
+
+def policies_from(person_ids: Iterable[int], lives: Iterable[tuple],
+                  rows: Iterable[tuple]) -> dict[int, Policy]:
+    """:func:`policies_of_persons` from the rows of :func:`policies_of_persons_queries`."""
+    regions = _latest_regions(lives)
+    policies = _policies({row[0]: _policy_row(row) for row in rows}, regions.values())
+    return {p: policies[regions.get(p)] for p in person_ids}
 
 
 def _latest_regions(rows: Iterable[tuple]) -> dict[int, int | None]:
@@ -207,10 +240,8 @@ def policies_of_persons(person_ids: Iterable[int], day: date) -> dict[int, Polic
     with prepared.cursor(prepare=sql.small) as cur:
         cur.execute(statement, sql.params)
         found = cur.fetchall()
-    rows = {row[3]: _policy_row(row[3:]) for row in found if row[0] is None}
-    regions = _latest_regions(row[:3] for row in found if row[0] is not None)
-    policies = _policies(rows, regions.values())
-    return {p: policies[regions.get(p)] for p in person_ids}
+    return policies_from(person_ids, (row[:3] for row in found if row[0] is not None),
+                         (row[3:] for row in found if row[0] is None))
 
 
 def _json(value):

@@ -13,7 +13,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from kindzicht.core import clock, prepared
+from kindzicht.core import audit, clock, prepared, rows
 from kindzicht.core.actions import Actor, record
 from kindzicht.core.errors import Forbidden, NotFound, Refused, ValidationError
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
@@ -25,7 +25,7 @@ from kindzicht.people.family import (
 from kindzicht.people.models import Organisation, Person
 from kindzicht.people.services import age_on
 
-from .matching import rematch
+from .matching import read_ahead, rematch
 from .models import Informing, Signal
 from .policy import Policy, months_later, policy_for_organisation
 
@@ -120,41 +120,70 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
                               field="person")
     young = person.birth_date > _years_before(day, MAX_AGE)
     with transaction.atomic():
-        # who the signal concerns and their families, once: the scope check, the lock,
-        # matching and open risk all use it (a refusal here has written nothing yet)
-        concerned, families = concerned_and_families_of([person.pk], day)
-        in_family = set(families)
-        if not young and not in_family:
+        # who the signal concerns and their families, once, with those children locked: the
+        # scope check, matching and open risk all use it (a refusal here has written nothing)
+        concerned, families = concerned_and_families_of([person.pk], day, lock=True)
+        if not young and not families:
             raise ValidationError(
                 _("%(name)s is ouder dan 23 en hoort niet bij het gezin van een kind: de "
                   "verwijsindex registreert alleen jongeren tot 23 en gezinsleden van een "
                   "kind.") % {"name": person.name}, field="person", code="not_in_scope")
-        risk.lock_children(in_family | concerned)
+        # what the matching and the risk opening read, under the family's locks, at once —
+        # on PostgreSQL with the signal's id, the audit chain's head and the event's id
+        ahead = read_ahead(families, concerned, also=[
+            rows.next_id_query(Signal), audit.head_query(audit.chain_for_this_writer())])
         now = clock.now()
-        contact_text = contact or _default_contact(actor, org)
-        try:
-            # the constraint one_active_signal_per_org_person is the duplicate check: no read
-            # before, and it holds even where no child is locked (a young adult alone)
-            (sig,) = prepared.insert([Signal(
-                person=person, organisation=org, professional=actor.professional,
-                contact=contact_text, observer=on_behalf_of, at=now, on=day,
-                expires_on=_expiry(person, day, policy.signal_months))])
-        except IntegrityError:
-            raise Refused(_("%(org)s heeft al een actief signaal op %(name)s; verleng dat "
-                            "signaal in plaats van een nieuw te registreren.")
-                          % {"org": org.name, "name": person.name}, field="person",
-                          code="duplicate_signal") from None
-        # matching first, so that the family members whose signals it read are named in the
-        # registration's one audit entry
+        sig = Signal(person=person, organisation=org, professional=actor.professional,
+                     contact=contact or _default_contact(actor, org), observer=on_behalf_of,
+                     at=now, on=day, expires_on=_expiry(person, day, policy.signal_months))
+        head = None
+        if ahead is not None:
+            ((sig.pk,),), heads = ahead.also  # the chain's head: none if never used
+            if heads:
+                head = heads[0]
+                sig.event_id = head[2]
+        # the constraint one_active_signal_per_org_person is the duplicate check: no read
+        # before, and it holds even where no child is locked (a young adult alone)
+        if ahead is None:  # the matching reads the signal from its table: written first
+            try:
+                prepared.insert([sig])
+            except IntegrityError:
+                raise _duplicate(org, person) from None
         read: set[int] = set()
-        with prepared.together():  # the match, notifications, event and task: one statement
-            rematch(actor, [person.pk], read=read, families=families)
-            record(actor, "signal_registered", subjects=[person.pk], obj=sig, link="event",
-                   payload={"on_behalf": bool(on_behalf_of)}, read=read)
-            _inform_task(sig, person, day, policy.inform_days)
+        try:
+            # the signal, match, notifications, event and task: one statement (PostgreSQL)
+            with prepared.together():
+                if ahead is not None:  # written with the rest: the matching counts it
+                    prepared.insert([sig])
+                    ahead.signals.add(sig)
+                # matching first, so that the family members whose signals it read are named
+                # in the registration's one audit entry
+                rematch(actor, [person.pk], read=read, families=families, ahead=ahead)
+                record(actor, "signal_registered", subjects=[person.pk], obj=sig,
+                       link="" if sig.event_id else "event", head=head,
+                       payload={"on_behalf": bool(on_behalf_of)}, read=read)
+                _inform_task(sig, person, day, policy.inform_days)
+        except IntegrityError as exc:
+            if ahead is not None and _breaks(exc, "one_active_signal_per_org_person"):
+                raise _duplicate(org, person) from None
+            raise
         risk.open_for(actor, [person.pk], opener=org, event_id=sig.event_id,
-                      concerned=concerned, locked=True)
+                      concerned=concerned, locked=True,
+                      at_risk=ahead.at_risk if ahead else None)
     return sig
+
+
+def _duplicate(org: Organisation, person: Person) -> Refused:
+    return Refused(_("%(org)s heeft al een actief signaal op %(name)s; verleng dat signaal in "
+                     "plaats van een nieuw te registreren.")
+                   % {"org": org.name, "name": person.name}, field="person",
+                   code="duplicate_signal")
+
+
+def _breaks(exc: IntegrityError, constraint: str) -> bool:
+    """Whether PostgreSQL refused the statement because of this constraint."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == constraint
 
 
 def _default_contact(actor: Actor, org: Organisation) -> str:

@@ -149,18 +149,24 @@ def _in_family(person_ids: set[int], rows: list[tuple], day: date
     return {c: fams[c] for c in kids if c in person_ids or person_ids & set(fams[c])}
 
 
-def concerned_and_families_of(person_ids: Iterable[int], day: date
+def concerned_and_families_of(person_ids: Iterable[int], day: date, *, lock: bool = False
                               ) -> tuple[set[int], dict[int, dict[int, str]]]:
     """:func:`children_and_families_of`, and from the same statement the children a fact
     about these people opens risk for — exactly ``continuity.risk.children_concerned``: the
     person itself if a child, the children they are parent or guardian of, the children in
     their household that day, living and under 18. A registration needs both; read apart
-    they cost four statements, together one (issue 4)."""
-    by_person, families = concerned_by_and_families_of(person_ids, day)
+    they cost four statements, together one (issue 4).
+
+    ``lock``: the same statement also locks every child it considered — the children
+    concerned and every child whose family it returns among them — as
+    ``continuity.risk.lock_children`` does, in id order (PostgreSQL; a registration's lock
+    on its family cost a round trip of its own). What the caller reads after it sees what
+    an earlier writer in the family committed."""
+    by_person, families = concerned_by_and_families_of(person_ids, day, lock=lock)
     return set().union(*by_person.values()), families
 
 
-def concerned_by_and_families_of(person_ids: Iterable[int], day: date
+def concerned_by_and_families_of(person_ids: Iterable[int], day: date, *, lock: bool = False
                                  ) -> tuple[dict[int, set[int]], dict[int, dict[int, str]]]:
     """:func:`concerned_and_families_of` per person — ``children_concerned_by`` —, which
     that function unites for a registration (a bulk import asks the database instead:
@@ -174,7 +180,7 @@ def concerned_by_and_families_of(person_ids: Iterable[int], day: date
     sql = _Sql()
     sql.add(f"me AS (SELECT id FROM {_PERSON} WHERE {sql.among('id', person_ids)})")
     sql.add(_candidate_children(sql, day))
-    rows = _family_rows(sql, day)
+    rows = _family_rows(sql, day, lock=lock)
     living = {a for what, a, _b, _kind, dead in rows if what == "kid" and not dead}
     near = {p: {p} for p in person_ids}
     homes: dict[int, set[int]] = defaultdict(set)    # household -> its members of person_ids
@@ -274,21 +280,27 @@ def _candidate_children(sql: _Sql, day: date) -> str:
         f"WHERE {sql.member('h', day)} AND h.person_id IN (SELECT id FROM me)))")
 
 
-def _family_rows(sql: _Sql, day: date) -> list[tuple]:
+def _family_rows(sql: _Sql, day: date, *, lock: bool = False) -> list[tuple]:
     """(what, a, b, kind, adult) rows for the children of the ``kids`` expression: "kid"
     (a: the child; the last column 1 if they died), "parent" (a is parent or guardian of b),
     "partner" (a partnership of a parent), "child" (a child b of a parent), "home" (b lives
-    in household a; adult: 18 or over on ``day``).
+    in household a; adult: 18 or over on ``day``). ``lock``: the kid rows come from locking
+    those children, in id order (PostgreSQL; :func:`concerned_and_families_of`).
 
     Partners and children are a *parent's*: a parent's partner is a step-parent and a
     parent's child a sibling, a guardian's are neither (findings.md)."""
     sql.add(f"parents AS (SELECT r.person_id AS id FROM {_RELATION} r "
             f"WHERE {sql.valid('r', day)} AND r.other_id IN (SELECT id FROM kids) "
             f"AND r.kind = '{_PARENT_OF}')")
+    if lock and connection.vendor == "postgresql":
+        sql.add(f"locked AS (SELECT id, death_date FROM {_PERSON} "
+                "WHERE id IN (SELECT id FROM kids) ORDER BY id FOR UPDATE)")
+        kids = "locked p"
+    else:
+        kids = f"kids k JOIN {_PERSON} p ON p.id = k.id"
     select = (
-        f"SELECT 'kid', k.id, {_NO_ID}, {_NO_KIND}, "
-        f"CASE WHEN p.death_date IS NULL THEN 0 ELSE 1 END FROM kids k "
-        f"JOIN {_PERSON} p ON p.id = k.id "
+        f"SELECT 'kid', p.id, {_NO_ID}, {_NO_KIND}, "
+        f"CASE WHEN p.death_date IS NULL THEN 0 ELSE 1 END FROM {kids} "
         f"UNION ALL SELECT 'parent', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
         f"WHERE {sql.valid('r', day)} AND r.kind IN {_KINDS} "
         "AND r.other_id IN (SELECT id FROM kids) "
