@@ -138,9 +138,10 @@ def signal_register(actor: Actor, *, person: Person, contact: str = "",
                      at=now, on=day, expires_on=_expiry(person, day, policy.signal_months))
         head = None
         if ahead is not None:
-            ((sig.pk,),), heads = ahead.also  # the chain's head: none if never used
-            if heads:
-                head = heads[0]
+            ids, heads = ahead.also
+            sig.pk = ids[0][0]
+            if heads:  # none on a chain never used: record() makes and locks its head
+                head = heads[0]  # (last position, last hash, the event's id)
                 sig.event_id = head[2]
         # the constraint one_active_signal_per_org_person is the duplicate check: no read
         # before, and it holds even where no child is locked (a young adult alone)
