@@ -71,3 +71,36 @@ def test_simultaneous_signals_on_half_siblings_in_two_households_make_one_match(
         family = list(Match.objects.filter(child=child, level="family"))
         assert len(family) == 1, (child, [(m.person_ids, m.organisation_ids) for m in family])
         assert set(family[0].person_ids) == {lisa.pk, tom.pk}
+
+
+@pytest.mark.parametrize("attempt", range(3))
+@pytest.mark.parametrize("who", ["child", "young adult alone"])
+def test_the_same_signal_registered_twice_at_once_is_one_signal_and_one_refusal(attempt, who):
+    """The unique constraint is the duplicate check, now inside the registration's one
+    writing statement: the second of two simultaneous registrations by the same organisation
+    is refused as a duplicate — also where no child's lock orders them (a young adult with
+    no family recorded) — and writes nothing."""
+    from kindzicht.core.errors import Refused
+    from kindzicht.core.models import AuditEntry
+    from kindzicht.index.models import Signal
+
+    system = Actor.system("test")
+    if who == "child":
+        mother = PersonFactory(birth_date=date(1987, 3, 3))
+        person = PersonFactory(birth_date=date(2013, 5, 5))
+        people.relation_add(system, person=mother, kind="parent_of", other=person)
+    else:
+        person = PersonFactory(birth_date=date(2005, 5, 5))
+    org = OrganisationFactory(sector="school")
+    one, two = (actor_of(ProfessionalFactory(organisation=org)) for _ in range(2))
+    entries = AuditEntry.objects.filter(action="signal_registered").count()
+
+    results = run_concurrently([partial(signal_register, one, person=person),
+                                partial(signal_register, two, person=person)],
+                               return_exceptions=True)
+
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], Refused), results
+    assert refused[0].code == "duplicate_signal"
+    assert Signal.objects.filter(person=person, ended_at__isnull=True).count() == 1
+    assert AuditEntry.objects.filter(action="signal_registered").count() == entries + 1

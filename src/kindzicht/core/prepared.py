@@ -101,10 +101,9 @@ def _preparing() -> type:
 
         def close(self) -> None:
             """Kept open: :func:`cursor` hands the same cursor out again (one per
-            connection). Making a psycopg cursor for each of a registration's eleven
-            statements cost about 40 µs of CPU each, 0.4 ms a registration; a client-side
-            cursor holds nothing on the server, and its results are replaced by the next
-            statement's."""
+            connection). Making a psycopg cursor for each statement cost about 40 µs of
+            CPU each time; a client-side cursor holds nothing on the server, and its
+            results are replaced by the next statement's."""
 
     return Preparing
 
@@ -290,10 +289,11 @@ def select_each(queries: list[tuple[list[str], str, list]]) -> list[list[tuple]]
     of its statement from ``FROM`` on, its parameters); each one's rows as tuples. Call it
     only where :func:`enabled`.
 
-    Why: a registration reads the family's signals, its open matches and which of its
-    children are at open risk, after it has locked the family and before it writes. Each
-    read costs the database almost nothing; its round trip cost more CPU than the read
-    (about 0.12 ms between Python and the server). One statement brings them all: each
+    Why: after it has locked the family and before it writes, a registration reads the
+    family's signals, its open matches, which of its children are at open risk and their
+    regions' policies, and takes its signal's id and its audit chain's head. Each read costs
+    the database almost nothing; its round trip cost more CPU than the read (about 0.12 ms
+    between Python and the server). One statement brings them all: each
     query's rows travel as JSON arrays, tagged with the query's place, so only columns
     that JSON keeps as they are may be asked for — integers, text, booleans and JSON
     (no dates). A query may end in ``FOR UPDATE`` (the audit chain's head) or take an id
@@ -316,8 +316,8 @@ def select_each(queries: list[tuple[list[str], str, list]]) -> list[list[tuple]]
 def get(model: type[models.Model], pk: int) -> models.Model | None:
     """The ``model`` row with this id, or None: what every request naming an object by its
     id does first (``api.serializers.IdRelatedField``). Prepared, it costs a third of the
-    ORM's ``get`` in CPU, which builds and compiles the query anew each time (about 0.3 ms
-    of a registration's 3 ms of Python in the national bench)."""
+    ORM's ``get`` in CPU, which builds and compiles the query anew each time (0.4 ms of a
+    registration's 3.4 ms of Python in the national bench)."""
     if not enabled():
         return model._default_manager.filter(pk=pk).first()
     found = fetch(model, f'"{model._meta.pk.column}" = %s', [pk])

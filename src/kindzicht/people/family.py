@@ -295,12 +295,12 @@ def _family_rows(sql: _Sql, day: date, *, lock: bool = False) -> list[tuple]:
     if lock and connection.vendor == "postgresql":
         sql.add(f"locked AS (SELECT id, death_date FROM {_PERSON} "
                 "WHERE id IN (SELECT id FROM kids) ORDER BY id FOR UPDATE)")
-        kids = "locked p"
+        children = "locked p"
     else:
-        kids = f"kids k JOIN {_PERSON} p ON p.id = k.id"
+        children = f"kids k JOIN {_PERSON} p ON p.id = k.id"
     select = (
         f"SELECT 'kid', p.id, {_NO_ID}, {_NO_KIND}, "
-        f"CASE WHEN p.death_date IS NULL THEN 0 ELSE 1 END FROM {kids} "
+        f"CASE WHEN p.death_date IS NULL THEN 0 ELSE 1 END FROM {children} "
         f"UNION ALL SELECT 'parent', r.person_id, r.other_id, r.kind, {_NO_ID} FROM {_RELATION} r "
         f"WHERE {sql.valid('r', day)} AND r.kind IN {_KINDS} "
         "AND r.other_id IN (SELECT id FROM kids) "
