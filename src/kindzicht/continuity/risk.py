@@ -92,8 +92,9 @@ def lock_children(child_ids: Iterable[int]) -> None:
     committed (two signals in one family make exactly one match)."""
     ids = sorted(set(child_ids))
     if ids and connection.vendor == "postgresql":  # SQLite's writers are serialised anyway
-        # plain SQL: a registration takes this lock first, and the ORM's building of the
-        # same statement cost more CPU than the database's locking
+        # plain SQL: the ORM's building of the same statement cost more CPU than the
+        # database's locking (a registration takes the same lock inside its family
+        # statement: people.family.concerned_and_families_of(..., lock=True))
         with prepared.cursor(prepare=len(ids) <= prepared.SMALL) as cur:
             cur.execute(f"SELECT id FROM {Person._meta.db_table} WHERE id = ANY(%s) "
                         "ORDER BY id FOR UPDATE", [ids])
@@ -165,9 +166,10 @@ def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = Fals
     of queries for any number of children (locks, open and past risk, claims and current
     holders read once; periods, events and audit entries written in bulk).
 
-    ``locked``: the caller took :func:`lock_children` for all of them earlier in this
-    transaction (a registration locks its whole family before it writes anything); a second
-    lock would be a round trip that waits for nothing. ``at_risk``: which of them are at open
+    ``locked``: the caller locked all of them earlier in this transaction
+    (:func:`lock_children`, or a registration's family statement, which locks its whole
+    family before it writes anything); a second lock would be a round trip that waits for
+    nothing. ``at_risk``: which of them are at open
     risk, read by the caller under those locks (``index.matching.read_ahead``)."""
     if not openings:
         return []
