@@ -8,10 +8,11 @@ from datetime import datetime
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from kindzicht.core import audit, clock, rows
+from kindzicht.continuity.models import RiskPeriod
+from kindzicht.core import audit, clock, prepared, rows
 from kindzicht.core.actions import Change, record, record_many
 from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject
 from kindzicht.people.models import Organisation
@@ -99,25 +100,69 @@ def test_rows_fill_the_columns_a_row_does_not_give_with_the_model_defaults(worke
 def test_rows_written_behind_are_there_when_the_block_ends_in_the_order_given(worker):
     with transaction.atomic():
         first, second = rows.reserve_ids(DomainEvent, 2)
-        with rows.behind() as insert:
-            insert(DomainEvent, ("id", "type", "occurred_at", "occurred_on"),
-                   [(first, "probe", MOMENT, MOMENT.date()),
-                    (second, "probe", MOMENT, MOMENT.date())])
-            insert(EventSubject, ("event", "person_id"), [(first, 5), (second, 6)])
+        with rows.behind():
+            rows.insert(DomainEvent, ("id", "type", "occurred_at", "occurred_on"),
+                        [(first, "probe", MOMENT, MOMENT.date()),
+                         (second, "probe", MOMENT, MOMENT.date())])
+            rows.insert(EventSubject, ("event", "person_id"), [(first, 5), (second, 6)])
+            # a statement given later runs after them: it finds the event written before
+            rows.later(f"INSERT INTO {EventSubject._meta.db_table} (event_id, person_id) "
+                       f"SELECT id, 8 FROM {DomainEvent._meta.db_table} WHERE id = %s",
+                       [second])
         assert list(EventSubject.objects.filter(event__in=(first, second)).order_by(
-            "event").values_list("event__type", "person_id")) == [("probe", 5), ("probe", 6)]
+            "event", "person_id").values_list("event__type", "person_id")) == [
+            ("probe", 5), ("probe", 6), ("probe", 8)]
 
 
 @pytest.mark.postgres
-def test_a_failed_insert_behind_raises_its_own_error_when_the_block_ends(worker):
-    """The second insert follows the failed first one into an aborted transaction; the
-    error raised is the first one's, the cause."""
-    with pytest.raises(psycopg.errors.UniqueViolation), transaction.atomic():
+def test_a_read_inside_the_block_sees_the_rows_written_behind_before_it(worker):
+    """A statement of the block (an ORM query, a prepared one) waits for the worker's writes
+    given before it, so it reads them."""
+    with transaction.atomic():
+        ids = rows.reserve_ids(DomainEvent, 3)
+        with rows.behind():
+            rows.insert(DomainEvent, ("id", "type", "occurred_at", "occurred_on"),
+                        [(i, "probe", MOMENT, MOMENT.date()) for i in ids])
+            assert DomainEvent.objects.filter(pk__in=ids).count() == 3
+            rows.insert(EventSubject, ("event", "person_id"), [(i, 7) for i in ids])
+            with prepared.cursor() as cur:
+                cur.execute(f"SELECT count(*) FROM {EventSubject._meta.db_table} "
+                            "WHERE person_id = %s AND event_id = ANY(%s)", [7, ids])
+                assert cur.fetchone()[0] == 3
+
+
+@pytest.mark.postgres
+def test_a_failed_insert_behind_raises_its_own_error_at_the_next_read(worker):
+    """The error raised, at the block's next statement, is the first failed insert's (not
+    the aborted transaction's of the insert after it), as Django raises it."""
+    with pytest.raises(IntegrityError) as raised, transaction.atomic():
         (first,) = rows.reserve_ids(DomainEvent, 1)
-        with rows.behind() as insert:
-            insert(EventSubject, ("event", "person_id"), [(first, 5), (first, 5)])
-            insert(EventSubject, ("event", "person_id"), [(first, 6)])
+        with rows.behind():
+            rows.insert(EventSubject, ("event", "person_id"), [(first, 5), (first, 5)])
+            rows.insert(EventSubject, ("event", "person_id"), [(first, 6)])
+            DomainEvent.objects.exists()
+            pytest.fail("the read ran after a failed write")
+    assert isinstance(raised.value.__cause__, psycopg.errors.UniqueViolation)
     assert not EventSubject.objects.filter(event=first).exists()
+
+
+@pytest.mark.postgres
+def test_keys_checked_as_written_fail_the_statement_then_are_deferred_again(worker):
+    """Inside ``checked_as_written`` a row naming no child fails as its COPY ends; after
+    the block the same row is checked only at commit (Django's deferred keys)."""
+    bad = [(10**12, worker.organisation.pk, MOMENT, MOMENT.date())]
+    fields = ("child_id", "opened_by_id", "at", "on")
+    with pytest.raises(IntegrityError), transaction.atomic(), rows.checked_as_written():
+        rows.insert(RiskPeriod, fields, bad)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with rows.checked_as_written():
+            pass
+        rows.insert(RiskPeriod, fields, bad)  # accepted for now: checked at commit
+        written = RiskPeriod.objects.filter(child_id=10**12).count()
+        with connection.cursor() as cur:  # what a commit checks first
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert written == 1
+    assert not RiskPeriod.objects.filter(child_id=10**12).exists()
 
 
 def test_among_finds_the_rows_of_these_ids_given_as_ids_or_as_a_list(worker):

@@ -440,7 +440,7 @@ def _timed_phases(meter: Meter):
                (bulk, "children_and_families_of"), (bulk, "_families", "signalled_families"),
                (risk, "lock_children"),
                (risk, "children_concerned_by"), (risk, "open_risk"),
-               (risk, "_at_open_risk"), (risk, "_set_holders"),
+               (risk, "_at_open_risk"), (risk, "_end_current_periods"), (risk, "_set_holders"),
                (risk, "record_many", "record_many (risk_opened)"),
                (matching, "rematch"), (matching, "_notify"), (bulk, "_write"),
                (sys.modules[__name__], "_commit_checks"),

@@ -189,13 +189,16 @@ def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = Fals
         closed = last_closed.get(claim.child_id)
         if claim.child_id not in claims and (closed is None or claim.at > closed):
             claims[claim.child_id] = claim
-    rows.insert(RiskPeriod, ("child_id", "opened_by_id", "at", "on", "event_id"),
-                [(c, openings[c].opener.pk, now, day, openings[c].event_id) for c in todo])
     holders = {c: (claims[c].organisation, claims[c].basis, "taken") if c in claims
                else (openings[c].opener, "", "opened") for c in todo}
-    _set_holders(holders, {c: openings[c].event_id for c in todo}, now)
+    # what it reads first, then what it writes: inside rows.behind() (a bulk import) a
+    # statement that reads waits for every write before it
+    previous = _end_current_periods(todo, now)
     record_many(actor, [Change("risk_opened", [c], payload={
         "opened_by": openings[c].opener.pk, "holder": holders[c][0].pk}) for c in todo])
+    rows.insert(RiskPeriod, ("child_id", "opened_by_id", "at", "on", "event_id"),
+                [(c, openings[c].opener.pk, now, day, openings[c].event_id) for c in todo])
+    _set_holders(holders, {c: openings[c].event_id for c in todo}, now, previous)
     return todo
 
 
@@ -220,17 +223,25 @@ def open_risk_query(children: Iterable[int]) -> tuple[list[str], str, list]:
             f"WHERE {among} AND closed_at IS NULL", params)
 
 
-def _set_holders(holders: dict[int, tuple[Organisation, str, str]],
-                 event_ids: dict[int, int | None], now) -> None:
-    """:func:`_set_holder` for many children at once, at the same moment (risk opening: no
-    gap between risk and its holder): end each child's current period, start the new one, and
-    tell a previous holder that another organisation took over."""
-    on = clock.local_date(now)
+def _end_current_periods(children: list[int], now) -> list[ResponsibilityPeriod]:
+    """End these children's current responsibility periods, at the same moment (one
+    UPDATE, not a CASE per row); returns them, with their organisations."""
     previous = list(ResponsibilityPeriod.objects.filter(
-        child_id__among=Ids(holders), ended_at__isnull=True).select_related("organisation"))
-    if previous:  # they all end at the same moment: one UPDATE, not a CASE per row
+        child_id__among=Ids(children), ended_at__isnull=True).select_related("organisation"))
+    if previous:
         ResponsibilityPeriod.objects.filter(pk__among=Ids([p.pk for p in previous])).update(
-            ended_at=now, ended_on=on, end_reason="")
+            ended_at=now, ended_on=clock.local_date(now), end_reason="")
+    return previous
+
+
+def _set_holders(holders: dict[int, tuple[Organisation, str, str]],
+                 event_ids: dict[int, int | None], now,
+                 previous: list[ResponsibilityPeriod]) -> None:
+    """:func:`_set_holder` for many children at once, at the same moment (risk opening: no
+    gap between risk and its holder), their ``previous`` periods ended already
+    (:func:`_end_current_periods`): start the new periods, and tell a previous holder that
+    another organisation took over."""
+    on = clock.local_date(now)
     rows.insert(ResponsibilityPeriod,
                 ("child_id", "organisation_id", "basis", "how", "at", "on", "event_id"),
                 [(c, org.pk, basis, how, now, on, event_ids[c])

@@ -180,18 +180,26 @@ def append_many(actor: Actor, entries: list[Entry], *, one_by_one: bool = False,
             written = AuditEntry.objects.bulk_create(
                 [AuditEntry(**dict(zip(COLUMNS, r, strict=True))) for r in rows_])
         else:
-            with rows.behind() as insert:
+            with rows.behind():
                 for model, fields, data in along:
-                    insert(model, fields, data)
+                    rows.insert(model, fields, data)
                 rows_, seq, prev = chained(actor, entries, chain, head.last_seq,
                                            head.last_hash)
                 if rows_:
-                    insert(AuditEntry, COLUMNS, rows_)
-        if not rows_:
+                    rows.insert(AuditEntry, COLUMNS, rows_)
+                    _move_head(head, seq, prev)
             return []
-        head.last_seq, head.last_hash = seq, prev
-        head.save(update_fields=["last_seq", "last_hash"])
+        if rows_:
+            _move_head(head, seq, prev)
     return written
+
+
+def _move_head(head: AuditChainHead, seq: int, last: str) -> None:
+    """The chain's head after its new entries (by the worker of a ``rows.behind`` block,
+    after their COPY, when there is one)."""
+    head.last_seq, head.last_hash = seq, last
+    rows.later(f"UPDATE {AuditChainHead._meta.db_table} SET last_seq = %s, last_hash = %s "
+               "WHERE chain = %s", [seq, last, head.chain])
 
 
 def chained(actor: Actor, entries: list[Entry], chain: int, seq: int, prev: str

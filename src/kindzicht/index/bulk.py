@@ -286,7 +286,12 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     signalled already) and, where another connection sees what this one does (``clean``:
     :func:`core.ahead.clean` before the import wrote), read on that connection while this
     one writes: a national import's families are a minute of the database's work, which
-    the other core does meanwhile."""
+    the other core does meanwhile.
+
+    It runs in a ``rows.behind`` block with its keys checked as written
+    (:func:`signals_import`): its COPYs and their key checks are the server's work while
+    its Python builds the next rows, so it reads (ids, locks, what open risk and the
+    matching need) before it writes where it can — a read waits for the writes before it."""
     from kindzicht.rules.models import Task
 
     from .matching import rematch
@@ -300,27 +305,28 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     pending = ahead.read(ask) if clean else None
 
     signal_ids = rows.reserve_ids(Signal, len(good))
+    informed = [(r, sid, w) for r, sid in zip(good, signal_ids, strict=True) if r.informed_on
+                for w in inform_duties(persons[r.person_id], r.registered_on)]
+    informing_ids = rows.reserve_ids(Informing, len(informed))
+    # the signals' events, then the informings': one record_many, whose reads (the events'
+    # ids, the audit chain's head) come before any write is pending
     moments = [_moment(r.registered_on, today) for r in good]
-    signal_events = record_many(actor, [
+    informed_at = [_moment(r.informed_on, today) for r, _sid, _w in informed]
+    events = record_many(actor, [
         Change("signal_registered", [r.person_id], payload={"on_behalf": False, "imported": True},
                at=at, object_type=_SIGNAL, object_id=sid)
-        for r, sid, at in zip(good, signal_ids, moments, strict=True)])
+        for r, sid, at in zip(good, signal_ids, moments, strict=True)] + [
+        Change("signal_informing_recorded", [r.person_id],
+               payload={"signal": sid, "whom": w, "outcome": "informed", "imported": True},
+               at=at, object_type=_INFORMING, object_id=iid)
+        for (r, sid, w), iid, at in zip(informed, informing_ids, informed_at, strict=True)])
+    signal_events, informing_events = events[:len(good)], events[len(good):]
     rows.insert(Signal, ("id", "person_id", "organisation_id", "contact", "at", "on",
                          "expires_on", "event_id"), [
         (sid, r.person_id, r.organisation.pk, _signal_contact(r), at, r.registered_on,
          _expiry(persons[r.person_id], r.registered_on,
                  policies[r.organisation.pk].signal_months), eid)
         for r, sid, at, eid in zip(good, signal_ids, moments, signal_events, strict=True)])
-
-    informed = [(r, sid, w) for r, sid in zip(good, signal_ids, strict=True) if r.informed_on
-                for w in inform_duties(persons[r.person_id], r.registered_on)]
-    informing_ids = rows.reserve_ids(Informing, len(informed))
-    informed_at = [_moment(r.informed_on, today) for r, _sid, _w in informed]
-    informing_events = record_many(actor, [
-        Change("signal_informing_recorded", [r.person_id],
-               payload={"signal": sid, "whom": w, "outcome": "informed", "imported": True},
-               at=at, object_type=_INFORMING, object_id=iid)
-        for (r, sid, w), iid, at in zip(informed, informing_ids, informed_at, strict=True)])
     rows.insert(Informing, ("id", "signal_id", "whom", "outcome", "at", "on", "event_id"), [
         (iid, sid, w, "informed", at, r.informed_on, eid)
         for (r, sid, w), iid, at, eid in zip(informed, informing_ids, informed_at,
@@ -381,17 +387,18 @@ def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
     if actor.professional is not None and actor.role != "admin":
         raise Forbidden("Alleen een beheerder kan registraties importeren.", field="file")
     today = clock.today()
-    rows = _read(source)
+    read = _read(source)
     report = ImportReport()
     with transaction.atomic():
         clean = ahead.clean()
-        policies = _validate(rows, today)
-        persons = _validate_people(rows, today, policies)
-        report.rejected = [(r.line, r.errors) for r in rows if r.errors]
-        good = [r for r in rows if not r.errors]
+        policies = _validate(read, today)
+        persons = _validate_people(read, today, policies)
+        report.rejected = [(r.line, r.errors) for r in read if r.errors]
+        good = [r for r in read if not r.errors]
         if dry_run or not good or (report.rejected and not partial):
             return report
-        report.signal_ids = _write(actor, good, today, policies, persons, clean=clean)
+        with rows.checked_as_written(), rows.behind():
+            report.signal_ids = _write(actor, good, today, policies, persons, clean=clean)
         report.imported = len(report.signal_ids)
         report.written = True
     return report
