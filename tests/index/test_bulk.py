@@ -103,17 +103,26 @@ def test_the_valid_rows_are_written_with_an_event_and_audit_entry_each(orgs, fam
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_an_import_in_a_fresh_transaction_reads_the_families_beside_its_writes(
-        orgs, fam, csv_rows, monkeypatch):
+@pytest.mark.parametrize("rejected", [False, True])
+def test_an_import_in_a_fresh_transaction_reads_the_families_beside_its_work(
+        orgs, fam, csv_rows, monkeypatch, rejected):
     """With nothing written before it (the fixtures committed), the import asks another
-    connection for the families while it writes the signals; that connection cannot see
-    them yet, so the imported people count as signalled — and the family match (the girl
-    by the school, her father by mental health care) is there all the same."""
+    connection for the families of everyone found while it checks the people and writes the
+    signals; that connection cannot see them yet, so the imported people count as
+    signalled — and the family match (the girl by the school, her father by mental health
+    care) is there all the same. When the people's checks reject someone (the grandmother,
+    not of a child's family; duplicates), it asks again for those it writes: the rejected
+    do not count as signalled."""
     started = []
     read = ahead.read
     monkeypatch.setattr(ahead, "read", lambda fn: started.append(fn) or read(fn))
-    report = signals_import(SYSTEM, source=rows_of(csv_rows), partial=True)
-    assert report.imported == 2 and len(started) == 1
+    report = signals_import(SYSTEM, source=rows_of(csv_rows if rejected else csv_rows[:2]),
+                            partial=True)
+    assert report.imported == 2 and len(started) == (2 if rejected else 1)
+    written = sorted([fam.girl.pk, fam.father.pk])
+    assert started[-1].args[0] == written  # the last question: the people written
+    if rejected:
+        assert fam.grandmother.pk in started[0].args[0]  # the first: everyone found
     family = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
     assert set(family.organisation_ids) >= {orgs.org["school"].pk, orgs.org["ggz"].pk}
     assert audit.verify() == []
@@ -219,3 +228,29 @@ def test_importing_140_or_700_rows_makes_the_same_number_of_queries(
         assert inserts_10 == inserts_100, counts
     else:
         assert inserts_10 <= inserts_100 <= inserts_10 + 8, counts
+
+
+def test_the_matching_reads_an_import_makes_first_are_those_rematch_makes_itself(orgs, fam):
+    """``matching.read_first`` (the import reads them before it writes the risk periods):
+    the same signals, open matches and policies as the matching's own reads; nothing for no
+    families."""
+    from kindzicht.core import clock
+    from kindzicht.index import matching
+    from kindzicht.index.policy import policies_of_persons
+    from kindzicht.people.family import children_and_families_of
+
+    signal_register(orgs.pro["probation"], person=fam.stepfather)
+    signal_register(orgs.pro["school"], person=fam.girl)
+    families = children_and_families_of([fam.stepfather.pk], clock.today())
+    children = set(families)
+    everyone = children | {m for f in families.values() for m in f}
+    first = matching.read_first(families)
+    apart = matching._active_signals(everyone)
+    assert dict(first.signals.by_person) == dict(apart.by_person) != {}
+    assert first.signals.contacts == apart.contacts and first.signals.names == apart.names
+    assert set(first.signals.orgs) == set(apart.orgs)
+    assert sorted(m.pk for m in first.open_matches) == sorted(
+        m.pk for m in matching._open_matches(children)) != []
+    assert first.policies == policies_of_persons(children, clock.today())
+    empty = matching.read_first({})
+    assert (empty.signals.by_person, empty.open_matches, empty.policies) == ({}, [], {})

@@ -442,7 +442,8 @@ def _timed_phases(meter: Meter):
                (risk, "children_concerned_by"), (risk, "open_risk"),
                (risk, "_at_open_risk"), (risk, "_end_current_periods"), (risk, "_set_holders"),
                (risk, "record_many", "record_many (risk_opened)"),
-               (matching, "rematch"), (matching, "_notify"), (bulk, "_write"),
+               (matching, "read_first"), (matching, "rematch"), (matching, "_notify"),
+               (bulk, "_write"),
                (sys.modules[__name__], "_commit_checks"),
                (sys.modules[__name__], "_after_commit")]
     saved = [(mod, name, getattr(mod, name), label[0] if label else name.strip("_"))

@@ -22,7 +22,7 @@ import functools
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TextIO
@@ -274,7 +274,8 @@ def _signal_contact(r: Row) -> str:
 
 
 def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Policy],
-           persons: dict[int, _Person], *, clean: bool = False) -> list[int]:
+           persons: dict[int, _Person], *, clean: bool = False,
+           early: tuple[list[int], Future] | None = None) -> list[int]:
     """The signals, an event and an audit entry each (``record_many``), the informing or its
     task, then open risk and the matches for everyone at once. Returns the signals' ids.
 
@@ -286,7 +287,9 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     signalled already) and, where another connection sees what this one does (``clean``:
     :func:`core.ahead.clean` before the import wrote), read on that connection while this
     one writes: a national import's families are a minute of the database's work, which
-    the other core does meanwhile.
+    the other core does meanwhile. ``early``: the families asked for that way before the
+    people's checks (:func:`signals_import`), for these people; used if they are the
+    people written.
 
     It runs in a ``rows.behind`` block with its keys checked as written
     (:func:`signals_import`): its COPYs and their key checks are the server's work while
@@ -294,15 +297,14 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     matching need) before it writes where it can — a read waits for the writes before it."""
     from kindzicht.rules.models import Task
 
-    from .matching import rematch
+    from .matching import read_first, rematch
 
     everyone = sorted({r.person_id for r in good})
-    # whom each signal concerns, and the children around the imported people with their
-    # signalled family members, answered in the database (people.family.signalled_families):
-    # read family by family, a million rows' families were 12.9 million rows for Python
-    ask = functools.partial(signalled_families, everyone, today, signalled=ACTIVE_SIGNALLED,
-                            kept=OPEN_MATCHED, themselves=True)
-    pending = ahead.read(ask) if clean else None
+    ask = _asking(everyone, today)
+    if early is not None and early[0] == everyone:
+        pending = early[1]  # asked for before the people's checks, who rejected no one
+    else:
+        pending = ahead.read(ask) if clean else None
 
     signal_ids = rows.reserve_ids(Signal, len(good))
     informed = [(r, sid, w) for r, sid in zip(good, signal_ids, strict=True) if r.informed_on
@@ -344,9 +346,19 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
 
     concerned, families = _families(pending, ask)
     risk.lock_children(families.keys() | {c for cs in concerned.values() for c in cs})
+    matching_reads = read_first(families)  # before the risk periods are written
     risk.open_risk(actor, _openings(good, concerned), locked=True)
-    rematch(actor, everyone, families=families)
+    rematch(actor, everyone, families=families, ahead=matching_reads)
     return signal_ids
+
+
+def _asking(everyone: list[int], today: date) -> Callable[[], tuple]:
+    """The question for the families of these people: whom each signal concerns, and the
+    children around the imported people with their signalled family members, answered in
+    the database (``people.family.signalled_families``; read family by family, a million
+    rows' families were 12.9 million rows for Python)."""
+    return functools.partial(signalled_families, everyone, today, signalled=ACTIVE_SIGNALLED,
+                             kept=OPEN_MATCHED, themselves=True)
 
 
 def _families(pending: Future | None, ask: Callable[[], tuple]) -> tuple:
@@ -392,13 +404,25 @@ def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
     with transaction.atomic():
         clean = ahead.clean()
         policies = _validate(read, today)
-        persons = _validate_people(read, today, policies)
-        report.rejected = [(r.line, r.errors) for r in read if r.errors]
-        good = [r for r in read if not r.errors]
-        if dry_run or not good or (report.rejected and not partial):
-            return report
-        with rows.checked_as_written(), rows.behind():
-            report.signal_ids = _write(actor, good, today, policies, persons, clean=clean)
+        # the families of everyone found, asked for now on another connection (when the
+        # import is going to write): the people's own checks (seconds at a million rows) run
+        # meanwhile and rarely reject anyone; when they do, _write asks again
+        found = sorted({r.person_id for r in read if r.person_id and not r.errors})
+        early = (found, ahead.read(_asking(found, today))) if (
+            clean and found and not dry_run
+            and (partial or not any(r.errors for r in read))) else None
+        try:
+            persons = _validate_people(read, today, policies)
+            report.rejected = [(r.line, r.errors) for r in read if r.errors]
+            good = [r for r in read if not r.errors]
+            if dry_run or not good or (report.rejected and not partial):
+                return report
+            with rows.checked_as_written(), rows.behind():
+                report.signal_ids = _write(actor, good, today, policies, persons,
+                                           clean=clean, early=early)
+        finally:
+            if early is not None:  # its answer used, or not: never left reading after us
+                wait([early[1]])
         report.imported = len(report.signal_ids)
         report.written = True
     return report

@@ -100,6 +100,22 @@ def read_ahead(fams: Mapping[int, Collection[int]], risk_children: Collection[in
                  policies_from(fams, lives, policies), rest)
 
 
+def read_first(fams: Mapping[int, Collection[int]]) -> Ahead:
+    """The reads of :func:`rematch` for many children (a bulk import's), made before the
+    caller writes what they do not depend on, to be given to ``rematch`` as ``ahead``.
+
+    Why: the import writes in a ``core.rows.behind`` block, where a read waits for every
+    write before it. Read after the import's risk periods were given to the worker, the
+    matching waited for the server to write them (a national import's minute); read first,
+    the matching's Python runs while the server writes them. The policies are read for
+    every child: an import's matches need most of them."""
+    if not fams:
+        return Ahead(_Signals(), [], set(), {})
+    children = set(fams)
+    return Ahead(_active_signals(_everyone(fams)), _open_matches(children), set(),
+                 policies_of_persons(children, clock.today()))
+
+
 def _state(fams: Mapping[int, Collection[int]], read: set[int] | None = None,
            signals: _Signals | None = None) -> tuple[
         dict[tuple[int, str], tuple[set[int], set[int]]], _Signals]:
