@@ -228,9 +228,10 @@ def head_query(chain: int) -> tuple[list[str], str, list]:
     """:func:`lock_head_and_reserve_event` as a query for ``core.prepared.select_each``, so
     that a change can lock its chain's head and take its event's id with the reads it makes
     anyway (a registration, issue 4): no row when the chain was never used."""
-    return (["last_seq", "last_hash", "nextval(pg_get_serial_sequence(%s, 'id'))"],
+    event_id, _rest, event_params = rows.next_id_query(DomainEvent)
+    return (["last_seq", "last_hash", *event_id],
             f"FROM {AuditChainHead._meta.db_table} WHERE chain = %s FOR UPDATE",
-            [DomainEvent._meta.db_table, chain])
+            [*event_params, chain])
 
 
 def lock_head_and_reserve_event(chain: int) -> tuple[int, str, int]:
@@ -238,15 +239,14 @@ def lock_head_and_reserve_event(chain: int) -> tuple[int, str, int]:
     and take the next domain event id from its sequence, in one statement: (last position,
     last hash, event id). A single change (``actions.record``) then writes its event, its
     subjects, its entry and the head's move in one more statement."""
-    sql = ("SELECT last_seq, last_hash, nextval(pg_get_serial_sequence(%s, 'id')) "
-           f"FROM {AuditChainHead._meta.db_table} WHERE chain = %s FOR UPDATE")
+    columns, rest, params = head_query(chain)
     with prepared.cursor() as cur:
-        cur.execute(sql, [DomainEvent._meta.db_table, chain])
+        cur.execute(f"SELECT {', '.join(columns)} {rest}", params)
         found = cur.fetchone()
         if found is None:   # a new chain: made (and locked) the ordinary way
             head = _lock_head(chain)
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))",
-                        [DomainEvent._meta.db_table])
+            event_id, _rest, event_params = rows.next_id_query(DomainEvent)
+            cur.execute(f"SELECT {event_id[0]}", event_params)
             return head.last_seq, head.last_hash, cur.fetchone()[0]
     return found[0], found[1], found[2]
 
