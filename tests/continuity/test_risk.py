@@ -137,6 +137,39 @@ def test_open_risk_makes_the_same_number_of_queries_for_few_and_many_children(db
     assert counts[2] == counts[8], counts
 
 
+@pytest.mark.postgres
+def test_open_risk_reads_everything_before_it_writes_the_periods_first(db, monkeypatch):
+    """Inside ``rows.behind`` (a bulk import) every read waits for the writes given before
+    it, so open risk reads first — the events' ids and the audit chain's head included —
+    and then only writes: the periods before their events, which the Python builds while
+    the database writes the periods."""
+    from kindzicht.core import rows
+
+    log: list[str] = []
+    insert = rows.insert
+
+    def logged(model, fields, data):
+        log.append(f"write {model._meta.model_name}")
+        insert(model, fields, data)
+
+    def read(execute, sql, params, many, context):
+        log.append("read")
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(rows, "insert", logged)
+    with clock.frozen(DAY):
+        org = OrganisationFactory(sector="school")
+        kids = [c for _m, c, _b in families(3)]
+        with transaction.atomic(), rows.behind(), connection.execute_wrapper(read):
+            assert risk.open_risk(SYSTEM, {c: risk.Opening(org, None) for c in kids}) == kids
+    first_write = log.index("write riskperiod")
+    assert "read" in log[:first_write] and "read" not in log[first_write:], log
+    assert log[first_write:] == ["write riskperiod", "write responsibilityperiod",
+                                 "write domainevent", "write eventsubject", "write auditentry"]
+    assert RiskPeriod.objects.filter(child_id__in=kids, closed_at__isnull=True).count() == 3
+    assert audit.verify() == []
+
+
 def test_children_concerned_by_names_for_each_person_the_children_a_fact_concerns(db):
     with clock.frozen(DAY):
         (mother, child, baby), (mother2, child2, baby2) = families(2)

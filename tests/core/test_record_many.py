@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from kindzicht.continuity.models import RiskPeriod
 from kindzicht.core import audit, clock, prepared, rows
 from kindzicht.core.actions import Change, record, record_many
-from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject
+from kindzicht.core.models import AuditChainHead, AuditEntry, DomainEvent, EventSubject
 from kindzicht.people.models import Organisation
 from kindzicht.rules.models import Task
 
@@ -163,6 +163,51 @@ def test_keys_checked_as_written_fail_the_statement_then_are_deferred_again(work
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
     assert written == 1
     assert not RiskPeriod.objects.filter(child_id=10**12).exists()
+
+
+def test_record_many_in_slices_writes_what_it_writes_in_one(worker, monkeypatch):
+    """A national import's changes go in slices (``_SLICE``): the events, subjects and
+    entries are those of one slice, and the chain runs on across the slices unbroken."""
+    from kindzicht.core import actions
+
+    with clock.frozen(MOMENT), transaction.atomic():
+        start = DomainEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        whole = record_many(worker, _changes(10, worker.organisation))
+        monkeypatch.setattr(actions, "_SLICE", 4)
+        sliced = record_many(worker, _changes(10, worker.organisation))
+    written = _written(start)
+    assert len(written) == 20 and written[:10] == written[10:]
+    assert sliced == sorted(sliced) and sliced[0] > whole[-1]
+    assert [e.event_id for e in AuditEntry.objects.filter(event_id__in=sliced).order_by(
+        "seq")] == sliced
+    assert audit.verify() == []
+
+
+@pytest.mark.postgres
+def test_record_many_with_its_reads_reserved_waits_for_no_write_given_before_it(worker):
+    """``reserve`` takes the events' ids and locks the chain's head before the rows a bulk
+    service gives the database first; ``record_many(reserved=…)`` then sends nothing through
+    Django's cursors (each of which would wait for those rows) — its rows go behind them."""
+    from kindzicht.core.actions import reserve
+
+    with transaction.atomic():
+        reserved = reserve(3)
+        with rows.behind():
+            rows.insert(Task, ("kind", "code", "key", "raised_on", "text"),
+                        [("task", "T", "reserved", MOMENT.date(), "x")])
+            with CaptureQueriesContext(connection) as ctx:
+                ids = record_many(worker, _changes(3, worker.organisation), reserved=reserved)
+            assert ctx.captured_queries == []
+        assert ids == reserved.ids
+        assert list(DomainEvent.objects.filter(pk__in=ids).order_by("pk").values_list(
+            "pk", flat=True)) == ids
+        head = AuditChainHead.objects.get(chain=reserved.head.chain)
+        assert (head.last_seq, head.last_hash) == (reserved.head.last_seq,
+                                                   reserved.head.last_hash)
+    assert audit.verify() == []
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        record_many(worker, _changes(3, worker.organisation))
+    assert len(ctx.captured_queries) == 2   # without: the ids and the head, read at once
 
 
 def test_among_finds_the_rows_of_these_ids_given_as_ids_or_as_a_list(worker):

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Max, Q
 
 from kindzicht.core import clock, prepared, rows
-from kindzicht.core.actions import Actor, Change, notify, record, record_many
+from kindzicht.core.actions import Actor, Change, notify, record, record_many, reserve
 from kindzicht.core.rows import Ids, among_sql
 from kindzicht.people.family import _member_on, _valid_on, _years_before
 from kindzicht.people.models import (
@@ -191,14 +191,19 @@ def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = Fals
             claims[claim.child_id] = claim
     holders = {c: (claims[c].organisation, claims[c].basis, "taken") if c in claims
                else (openings[c].opener, "", "opened") for c in todo}
-    # what it reads first, then what it writes: inside rows.behind() (a bulk import) a
-    # statement that reads waits for every write before it
+    # what it reads first (the events' ids and the audit chain's head too), then what it
+    # writes, the periods before the events: inside rows.behind() (a bulk import) a statement
+    # that reads waits for every write before it, and the database writes a national
+    # import's three million periods while the Python builds their events
     previous = _end_current_periods(todo, now)
-    record_many(actor, [Change("risk_opened", [c], payload={
-        "opened_by": openings[c].opener.pk, "holder": holders[c][0].pk}) for c in todo])
+    reserved = reserve(len(todo))
     rows.insert(RiskPeriod, ("child_id", "opened_by_id", "at", "on", "event_id"),
                 [(c, openings[c].opener.pk, now, day, openings[c].event_id) for c in todo])
-    _set_holders(holders, {c: openings[c].event_id for c in todo}, now, previous)
+    _start_periods(holders, {c: openings[c].event_id for c in todo}, now)
+    record_many(actor, [Change("risk_opened", [c], payload={
+        "opened_by": openings[c].opener.pk, "holder": holders[c][0].pk}) for c in todo],
+        reserved=reserved)
+    _tell_previous_holders(holders, previous)
     return todo
 
 
@@ -234,18 +239,21 @@ def _end_current_periods(children: list[int], now) -> list[ResponsibilityPeriod]
     return previous
 
 
-def _set_holders(holders: dict[int, tuple[Organisation, str, str]],
-                 event_ids: dict[int, int | None], now,
-                 previous: list[ResponsibilityPeriod]) -> None:
+def _start_periods(holders: dict[int, tuple[Organisation, str, str]],
+                   event_ids: dict[int, int | None], now) -> None:
     """:func:`_set_holder` for many children at once, at the same moment (risk opening: no
-    gap between risk and its holder), their ``previous`` periods ended already
-    (:func:`_end_current_periods`): start the new periods, and tell a previous holder that
-    another organisation took over."""
+    gap between risk and its holder), their previous periods ended already
+    (:func:`_end_current_periods`): the new periods."""
     on = clock.local_date(now)
     rows.insert(ResponsibilityPeriod,
                 ("child_id", "organisation_id", "basis", "how", "at", "on", "event_id"),
                 [(c, org.pk, basis, how, now, on, event_ids[c])
                  for c, (org, basis, how) in holders.items()])
+
+
+def _tell_previous_holders(holders: dict[int, tuple[Organisation, str, str]],
+                           previous: list[ResponsibilityPeriod]) -> None:
+    """Tell a previous holder that another organisation took over (:func:`_set_holder`)."""
     for p in previous:
         org = holders[p.child_id][0]
         if p.organisation and p.organisation != org:

@@ -194,29 +194,66 @@ def _audit_entry(actor: Actor, c: Change, event_id: int, at: datetime,
                        *c.object_ref(), event_id, at)
 
 
-def record_many(actor: Actor, changes: list[Change]) -> list[int]:
+#: how many changes :func:`record_many` writes per COPY: inside a ``rows.behind`` block the
+#: database takes in one slice's rows while the next slice is built, instead of waiting for
+#: all of a national import's three million
+_SLICE = 50_000
+
+
+@dataclass(frozen=True)
+class Reserved:
+    """What :func:`record_many` reads before it writes: its events' ids and this writer's
+    audit chain head, locked (:func:`reserve`).
+
+    Why ahead: inside ``rows.behind`` a read waits for every write given before it, so a
+    bulk service that gives the database other rows first (an import's signals, open risk's
+    periods) takes these reads before them — and its Python builds the events while the
+    database writes those rows, instead of after."""
+
+    ids: list[int]
+    head: AuditChainHead
+
+
+def reserve(n: int) -> Reserved:
+    """The reads of a :func:`record_many` of ``n`` changes, made now (see :class:`Reserved`).
+    The head stays locked until the transaction ends; the caller records nothing else in
+    between (an entry appended by another path would take the same position in the chain,
+    which its unique ``(chain, seq)`` refuses)."""
+    return Reserved(rows.reserve_ids(DomainEvent, n),
+                    audit.lock_head(audit.chain_for_this_writer()))
+
+
+def record_many(actor: Actor, changes: list[Change], *, reserved: Reserved | None = None
+                ) -> list[int]:
     """:func:`record` for many changes of one bulk service: an event and an audit entry per
     change, exactly as ``record`` writes them, but as plain rows — the event ids reserved in
-    one query, events, their subjects and the audit entries each in one COPY (PostgreSQL) or
-    ``executemany`` (SQLite), the audit chain's hashes computed in one pass. Returns the
-    events' ids, in the order of the changes."""
+    one query, events, their subjects and the audit entries by COPY (PostgreSQL), in slices
+    of :data:`_SLICE` changes, or ``executemany`` (SQLite), the audit chain's hashes computed
+    in one pass. Returns the events' ids, in the order of the changes. ``reserved``: the ids
+    and the chain head, taken ahead (:func:`reserve`)."""
     assert transaction.get_connection().in_atomic_block, "record() must run inside a transaction"
     if not changes:
         return []
+    reserved = reserved or reserve(len(changes))
+    assert len(reserved.ids) == len(changes), "record_many: as many ids as changes"
     now = clock.now()
     recorded = timezone.now()
-    ids = rows.reserve_ids(DomainEvent, len(changes))
     local_date = functools.cache(clock.local_date)   # the changes share a few moments
-    events = [(i, *_event_row(actor, c, now, local_date), recorded)
-              for i, c in zip(ids, changes, strict=True)]
-    subject_ids = [c.subject_ids() for c in changes]
-    audit.append_many(
-        actor, [_audit_entry(actor, c, e[0], e[2], ps)
-                for c, e, ps in zip(changes, events, subject_ids, strict=True)],
-        along=[(DomainEvent, ("id", *_EVENT_FIELDS, "recorded_at"), events),
-               (EventSubject, ("event", "person_id"),
-                [(i, p) for i, ps in zip(ids, subject_ids, strict=True) for p in ps])])
-    return ids
+    with rows.behind():
+        for start in range(0, len(changes), _SLICE):
+            part = changes[start:start + _SLICE]
+            ids = reserved.ids[start:start + _SLICE]
+            events = [(i, *_event_row(actor, c, now, local_date), recorded)
+                      for i, c in zip(ids, part, strict=True)]
+            subject_ids = [c.subject_ids() for c in part]
+            audit.append_many(
+                actor, [_audit_entry(actor, c, e[0], e[2], ps)
+                        for c, e, ps in zip(part, events, subject_ids, strict=True)],
+                along=[(DomainEvent, ("id", *_EVENT_FIELDS, "recorded_at"), events),
+                       (EventSubject, ("event", "person_id"),
+                        [(i, p) for i, ps in zip(ids, subject_ids, strict=True) for p in ps])],
+                head=reserved.head)
+    return reserved.ids
 
 
 #: Functions (actor, person ids) -> a purpose or None that may restate a read's purpose: the

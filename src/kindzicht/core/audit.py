@@ -114,7 +114,7 @@ def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 
-def _lock_head(chain: int) -> AuditChainHead:
+def lock_head(chain: int) -> AuditChainHead:
     """Lock the chain's head row, creating it first if this chain was never used.
 
     The creation is ``INSERT .. ON CONFLICT DO NOTHING``: two first writers of a chain racing
@@ -158,8 +158,8 @@ class Entry:
 
 
 def append_many(actor: Actor, entries: list[Entry], *, one_by_one: bool = False,
-                along: Sequence[tuple[type[models.Model], Sequence[str], list[tuple]]] = ()
-                ) -> list[AuditEntry]:
+                along: Sequence[tuple[type[models.Model], Sequence[str], list[tuple]]] = (),
+                head: AuditChainHead | None = None) -> list[AuditEntry]:
     """Append entries to this writer's chain in one go: the head is locked and moved once,
     the hashes computed in order over plain rows, and the rows written in one COPY
     (PostgreSQL) or ``executemany`` (SQLite) — so a bulk service writes an entry per change
@@ -168,10 +168,15 @@ def append_many(actor: Actor, entries: list[Entry], *, one_by_one: bool = False,
     ``one_by_one``: a single service's entry, written with an INSERT that returns it (the
     caller gets the :class:`AuditEntry`); otherwise nothing is returned. ``along``: rows
     that the entries record (a bulk service's events, as model, fields, rows), written
-    first — by the database while the hashes are computed (:func:`rows.behind`)."""
+    first — by the database while the hashes are computed (:func:`rows.behind`). ``head``:
+    this writer's chain head, locked earlier in this transaction (:func:`lock_head`) and
+    moved since only through this object — so that a bulk service can make this read before
+    writes that it must not wait for."""
     chain = chain_for_this_writer()
     with transaction.atomic(savepoint=False):
-        head = _lock_head(chain)
+        if head is None:
+            head = lock_head(chain)
+        assert head.chain == chain, "append_many: the head of another writer's chain"
         written: list[AuditEntry] = []
         if one_by_one:
             for model, fields, data in along:
@@ -244,7 +249,7 @@ def lock_head_and_reserve_event(chain: int) -> tuple[int, str, int]:
         cur.execute(f"SELECT {', '.join(columns)} {rest}", params)
         found = cur.fetchone()
         if found is None:   # a new chain: made (and locked) the ordinary way
-            head = _lock_head(chain)
+            head = lock_head(chain)
             event_id, _rest, event_params = rows.next_id_query(DomainEvent)
             cur.execute(f"SELECT {event_id[0]}", event_params)
             return head.last_seq, head.last_hash, cur.fetchone()[0]

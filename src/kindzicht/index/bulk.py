@@ -31,7 +31,7 @@ from django.db import connection, transaction
 
 from kindzicht.continuity import risk
 from kindzicht.core import ahead, clock, rows
-from kindzicht.core.actions import Actor, Change, record_many
+from kindzicht.core.actions import Actor, Change, record_many, reserve
 from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.core.rows import Ids
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
@@ -310,19 +310,14 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     informed = [(r, sid, w) for r, sid in zip(good, signal_ids, strict=True) if r.informed_on
                 for w in inform_duties(persons[r.person_id], r.registered_on)]
     informing_ids = rows.reserve_ids(Informing, len(informed))
-    # the signals' events, then the informings': one record_many, whose reads (the events'
-    # ids, the audit chain's head) come before any write is pending
+    # the events' ids and the audit chain's head, read before any write is pending; then the
+    # signals, informings and tasks, which the database writes while the Python builds their
+    # events (the signals' first, then the informings')
+    reserved = reserve(len(good) + len(informed))
+    signal_events = reserved.ids[:len(good)]
+    informing_events = reserved.ids[len(good):]
     moments = [_moment(r.registered_on, today) for r in good]
     informed_at = [_moment(r.informed_on, today) for r, _sid, _w in informed]
-    events = record_many(actor, [
-        Change("signal_registered", [r.person_id], payload={"on_behalf": False, "imported": True},
-               at=at, object_type=_SIGNAL, object_id=sid)
-        for r, sid, at in zip(good, signal_ids, moments, strict=True)] + [
-        Change("signal_informing_recorded", [r.person_id],
-               payload={"signal": sid, "whom": w, "outcome": "informed", "imported": True},
-               at=at, object_type=_INFORMING, object_id=iid)
-        for (r, sid, w), iid, at in zip(informed, informing_ids, informed_at, strict=True)])
-    signal_events, informing_events = events[:len(good)], events[len(good):]
     rows.insert(Signal, ("id", "person_id", "organisation_id", "contact", "at", "on",
                          "expires_on", "event_id"), [
         (sid, r.person_id, r.organisation.pk, _signal_contact(r), at, r.registered_on,
@@ -343,6 +338,15 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
          [f"{r.registered_on}: signaal geregistreerd (import)"], [eid])
         for r, sid, eid in zip(good, signal_ids, signal_events, strict=True)
         if not r.informed_on])
+    record_many(actor, [
+        Change("signal_registered", [r.person_id], payload={"on_behalf": False, "imported": True},
+               at=at, object_type=_SIGNAL, object_id=sid)
+        for r, sid, at in zip(good, signal_ids, moments, strict=True)] + [
+        Change("signal_informing_recorded", [r.person_id],
+               payload={"signal": sid, "whom": w, "outcome": "informed", "imported": True},
+               at=at, object_type=_INFORMING, object_id=iid)
+        for (r, sid, w), iid, at in zip(informed, informing_ids, informed_at, strict=True)],
+        reserved=reserved)
 
     concerned, families = _families(pending, ask)
     risk.lock_children(families.keys() | {c for cs in concerned.values() for c in cs})
