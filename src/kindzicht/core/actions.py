@@ -188,10 +188,12 @@ def _event_row(actor: Actor, c: Change, now: datetime, local_date=clock.local_da
 
 def _audit_entry(actor: Actor, c: Change, event_id: int, at: datetime,
                  subject_ids: list[int]) -> audit.Entry:
-    """The audit entry of a change: its subjects and the persons it read."""
+    """The audit entry of a change: its subjects (``Change.subject_ids``: sorted, as ints)
+    and the persons it read."""
+    read = c.read
     return audit.Entry(c.event_type, "write" if actor.professional is not None else "system",
-                       sorted(set(subject_ids) | {int(p) for p in c.read if p is not None}),
-                       *c.object_ref(), event_id, at)
+                       sorted(set(subject_ids) | {int(p) for p in read if p is not None})
+                       if read else subject_ids, *c.object_ref(), event_id, at)
 
 
 #: how many changes :func:`record_many` writes per COPY: inside a ``rows.behind`` block the
