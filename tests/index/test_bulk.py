@@ -254,3 +254,33 @@ def test_the_matching_reads_an_import_makes_first_are_those_rematch_makes_itself
     assert first.policies == policies_of_persons(children, clock.today())
     empty = matching.read_first({})
     assert (empty.signals.by_person, empty.open_matches, empty.policies) == ({}, [], {})
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_the_import_builds_its_rows_with_the_cycle_collector_off_and_leaves_it_as_found(
+        csv_rows, monkeypatch, collector_on):
+    """A national import's millions of row tuples are built without Python's cycle
+    collector (``rows.cycles_collected_after``), which ran over all of them again and again;
+    after the import the collector is as the caller had it — also when the import fails."""
+    import gc
+
+    from kindzicht.index import bulk
+
+    seen = []
+    write = bulk._write
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_write", watched)
+    was = gc.isenabled()
+    (gc.enable if collector_on else gc.disable)()
+    try:
+        assert signals_import(SYSTEM, source=rows_of(csv_rows), partial=True).imported == 2
+        assert seen == [False] and gc.isenabled() is collector_on
+        with pytest.raises(ValidationError):
+            signals_import(SYSTEM, source="organisation;birth_date\n")
+        assert gc.isenabled() is collector_on
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -10,6 +10,7 @@ so the COPY does not need to return anything.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -194,6 +195,24 @@ def behind() -> Iterator[None]:
                     done.result()
             finally:
                 worker.thread.shutdown()
+
+
+@contextmanager
+def cycles_collected_after() -> Iterator[None]:
+    """Python's cycle collector off inside the block, as it was after (Mercurial's
+    ``util.nogc``): a bulk service builds millions of tuples that hold no cycles, and every
+    700 new containers the collector ran, ever more often over everything the service
+    already held. A national import's Python took 176 s of CPU with it and 118 s without
+    (``docs/benchmarks.md``). Reference counting still frees what the block lets go; the
+    few cycles it leaves are collected once the collector is back on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @contextmanager

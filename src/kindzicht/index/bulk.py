@@ -402,6 +402,12 @@ def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
     """Import registrations from a CSV (see the module docstring); administrators only."""
     if actor.professional is not None and actor.role != "admin":
         raise Forbidden("Alleen een beheerder kan registraties importeren.", field="file")
+    with rows.cycles_collected_after():
+        return _import(actor, source, partial=partial, dry_run=dry_run)
+
+
+def _import(actor: Actor, source: TextIO | str, *, partial: bool, dry_run: bool
+            ) -> ImportReport:
     today = clock.today()
     read = _read(source)
     report = ImportReport()
