@@ -194,11 +194,14 @@ def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = Fals
     # what it reads first (the events' ids and the audit chain's head too), then what it
     # writes, the periods before the events: inside rows.behind() (a bulk import) a statement
     # that reads waits for every write before it, and the database writes a national
-    # import's three million periods while the Python builds their events
+    # import's three million periods while the Python builds their events. The periods go in
+    # the order of their children: their key checks then read the children's pages in order
+    # (a million periods: 13 s of the server's instead of 21 s in the import's own order)
     previous = _end_current_periods(todo, now)
     reserved = reserve(len(todo))
     rows.insert(RiskPeriod, ("child_id", "opened_by_id", "at", "on", "event_id"),
-                [(c, openings[c].opener.pk, now, day, openings[c].event_id) for c in todo])
+                [(c, openings[c].opener.pk, now, day, openings[c].event_id)
+                 for c in sorted(todo)])
     _start_periods(holders, {c: openings[c].event_id for c in todo}, now)
     record_many(actor, [Change("risk_opened", [c], payload={
         "opened_by": openings[c].opener.pk, "holder": holders[c][0].pk}) for c in todo],
@@ -243,12 +246,12 @@ def _start_periods(holders: dict[int, tuple[Organisation, str, str]],
                    event_ids: dict[int, int | None], now) -> None:
     """:func:`_set_holder` for many children at once, at the same moment (risk opening: no
     gap between risk and its holder), their previous periods ended already
-    (:func:`_end_current_periods`): the new periods."""
+    (:func:`_end_current_periods`): the new periods, in the order of their children."""
     on = clock.local_date(now)
     rows.insert(ResponsibilityPeriod,
                 ("child_id", "organisation_id", "basis", "how", "at", "on", "event_id"),
                 [(c, org.pk, basis, how, now, on, event_ids[c])
-                 for c, (org, basis, how) in holders.items()])
+                 for c, (org, basis, how) in sorted(holders.items())])
 
 
 def _tell_previous_holders(holders: dict[int, tuple[Organisation, str, str]],

