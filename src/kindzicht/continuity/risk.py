@@ -113,11 +113,18 @@ def _set_holder(actor: Actor, child_id: int, org: Organisation | None, *, basis:
     period = ResponsibilityPeriod.objects.create(
         child_id=child_id, organisation=org, basis=basis, how=how, at=now,
         on=clock.local_date(now), event_id=event_id)
-    if previous is not None and previous.organisation and org and previous.organisation != org:
+    if previous is not None:
+        _tell_taken_over(previous, org)
+    return period
+
+
+def _tell_taken_over(previous: ResponsibilityPeriod, org: Organisation | None) -> None:
+    """Tell the holder of ``previous`` that ``org``, another organisation, took over."""
+    if previous.organisation and org and previous.organisation != org:
         notify(previous.organisation, "responsibility_moved",
                f"Veiligheidsregie overgenomen door {org.name}",
-               f"{org.name} heeft de veiligheidsregie overgenomen.", person_id=child_id)
-    return period
+               f"{org.name} heeft de veiligheidsregie overgenomen.",
+               person_id=previous.child_id)
 
 
 @dataclass(frozen=True)
@@ -256,13 +263,9 @@ def _start_periods(holders: dict[int, tuple[Organisation, str, str]],
 
 def _tell_previous_holders(holders: dict[int, tuple[Organisation, str, str]],
                            previous: list[ResponsibilityPeriod]) -> None:
-    """Tell a previous holder that another organisation took over (:func:`_set_holder`)."""
+    """Tell each previous holder whom another organisation took over from."""
     for p in previous:
-        org = holders[p.child_id][0]
-        if p.organisation and p.organisation != org:
-            notify(p.organisation, "responsibility_moved",
-                   f"Veiligheidsregie overgenomen door {org.name}",
-                   f"{org.name} heeft de veiligheidsregie overgenomen.", person_id=p.child_id)
+        _tell_taken_over(p, holders[p.child_id][0])
 
 
 def closing_condition_holds(child_id: int) -> bool:
