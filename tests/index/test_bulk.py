@@ -94,7 +94,13 @@ def test_the_valid_rows_are_written_with_an_event_and_audit_entry_each(orgs, fam
         fam.girl.pk}
     assert AuditEntry.objects.filter(event_id=girl.event_id, action="signal_registered").exists()
     assert Task.objects.get(code=INFORM_TASK, key=f"signal:{girl.pk}").status == "open"
-    assert father.informings.get().on == date(2024, 1, 20)
+    informing = father.informings.get()
+    assert informing.on == date(2024, 1, 20)
+    # recorded with the row: part of the registration, whose one event it cites
+    assert informing.event_id == father.event_id
+    assert father.event.payload["informed_on"] == "2024-01-20"
+    assert father.event.payload["informed"] == [informing.whom]
+    assert not DomainEvent.objects.filter(type="signal_informing_recorded").exists()
     assert not Task.objects.filter(key=f"signal:{father.pk}").exists()
     family = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
     assert set(family.organisation_ids) >= {orgs.org["school"].pk, orgs.org["ggz"].pk}
@@ -209,11 +215,11 @@ def test_importing_140_or_700_rows_makes_the_same_number_of_queries(
         assert report.imported == 2 * n and report.ok
         signals, informings, matches, events, entries, tasks = (
             after - was for after, was in zip(snapshot(), before, strict=True))
-        # per registration a signal, an event and an audit entry; an informing (with its own
-        # event and entry) for the mother's, a task for the child's; risk opened (an event
-        # and entry) and a family-level match for each child; both organisations told
+        # per registration a signal, an event and an audit entry; an informing (part of the
+        # registration) for the mother's, a task for the child's; risk opened (an event and
+        # entry) and a family-level match for each child; both organisations told
         assert (signals, informings, tasks, matches) == (2 * n, n, n, n)
-        assert events == entries == 2 * n + n + n
+        assert events == entries == 2 * n + n
     # matches of the same organisations are told once per import to each of them, and sent
     notes = Notification.objects.filter(kind="match")
     assert sorted(notes.values_list("organisation_id", flat=True)) == sorted(

@@ -5,10 +5,11 @@ The rows are staged in a temporary table (COPY on PostgreSQL, a batched insert o
 looked up set-based (persons by BSN, else by name and birth date; active signals of the same
 organisation); every row is validated and the rejected ones are reported with their line and
 reasons. Then, in one transaction, the signals are written set-based with a domain event and an
-audit entry per registration, the informing (recorded, or a task) likewise, and open risk and
-the matches are evaluated once for everyone — the same facts ``signal_register`` writes one by
-one. Nothing is half-imported: by default one rejected row imports nothing (fix the file and
-run it again); ``partial=True`` imports the valid rows and reports the rest.
+audit entry per registration (the informing a row records is part of its registration and
+cites its event; a row without one gets an informing task), and open risk and the matches are
+evaluated once for everyone — the same facts ``signal_register`` writes one by one. Nothing is
+half-imported: by default one rejected row imports nothing (fix the file and run it again);
+``partial=True`` imports the valid rows and reports the rest.
 
 CSV columns (a header row; ``;`` or ``,``): ``organisation`` (id), ``bsn``, ``given_name``,
 ``family_name``, ``birth_date`` (YYYY-MM-DD), ``contact``, ``registered_on`` (default today),
@@ -311,18 +312,19 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     # of the server's instead of 21 s); who opens each child's risk keeps the file's order
     by_person = sorted(good, key=lambda r: r.person_id)
     signal_ids = rows.reserve_ids(Signal, len(good))
-    informed = [(r, sid, w) for r, sid in zip(by_person, signal_ids, strict=True)
-                if r.informed_on
-                for w in inform_duties(persons[r.person_id], r.registered_on)]
-    informing_ids = rows.reserve_ids(Informing, len(informed))
     # the events' ids and the audit chain's head, read before any write is pending; then the
     # signals, informings and tasks, which the database writes while the Python builds their
-    # events (the signals' first, then the informings')
-    reserved = reserve(len(good) + len(informed))
-    signal_events = reserved.ids[:len(good)]
-    informing_events = reserved.ids[len(good):]
+    # events. One event and one audit entry per registration: the informing a row records
+    # (``informed_on``) is part of its registration, and cites the registration's event
+    reserved = reserve(len(good))
+    signal_events = reserved.ids
+    whom = {r.line: inform_duties(persons[r.person_id], r.registered_on)
+            for r in by_person if r.informed_on}
+    informed = [(r, sid, w, eid)
+                for r, sid, eid in zip(by_person, signal_ids, signal_events, strict=True)
+                if r.informed_on for w in whom[r.line]]
+    informing_ids = rows.reserve_ids(Informing, len(informed))
     moments = [_moment(r.registered_on, today) for r in by_person]
-    informed_at = [_moment(r.informed_on, today) for r, _sid, _w in informed]
     rows.insert(Signal, ("id", "person_id", "organisation_id", "contact", "at", "on",
                          "expires_on", "event_id"), [
         (sid, r.person_id, r.organisation.pk, _signal_contact(r), at, r.registered_on,
@@ -330,9 +332,8 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
                  policies[r.organisation.pk].signal_months), eid)
         for r, sid, at, eid in zip(by_person, signal_ids, moments, signal_events, strict=True)])
     rows.insert(Informing, ("id", "signal_id", "whom", "outcome", "at", "on", "event_id"), [
-        (iid, sid, w, "informed", at, r.informed_on, eid)
-        for (r, sid, w), iid, at, eid in zip(informed, informing_ids, informed_at,
-                                             informing_events, strict=True)])
+        (iid, sid, w, "informed", _moment(r.informed_on, today), r.informed_on, eid)
+        for (r, sid, w, eid), iid in zip(informed, informing_ids, strict=True)])
 
     # a task's key names its new signal, so no task of the file can exist already
     rows.insert(Task, ("kind", "code", "key", "organisation_id", "child_id", "raised_on",
@@ -344,13 +345,9 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
         for r, sid, eid in zip(by_person, signal_ids, signal_events, strict=True)
         if not r.informed_on])
     record_many(actor, [
-        Change("signal_registered", [r.person_id], payload={"on_behalf": False, "imported": True},
+        Change("signal_registered", [r.person_id], payload=_payload(r, whom),
                at=at, object_type=_SIGNAL, object_id=sid)
-        for r, sid, at in zip(by_person, signal_ids, moments, strict=True)] + [
-        Change("signal_informing_recorded", [r.person_id],
-               payload={"signal": sid, "whom": w, "outcome": "informed", "imported": True},
-               at=at, object_type=_INFORMING, object_id=iid)
-        for (r, sid, w), iid, at in zip(informed, informing_ids, informed_at, strict=True)],
+        for r, sid, at in zip(by_person, signal_ids, moments, strict=True)],
         reserved=reserved)
 
     concerned, families = _families(pending, ask)
@@ -359,6 +356,16 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     risk.open_risk(actor, _openings(good, concerned), locked=True)
     rematch(actor, everyone, families=families, ahead=matching_reads)
     return signal_ids
+
+
+_IMPORTED = {"on_behalf": False, "imported": True}
+
+
+def _payload(r: Row, whom: dict[int, list[str]]) -> dict:
+    """A registration event's payload; with whom the row says were informed, and when."""
+    if not r.informed_on:
+        return _IMPORTED
+    return {**_IMPORTED, "informed": whom[r.line], "informed_on": r.informed_on.isoformat()}
 
 
 def _asking(everyone: list[int], today: date) -> Callable[[], tuple]:
@@ -380,7 +387,6 @@ _SIGNAL = Signal._meta.label_lower
 #: the families say (signalled_families)
 ACTIVE_SIGNALLED = f"SELECT person_id FROM {Signal._meta.db_table} WHERE ended_at IS NULL"
 OPEN_MATCHED = f"SELECT child_id FROM {Match._meta.db_table} WHERE ended_on IS NULL"
-_INFORMING = Informing._meta.label_lower
 
 
 def _inform_text(r: Row, person: _Person) -> str:
