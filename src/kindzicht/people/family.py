@@ -364,11 +364,13 @@ def signalled_families(person_ids: Iterable[int], day: date, *, signalled: str,
     sql.add("mine AS (SELECT DISTINCT child AS id FROM pairs)")
     sql.add(f"who (id) AS ({signalled}{' UNION SELECT id FROM me' if themselves else ''})")
     sql.add(_family_members(sql, day, "mine", "who"))
+    # two or more members: their smallest and largest differ — a hashed aggregate, where
+    # COUNT(DISTINCT) sorted a national import's 4.4 million members (6 of its 72 s)
     select = (
         "SELECT 'c', p.member, p.child FROM pairs p WHERE p.direct = 1 AND p.alive = 1 "
         "UNION ALL SELECT 'f', f.child, f.member FROM members f "
         "WHERE f.child IN (SELECT child FROM members GROUP BY child "
-        "HAVING COUNT(DISTINCT member) >= 2) "
+        "HAVING MIN(member) <> MAX(member)) "
         f"OR f.child IN ({kept}) "
         f"UNION ALL SELECT 'f', k.id, k.id FROM mine k WHERE k.id IN ({kept})")
     # a few people: each family looked up; a good part of the country (a national import):
