@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from factories import PersonFactory
 
+from kindzicht.continuity.models import RiskPeriod
 from kindzicht.core import ahead, audit
 from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.core.models import AuditEntry, DomainEvent, EventSubject, Notification
@@ -102,6 +103,11 @@ def test_the_valid_rows_are_written_with_an_event_and_audit_entry_each(orgs, fam
     assert father.event.payload["informed"] == [informing.whom]
     assert not DomainEvent.objects.filter(type="signal_informing_recorded").exists()
     assert not Task.objects.filter(key=f"signal:{father.pk}").exists()
+    # the girl's risk opened by her own registration: part of it, citing its event
+    assert RiskPeriod.objects.get(child=fam.girl, closed_at__isnull=True).event_id == (
+        girl.event_id)
+    assert not DomainEvent.objects.filter(type="risk_opened", subjects__person_id=fam.girl.pk
+                                          ).exists()
     family = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
     assert set(family.organisation_ids) >= {orgs.org["school"].pk, orgs.org["ggz"].pk}
     assert audit.verify() == []
@@ -216,10 +222,11 @@ def test_importing_140_or_700_rows_makes_the_same_number_of_queries(
         signals, informings, matches, events, entries, tasks = (
             after - was for after, was in zip(snapshot(), before, strict=True))
         # per registration a signal, an event and an audit entry; an informing (part of the
-        # registration) for the mother's, a task for the child's; risk opened (an event and
-        # entry) and a family-level match for each child; both organisations told
+        # registration) for the mother's, a task for the child's; each child's risk opened
+        # by the signal on the child (part of that registration) and a family-level match;
+        # both organisations told
         assert (signals, informings, tasks, matches) == (2 * n, n, n, n)
-        assert events == entries == 2 * n + n
+        assert events == entries == 2 * n
     # matches of the same organisations are told once per import to each of them, and sent
     notes = Notification.objects.filter(kind="match")
     assert sorted(notes.values_list("organisation_id", flat=True)) == sorted(

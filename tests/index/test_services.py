@@ -315,3 +315,34 @@ def test_withdrawing_names_the_family_read_by_the_rematch_in_its_one_entry(orgs,
     assert len(entries) == 1
     assert {fam.girl.pk, fam.stepfather.pk, fam.mother.pk} <= set(entries[0].person_ids)
     assert not AuditEntry.objects.filter(pk__gt=before, kind="read").exists()
+
+
+def test_a_signal_on_the_child_opens_its_risk_within_its_one_event_and_entry(orgs, fam):
+    """A registration is one event and one audit entry: the risk it opens for the child it
+    is about is part of it (the periods cite its event); the risk a parent's signal opens for
+    the children is recorded for each child as risk_opened, which names the child."""
+    from kindzicht.continuity.models import ResponsibilityPeriod, RiskPeriod
+    from kindzicht.rules.nightly import _changed_persons
+
+    since = DomainEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    entries = AuditEntry.objects.count()
+    sig = signal_register(orgs.pro["school"], person=fam.girl)
+    assert list(DomainEvent.objects.filter(pk__gt=since).values_list("type", flat=True)) == [
+        "signal_registered"]
+    assert AuditEntry.objects.count() == entries + 1
+    entry = AuditEntry.objects.get(event_id=sig.event_id)
+    assert fam.girl.pk in entry.person_ids
+    period = RiskPeriod.objects.get(child=fam.girl, closed_at__isnull=True)
+    holder = ResponsibilityPeriod.objects.get(child=fam.girl, ended_at__isnull=True)
+    assert period.event_id == holder.event_id == sig.event_id
+    assert holder.organisation == orgs.org["school"]
+    # the nightly rules still see the girl changed: her registration's event names her
+    assert fam.girl.pk in _changed_persons(since)[0]
+
+    # the father's signal opens his son's risk: recorded as risk_opened, naming the boy
+    since = DomainEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    signal_register(orgs.pro["ggz"], person=fam.father)
+    opened = DomainEvent.objects.get(pk__gt=since, type="risk_opened")
+    assert list(opened.subjects.values_list("person_id", flat=True)) == [fam.half_brother.pk]
+    assert AuditEntry.objects.get(event_id=opened.pk).person_ids == [fam.half_brother.pk]
+    assert fam.half_brother.pk in _changed_persons(since)[0]

@@ -129,10 +129,20 @@ def _tell_taken_over(previous: ResponsibilityPeriod, org: Organisation | None) -
 
 @dataclass(frozen=True)
 class Opening:
-    """Why a child's risk opens: a fact by ``opener``, recorded as event ``event_id``."""
+    """Why a child's risk opens: a fact by ``opener``, recorded as event ``event_id``.
+
+    ``named``: that event names the child (the fact is about the child itself: a signal on
+    the child, a concern, a report, an assessment). The opening is then part of that change
+    — its periods cite the event, whose audit entry names the child already — and gets no
+    ``risk_opened`` event and audit entry of its own: a registration is one event and one
+    audit entry (issue 4), and a national import wrote a million of each for nothing. An
+    opening the fact's event does not name (a parent's signal opens the child's risk) is
+    recorded as ``risk_opened``, so that the child's own record (its inzage, the nightly
+    rules' changed persons) still shows it."""
 
     opener: Organisation
     event_id: int | None
+    named: bool = False
 
 
 def open_for(actor: Actor, person_ids: Iterable[int], *, opener: Organisation,
@@ -146,7 +156,8 @@ def open_for(actor: Actor, person_ids: Iterable[int], *, opener: Organisation,
     are at open risk, when the caller read that under those locks (:func:`open_risk`)."""
     children = (set(concerned) if concerned is not None
                 else children_concerned(person_ids, clock.today()))
-    return open_risk(actor, {c: Opening(opener, event_id) for c in sorted(children)},
+    about = set(person_ids) if event_id is not None else set()
+    return open_risk(actor, {c: Opening(opener, event_id, c in about) for c in sorted(children)},
                      locked=locked, at_risk=at_risk)
 
 
@@ -205,14 +216,16 @@ def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = Fals
     # the order of their children: their key checks then read the children's pages in order
     # (a million periods: 13 s of the server's instead of 21 s in the import's own order)
     previous = _end_current_periods(todo, now)
-    reserved = reserve(len(todo))
+    unnamed = [c for c in todo if not openings[c].named]  # the rest: recorded by their fact
+    reserved = reserve(len(unnamed)) if unnamed else None
     rows.insert(RiskPeriod, ("child_id", "opened_by_id", "at", "on", "event_id"),
                 [(c, openings[c].opener.pk, now, day, openings[c].event_id)
                  for c in sorted(todo)])
     _start_periods(holders, {c: openings[c].event_id for c in todo}, now)
-    record_many(actor, [Change("risk_opened", [c], payload={
-        "opened_by": openings[c].opener.pk, "holder": holders[c][0].pk}) for c in todo],
-        reserved=reserved)
+    if unnamed:
+        record_many(actor, [Change("risk_opened", [c], payload={
+            "opened_by": openings[c].opener.pk, "holder": holders[c][0].pk})
+            for c in unnamed], reserved=reserved)
     _tell_previous_holders(holders, previous)
     return todo
 

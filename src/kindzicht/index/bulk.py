@@ -353,7 +353,9 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     concerned, families = _families(pending, ask)
     risk.lock_children(families.keys() | {c for cs in concerned.values() for c in cs})
     matching_reads = read_first(families)  # before the risk periods are written
-    risk.open_risk(actor, _openings(good, concerned), locked=True)
+    risk.open_risk(actor, _openings(good, concerned, dict(zip(
+        ((r.organisation.pk, r.person_id) for r in by_person), signal_events, strict=True))),
+        locked=True)
     rematch(actor, everyone, families=families, ahead=matching_reads)
     return signal_ids
 
@@ -397,15 +399,23 @@ def _inform_text(r: Row, person: _Person) -> str:
             f"{r.registered_on:%d-%m-%Y}), of leg vast waarom u dat uitstelt.")
 
 
-def _openings(good: list[Row], concerned: dict[int, set[int]]) -> dict[int, risk.Opening]:
+def _openings(good: list[Row], concerned: dict[int, set[int]],
+              events: dict[tuple[int, int], int]) -> dict[int, risk.Opening]:
     """Which organisation opens each child's risk: as if each organisation's signals were
-    registered together, organisation after organisation in the file's order."""
+    registered together, organisation after organisation in the file's order. Where that
+    organisation's signal is on the child itself, its registration's event (``events``:
+    per organisation and person) records the opening, as ``signal_register``'s does."""
     by_org: dict[int, set[int]] = defaultdict(set)
     orgs = {}
     for r in good:
         by_org[r.organisation.pk] |= concerned.get(r.person_id, set())
         orgs[r.organisation.pk] = r.organisation
-    return risk.openings((orgs[o], children) for o, children in by_org.items())
+    out = risk.openings((orgs[o], children) for o, children in by_org.items())
+    for child, o in out.items():
+        own = events.get((o.opener.pk, child))
+        if own is not None:
+            out[child] = risk.Opening(o.opener, own, named=True)
+    return out
 
 
 def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
