@@ -164,8 +164,9 @@ def open_for(actor: Actor, person_ids: Iterable[int], *, opener: Organisation,
 def openings(facts: Iterable[tuple[Organisation, Iterable[int]]]) -> dict[int, Opening]:
     """Who opens each child's risk when several facts (opener, children concerned) are
     recorded at once: the same as recording them one after the other in this order, each
-    fact's children in id order — the first fact that concerns a child opens its risk. (The
-    facts of a family change and of an import cite no event of their own, as before.)"""
+    fact's children in id order — the first fact that concerns a child opens its risk. (A
+    family change's facts cite no event of their own; an import names its own where a
+    registration is on the child: ``index.bulk._openings``.)"""
     out: dict[int, Opening] = {}
     for opener, children in facts:
         for child in sorted(children):

@@ -353,9 +353,9 @@ def _write(actor: Actor, good: list[Row], today: date, policies: dict[int, Polic
     concerned, families = _families(pending, ask)
     risk.lock_children(families.keys() | {c for cs in concerned.values() for c in cs})
     matching_reads = read_first(families)  # before the risk periods are written
-    risk.open_risk(actor, _openings(good, concerned, dict(zip(
-        ((r.organisation.pk, r.person_id) for r in by_person), signal_events, strict=True))),
-        locked=True)
+    registered = {(r.organisation.pk, r.person_id): eid
+                  for r, eid in zip(by_person, signal_events, strict=True)}
+    risk.open_risk(actor, _openings(good, concerned, registered), locked=True)
     rematch(actor, everyone, families=families, ahead=matching_reads)
     return signal_ids
 
