@@ -218,15 +218,15 @@ def open_risk(actor: Actor, openings: dict[int, Opening], *, locked: bool = Fals
     # (a million periods: 13 s of the server's instead of 21 s in the import's own order)
     previous = _end_current_periods(todo, now)
     unnamed = [c for c in todo if not openings[c].named]  # the rest: recorded by their fact
+    # (none to record: no ids to take and no chain head to lock; record_many writes nothing)
     reserved = reserve(len(unnamed)) if unnamed else None
     rows.insert(RiskPeriod, ("child_id", "opened_by_id", "at", "on", "event_id"),
                 [(c, openings[c].opener.pk, now, day, openings[c].event_id)
                  for c in sorted(todo)])
     _start_periods(holders, {c: openings[c].event_id for c in todo}, now)
-    if unnamed:
-        record_many(actor, [Change("risk_opened", [c], payload={
-            "opened_by": openings[c].opener.pk, "holder": holders[c][0].pk})
-            for c in unnamed], reserved=reserved)
+    record_many(actor, [Change("risk_opened", [c], payload={
+        "opened_by": openings[c].opener.pk, "holder": holders[c][0].pk}) for c in unnamed],
+        reserved=reserved)
     _tell_previous_holders(holders, previous)
     return todo
 
