@@ -65,6 +65,13 @@ def test_bench_index_prints_its_figures_and_the_counts_add_up(tmp_path):
     assert bulk["rows"] == IMPORT_ROWS
     assert bulk["imported"] + bulk["rejected"] == IMPORT_ROWS and not bulk["error"]
     assert {"read", "write", "rematch"} <= set(bulk["phases"])
+    # the import's CPU: this process's Python, within what the whole machine did meanwhile
+    # (/proc/stat counts in ticks of 10 ms per core: hence the margin)
+    cpu = bulk["cpu"]
+    assert cpu["python"] > 0 and cpu["cores"] >= 1 and cpu["wall"] > 0
+    if cpu["machine"] is not None:
+        assert cpu["machine"] >= cpu["python"] - 0.05 * cpu["cores"]
+        assert f"kernseconden op {cpu['cores']} kernen" in text
 
     # the signals add up: those built, plus the warm-up, the measured registrations and the
     # floor's plain inserts (PostgreSQL); the import is rolled back after it was measured, so

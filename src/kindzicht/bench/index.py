@@ -36,7 +36,7 @@ from kindzicht.core import clock, prepared
 from . import database
 from .build import BuildResult, build_population
 from .indexpop import Candidate, IndexPopulation
-from .measure import Figures, Meter
+from .measure import Cpu, Figures, Meter, cpu_used
 from .sweep import _load, code_version, roundtrip_ms, server_settings
 
 CANDIDATES = "kindzicht_bench_candidates"
@@ -78,6 +78,8 @@ class ImportRun:
     error: str = ""
     floor_seconds: float = 0.0
     floor_phases: dict[str, float] = field(default_factory=dict)
+    #: the machine's CPU over the import (the Python's and the rest: the server, when local)
+    cpu: Cpu | None = None
 
 
 @dataclass
@@ -507,8 +509,8 @@ def measure_import(rows: int, day: date, seed: int, log) -> ImportRun:
     started = time.perf_counter()
     try:
         with transaction.atomic():
-            with clock.frozen(datetime(day.year, day.month, day.day, 12, 0,
-                                       tzinfo=clock.zone())), \
+            with cpu_used() as run.cpu, clock.frozen(datetime(day.year, day.month, day.day, 12,
+                                                              0, tzinfo=clock.zone())), \
                     connection.execute_wrapper(meter._count):
                 result = signals_import(Actor.system("bench index import"), source=text,
                                         partial=True)

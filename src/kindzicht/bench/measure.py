@@ -9,6 +9,7 @@ them.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -95,3 +96,63 @@ class Meter:
         return {k.split(" ", 1)[1]: v for k, v in self.figures.items()
                 if k.startswith("watchdog ")}
 
+
+
+@dataclass
+class Cpu:
+    """The CPU a measurement used, in core-seconds: this process's (its Python, every thread)
+    and the whole machine's, from ``/proc/stat`` (``machine`` is None where that cannot be
+    read).
+
+    Why: a figure that will not come down may be a machine that is full. When the database
+    server runs on the same machine, ``rest`` is mostly its backends; ``bound`` is the least
+    wall clock that much work needs on these cores, however it is overlapped — below it
+    only less work helps."""
+
+    wall: float = 0.0
+    python: float = 0.0
+    machine: float | None = None
+    cores: int = 1
+
+    @property
+    def rest(self) -> float | None:
+        return None if self.machine is None else max(0.0, self.machine - self.python)
+
+    @property
+    def bound(self) -> float | None:
+        return None if self.machine is None else self.machine / self.cores
+
+    @property
+    def busy(self) -> float | None:
+        """The share of the machine's cores in use over the wall clock."""
+        if self.machine is None or self.wall <= 0:
+            return None
+        return self.machine / (self.cores * self.wall)
+
+
+def _machine_busy() -> float | None:
+    """Core-seconds the machine has been busy since boot (``/proc/stat``: every state but
+    idle and waiting for I/O), or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def cpu_used() -> Iterator[Cpu]:
+    """Measure :class:`Cpu` over the block; the figures are filled in when it ends."""
+    cpu = Cpu(cores=os.cpu_count() or 1)
+    wall, python, machine = time.perf_counter(), time.process_time(), _machine_busy()
+    try:
+        yield cpu
+    finally:
+        cpu.wall = time.perf_counter() - wall
+        cpu.python = time.process_time() - python
+        after = _machine_busy()
+        cpu.machine = None if machine is None or after is None else after - machine

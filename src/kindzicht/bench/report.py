@@ -228,6 +228,8 @@ def index_text(r) -> str:  # r: index.IndexReport (imported lazily: index import
         add(f"  van begin tot eind {_s(b.seconds)} s, {b.queries:,} queries, {per_s:,.0f} "
             f"rijen/s; doel 1,000,000 rijen < {TARGETS['import_s']:.0f} s: lineair "
             f"geëxtrapoleerd {million:,.0f} s, {_met(million, TARGETS['import_s'])}{status}")
+        if b.cpu is not None:
+            add(_cpu_line(b.cpu))
         width = max(map(len, b.phases), default=0)
         for name, f in sorted(b.phases.items(), key=lambda kv: -kv[1].seconds):
             add(f"    {name:<{width}} {_s(f.seconds):>10} s {f.queries:>10,} queries "
@@ -239,3 +241,14 @@ def index_text(r) -> str:  # r: index.IndexReport (imported lazily: index import
             for name, s in b.floor_phases.items():
                 add(f"    {name:<{width}} {_s(s):>10} s")
     return "\n".join(out)
+
+
+def _cpu_line(cpu) -> str:
+    """What the import's CPU says (``bench.measure.Cpu``): how full the machine was, whose
+    work it was, and the least wall clock that much work allows on these cores."""
+    if cpu.machine is None:
+        return f"  CPU: Python (dit proces) {_s(cpu.python)} s; de machine als geheel onbekend"
+    return (f"  CPU: {_s(cpu.machine)} kernseconden op {cpu.cores} kernen "
+            f"({cpu.busy:.0%} bezet): Python (dit proces) {_s(cpu.python)} s, de rest "
+            f"{_s(cpu.rest)} s (de databaseserver, als die op deze machine draait); zoveel "
+            f"werk vraagt hier ten minste {_s(cpu.bound)} s")
