@@ -27,8 +27,10 @@ from .conftest import DAY, SYSTEM
 
 
 def snapshot():
+    """What an import writes (the audit log's reads aside: a check that writes nothing has
+    still read the persons it found)."""
     return (Signal.objects.count(), Informing.objects.count(), Match.objects.count(),
-            DomainEvent.objects.count(), AuditEntry.objects.count(),
+            DomainEvent.objects.count(), AuditEntry.objects.exclude(kind="read").count(),
             Task.objects.filter(code=INFORM_TASK).count())
 
 
@@ -68,14 +70,22 @@ EXPECTED = {
 }
 
 
-def test_one_rejected_row_imports_nothing_and_every_row_is_reported(csv_rows):
+def test_one_rejected_row_imports_nothing_and_every_row_is_reported(fam, csv_rows):
     before = snapshot()
     report = signals_import(SYSTEM, source=rows_of(csv_rows))
-    assert not report.written and report.imported == 0
+    assert not report.written and report.imported == 0 and report.rows == len(csv_rows)
     assert [line for line, _e in report.rejected] == sorted(EXPECTED)
     for line, errors in report.rejected:
         assert any(EXPECTED[line] in e for e in errors), (line, errors)
+    # a BSN failing the elfproef is the row's error: not looked up by name instead
+    assert dict(report.rejected)[4] == ["bsn: voldoet niet aan de elfproef"]
     assert snapshot() == before
+    # what the check read of the persons it found is on record: one read entry for them all
+    checked = AuditEntry.objects.get(action="signals_import_checked")
+    assert checked.kind == "read" and checked.purpose == SYSTEM.purpose
+    assert checked.person_ids == sorted(p.pk for p in (
+        fam.girl, fam.father, fam.mother, fam.stepfather, fam.grandmother, fam.half_brother))
+    assert audit.verify() == []
 
 
 def test_the_valid_rows_are_written_with_an_event_and_audit_entry_each(orgs, fam, csv_rows):
@@ -110,6 +120,11 @@ def test_the_valid_rows_are_written_with_an_event_and_audit_entry_each(orgs, fam
                                           ).exists()
     family = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
     assert set(family.organisation_ids) >= {orgs.org["school"].pk, orgs.org["ggz"].pk}
+    # the persons of the rejected rows were read and not written: one read entry names them
+    # (the girl's second row was a duplicate); the father's only row was written
+    checked = AuditEntry.objects.get(action="signals_import_checked")
+    assert checked.person_ids == sorted(p.pk for p in (
+        fam.girl, fam.mother, fam.stepfather, fam.grandmother, fam.half_brother))
     assert audit.verify() == []
 
 
@@ -146,6 +161,7 @@ def test_dry_run_and_bad_files(orgs, fam):
     before = snapshot()
     report = signals_import(SYSTEM, source=rows_of(good), dry_run=True)
     assert report.ok and not report.written and snapshot() == before
+    assert AuditEntry.objects.get(action="signals_import_checked").person_ids == [fam.girl.pk]
     with pytest.raises(ValidationError) as exc:
         signals_import(SYSTEM, source="organisatie;bsn\n1;2\n")
     assert "ontbreekt: birth_date, organisation" in exc.value.message

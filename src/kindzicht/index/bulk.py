@@ -32,7 +32,7 @@ from django.db import connection, transaction
 
 from kindzicht.continuity import risk
 from kindzicht.core import ahead, clock, rows
-from kindzicht.core.actions import Actor, Change, record_many, reserve
+from kindzicht.core.actions import Actor, Change, audit_read, record_many, reserve
 from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.core.rows import Ids
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
@@ -64,10 +64,12 @@ class Row:
     registered_on: date | None = None
     informed_on: date | None = None
     birth_date: date | None = None
+    bsn_refused: bool = False
 
 
 @dataclass
 class ImportReport:
+    rows: int = 0
     imported: int = 0
     rejected: list[tuple[int, list[str]]] = field(default_factory=list)
     written: bool = False
@@ -174,6 +176,7 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
             if not is_valid_bsn(raw["bsn"]):
                 r.errors.append("bsn: voldoet niet aan de elfproef")
                 raw["bsn"] = ""
+                r.bsn_refused = True  # not looked up by name instead: the BSN is the error
         r.birth_date = _date(raw["birth_date"], "birth_date", r)
         if r.birth_date is None and not any(e.startswith("birth_date") for e in r.errors):
             r.errors.append("birth_date: verplicht")
@@ -192,7 +195,7 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
             r.person_id = by_bsn.get(r.line)
             if r.person_id is None:
                 r.errors.append("bsn: er is geen persoon met dit BSN bekend")
-        elif r.birth_date is not None:
+        elif r.birth_date is not None and not r.bsn_refused:
             found = by_name.get(r.line, [])
             if len(found) == 1:
                 r.person_id = found[0]
@@ -227,7 +230,8 @@ def _validate_people(rows: list[Row], today: date, policies: dict[int, Policy]
     """The checks on the persons found; returns them (the writing needs them again)."""
     persons = {values[0]: _Person(*values) for values in Person.objects.filter(
         pk__among=Ids([r.person_id for r in rows if r.person_id])).values_list(*_PERSON_READ)}
-    adults = {pid for pid, p in persons.items() if p.birth_date <= _years_before(today, MAX_AGE)}
+    born_by = _years_before(today, MAX_AGE)  # born on or before it: 23 or older
+    adults = {pid for pid, p in persons.items() if p.birth_date <= born_by}
     # the children whose family holds one of these adults, with those families: one read
     fams = children_and_families_of(adults, today)
     in_family = adults & {m for f in fams.values() for m in f}
@@ -431,7 +435,7 @@ def _import(actor: Actor, source: TextIO | str, *, partial: bool, dry_run: bool
             ) -> ImportReport:
     today = clock.today()
     read = _read(source)
-    report = ImportReport()
+    report = ImportReport(rows=len(read))
     with transaction.atomic():
         clean = ahead.clean()
         policies = _validate(read, today)
@@ -447,16 +451,28 @@ def _import(actor: Actor, source: TextIO | str, *, partial: bool, dry_run: bool
             report.rejected = [(r.line, r.errors) for r in read if r.errors]
             good = [r for r in read if not r.errors]
             if dry_run or not good or (report.rejected and not partial):
+                _audit_checked(actor, read)
                 return report
             with rows.checked_as_written(), rows.behind():
                 report.signal_ids = _write(actor, good, today, policies, persons,
                                            clean=clean, early=early)
+            _audit_checked(actor, [r for r in read if r.errors])
         finally:
             if early is not None:  # its answer used, or not: never left reading after us
                 wait([early[1]])
         report.imported = len(report.signal_ids)
         report.written = True
     return report
+
+
+def _audit_checked(actor: Actor, rows_read: list[Row]) -> None:
+    """The check read these rows' persons (their birth and death dates, their organisation's
+    signals) without writing a registration, whose own audit entry would name them: one read
+    entry for them all (NEN 7513), so that a dry run — an administrator trying out a file in
+    the admin — is on the record too."""
+    found = [r.person_id for r in rows_read if r.person_id]
+    if found:
+        audit_read(actor, "signals_import_checked", person_ids=found)
 
 
 def rows_of(records: Iterable[dict[str, str]]) -> str:

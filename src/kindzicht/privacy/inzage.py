@@ -69,6 +69,7 @@ ACTION_NL = {
     "inzage_requests_listed": "lijst van inzageverzoeken",
     "privacy_person_found": "gezocht voor een privacyverzoek",
     "privacy_person_read": "persoonsgegevens voor een privacyverzoek",
+    "signals_import_checked": "controle bij een import in de verwijsindex",
 }
 WITH_WHOM_NL = {"colleague": "collega", "safe_at_home": "Veilig Thuis", "parents": "ouders",
                 "child": "kind"}
