@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from kindzicht.index.bulk import rows_of
 from kindzicht.index.models import Match, Signal
 from kindzicht.people import services as people
 
@@ -147,3 +148,52 @@ def test_a_fathers_and_his_step_daughters_signals_make_a_family_match(
     assert "geïnformeerd" in school.locator(".signal-row", has_text="Lotte Bakker").inner_text()
     assert_accessible(school)
     screenshot(school, "index-08-school-signals")
+
+
+def test_an_administrator_checks_and_imports_a_regional_index(page, household, make_org):
+    """The administrator takes over a regional index's registrations in the admin: the check
+    reports each rejected row with its line and reason and writes nothing; the import of the
+    valid rows makes the family match the two registrations make together."""
+    father, girl = household["father"], household["girl"]
+    school = make_org("Basisschool De Regenboog", sector="school")
+    ggz = make_org("GGZ Centraal", sector="adult_mental_health")
+    beheerder = people.professional_create(
+        SYSTEM, organisation=make_org("Gemeente Utrecht", sector="municipality"),
+        username="bea", role="admin", first_name="Bea", last_name="Beheer", password=PASSWORD)
+    csv = rows_of([
+        {"organisation": school.pk, "bsn": girl.bsn, "birth_date": girl.birth_date.isoformat(),
+         "contact": "IB, 030-7654321"},
+        {"organisation": ggz.pk, "bsn": father.bsn,
+         "birth_date": father.birth_date.isoformat(), "informed_on": ""},
+        {"organisation": school.pk, "bsn": INVALID_BSN, "birth_date": "2015-01-01"},
+        {"organisation": 999999, "bsn": father.bsn,
+         "birth_date": father.birth_date.isoformat()},
+    ]).encode()
+    file = {"name": "regio-utrecht.csv", "mimeType": "text/csv", "buffer": csv}
+
+    login(page, beheerder, PASSWORD)
+    page.goto("/admin/refindex/signal/")
+    page.get_by_role("link", name="Registraties importeren").click()
+    page.get_by_label("CSV-bestand").set_input_files(files=[file])
+    page.get_by_role("button", name="Controleren").click()
+    report = page.locator(".import-report")
+    assert "Controle: 2 van de 4 regels afgewezen. Er is niets geschreven." in (
+        report.inner_text())
+    rejected = page.locator(".import-rejected tbody tr")
+    assert rejected.count() == 2
+    assert "elfproef" in rejected.nth(0).inner_text()
+    assert "onbekende organisatie" in rejected.nth(1).inner_text()
+    assert not Signal.objects.exists()
+    assert_accessible(page)
+    screenshot(page, "index-09-admin-import-check")
+
+    page.get_by_label("CSV-bestand").set_input_files(files=[file])
+    page.get_by_label("Geldige regels importeren en afgewezen regels overslaan").check()
+    page.get_by_role("button", name="Importeren").click()
+    assert "2 registraties geïmporteerd. 2 afgewezen regels overgeslagen." in (
+        page.locator(".import-report").inner_text())
+    assert_accessible(page)
+    screenshot(page, "index-10-admin-import-done")
+    assert set(Signal.objects.values_list("person_id", flat=True)) == {girl.pk, father.pk}
+    match = Match.objects.get(child=girl, level="family", ended_on__isnull=True)
+    assert set(match.organisation_ids) == {school.pk, ggz.pk}

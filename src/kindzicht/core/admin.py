@@ -60,7 +60,7 @@ def person_ids_of(obj: models.Model) -> list[int]:
     return ids
 
 
-def _value_fields(model: type[models.Model], limit: int = 8) -> list[str]:
+def value_fields(model: type[models.Model], limit: int = 8) -> list[str]:
     skip = (models.TextField, models.JSONField)
     return [f.name for f in model._meta.concrete_fields if not isinstance(f, skip)][:limit]
 
@@ -203,7 +203,7 @@ def register_read_only(app_label: str, *, skip: Iterable[str] = ()) -> None:
         if admin.site.is_registered(model) or model._meta.model_name in skipped:
             continue
         attrs = {
-            "list_display": _value_fields(model),
+            "list_display": value_fields(model),
             "list_filter": [f.name for f in model._meta.concrete_fields
                             if f.choices and not f.is_relation][:3],
             "list_select_related": False,

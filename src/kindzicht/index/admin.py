@@ -5,17 +5,33 @@ configuration, changed here like any action: recorded and audited (RecordedAdmin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kindzicht.core.actions import Actor
-from kindzicht.core.admin import RecordedAdmin, ServiceCreateMixin, register_read_only
+from kindzicht.core.admin import (
+    ReadOnlyAdmin,
+    RecordedAdmin,
+    ServiceCreateMixin,
+    admin_actor,
+    register_read_only,
+    value_fields,
+)
+from kindzicht.core.errors import KindzichtError
+from kindzicht.people.models import Role
 from kindzicht.people.sectors import SECTOR_CHOICES, SECTORS
 
-from .models import IndexPolicy, PersonMerge
+from .models import IndexPolicy, PersonMerge, Signal
 from .policy import DEFAULT_AUTHORISED, DEFAULT_COORDINATOR_PRIORITY
 
 
@@ -107,6 +123,85 @@ class PersonMergeAdmin(ServiceCreateMixin, RecordedAdmin):
 
         return person_merge(actor, keep=data["kept"], merge=data["merged"],
                             reason=data.get("reason") or "")
+
+
+#: the most rows the admin's import screen takes: a larger file runs longer than a web request
+#: may (a regional index is tens of thousands; a national one a million: the command line,
+#: ``kindzicht index_import``, docs/operations.md)
+IMPORT_MAX_ROWS = 50_000
+#: the most rejected rows the report lists on the page (the count says how many more)
+REPORT_SHOWN = 500
+
+
+class SignalImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-bestand"),
+        help_text=_("Met een kopregel; kolommen gescheiden door ; of , (UTF-8)."))
+    skip_rejected = forms.BooleanField(
+        label=_("Geldige regels importeren en afgewezen regels overslaan"), required=False,
+        help_text=_("Zonder dit vinkje importeert één afgewezen regel niets: verbeter het "
+                    "bestand en importeer het opnieuw."))
+
+    def clean_file(self) -> str:
+        """The file's text (UTF-8, with or without byte order mark), within the screen's
+        limit."""
+        upload = self.cleaned_data["file"]
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(gettext(
+                "Het bestand is geen UTF-8-tekst (byte %(at)d). Sla het op als CSV (UTF-8).")
+                % {"at": exc.start + 1}) from exc
+        rows = max(0, len(text.splitlines()) - 1)
+        if rows > IMPORT_MAX_ROWS:
+            raise forms.ValidationError(gettext(
+                "Dit bestand heeft %(rows)s regels; hier kunnen er ten hoogste %(max)s. "
+                "Importeer een groter bestand op de server met kindzicht index_import.")
+                % {"rows": number_format(rows, force_grouping=True),
+                   "max": number_format(IMPORT_MAX_ROWS, force_grouping=True)})
+        return text
+
+
+@admin.register(Signal)
+class SignalAdmin(ReadOnlyAdmin):
+    """Signals, view only (the services write them), and the import of a regional index's
+    registrations (``bulk.signals_import``, the same service as ``kindzicht index_import``):
+    check a file first, then import it — the rejected rows reported with their line and
+    reasons, nothing half-imported."""
+
+    list_display = value_fields(Signal)
+
+    def get_urls(self):
+        return [path("importeren/", self.admin_site.admin_view(self.import_view),
+                     name="refindex_signal_import"), *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if request.user.role != Role.ADMIN:
+            raise PermissionDenied
+        from .bulk import signals_import
+
+        form = SignalImportForm(request.POST or None, request.FILES or None)
+        report = checked = None
+        if request.method == "POST" and form.is_valid():
+            checked = "_import" not in request.POST
+            actor = replace(admin_actor(request), purpose=f"import van registraties uit "
+                                                          f"{request.FILES['file'].name}")
+            try:
+                report = signals_import(actor, source=form.cleaned_data["file"],
+                                        partial=form.cleaned_data["skip_rejected"],
+                                        dry_run=checked)
+            except KindzichtError as exc:
+                form.add_error("file", exc.message)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "title": _("Registraties importeren"), "form": form, "report": report,
+            "checked": checked,
+            "max_rows": number_format(IMPORT_MAX_ROWS, force_grouping=True),
+            "shown": report.rejected[:REPORT_SHOWN] if report else [],
+            "more": max(0, len(report.rejected) - REPORT_SHOWN) if report else 0,
+        }
+        return TemplateResponse(request, "admin/refindex/signal/import.html", context,
+                                status=400 if form.errors else 200)
 
 
 register_read_only("refindex")
