@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from kindzicht.core.actions import Actor
+from kindzicht.index.bulk import signals_import
 from kindzicht.people.management.commands import demo as demo_command
 from kindzicht.people.management.commands import serve as serve_command
 from kindzicht.people.management.commands.serve import WatchdogScheduler
@@ -44,6 +46,14 @@ def test_demo_without_serving_seeds_once_and_prints_the_logins(data_dir):
     assert "Probeer: zoek" in text
     assert "http://127.0.0.1:8000/" in text
     assert (data_dir / "demo.json").exists()
+    # a regional index to try the import with: importable but for its two bad rows
+    sample = data_dir / "demo-regionale-verwijsindex.csv"
+    assert str(sample) in text
+    report = signals_import(Actor.system("test"), source=sample.read_text(), dry_run=True)
+    rows = report.rows
+    assert rows > 2 and [line for line, _e in report.rejected] == [rows, rows + 1]
+    assert "elfproef" in report.rejected[0][1][0]
+    assert "onbekende organisatie" in report.rejected[1][1][0]
     persons = Person.objects.count()
 
     again = run("demo", "--no-serve", "--families", "3", "--port", "8123")

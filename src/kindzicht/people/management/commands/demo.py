@@ -38,6 +38,19 @@ def _state_file() -> Path:
     return Path(settings.DATA_DIR) / "demo.json"
 
 
+def _import_file() -> Path:
+    return Path(settings.DATA_DIR) / "demo-regionale-verwijsindex.csv"
+
+
+def _write_import_file() -> None:
+    """A regional index to try the import with (``index.sample``)."""
+    from kindzicht.index.sample import sample_import
+
+    text = sample_import()
+    if text is not None:
+        _import_file().write_text(text, encoding="utf-8")
+
+
 def _save_state(result: SeedResult) -> None:
     """Remember what the demo printed, so a second start can print it again (passwords are
     stored only hashed in the database)."""
@@ -108,6 +121,7 @@ class Command(BaseCommand):
             cases = add_cases(result.person_ids)
             result_cases = [f"  - {name}: {what}" for name, what in cases.children]
             _save_state(result)
+            _write_import_file()
             for line in describe(result):
                 out(line)
             if result_cases:
@@ -116,6 +130,10 @@ class Command(BaseCommand):
                 for line in result_cases:
                     out(line)
         url = f"http://127.0.0.1:{options['port']}/"
+        if _import_file().exists():
+            out("")
+            out(f"Een regionale verwijsindex importeren (als beheerder): Beheer › Verwijsindex › "
+                f"Signals › Registraties importeren, met {_import_file()}")
         out("")
         out(f"Web: {url}   Beheer: {url}admin/   API: {url}api/v1/")
         if options["no_serve"]:
