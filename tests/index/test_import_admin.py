@@ -117,3 +117,11 @@ def test_only_an_administrator_imports(client, day, fam, csv_rows):  # noqa: F81
     assert snapshot() == before
     html = client.get(reverse("admin:refindex_signal_changelist")).content.decode()
     assert URL not in html
+
+
+def test_a_long_report_lists_the_first_rejected_rows_and_counts_the_rest(
+        client, beheerder, fam, csv_rows, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(index_admin, "REPORT_SHOWN", 3)
+    html = upload(client, rows_of(csv_rows), button="_check").content.decode()
+    assert html.count("<tr><td>") == 3
+    assert f"En nog {len(EXPECTED) - 3} afgewezen regels." in html

@@ -1,7 +1,9 @@
 """Django admin: signals, matches and informing are domain facts written by the index's
 services only, so the admin shows them view only (reads of person data are audited). The
 index policy per region — who may register, the coordinator priority, the periods — is
-configuration, changed here like any action: recorded and audited (RecordedAdmin)."""
+configuration, changed here like any action: recorded and audited (RecordedAdmin). The
+signals' list offers an administrator the import of a regional index (``SignalAdmin``),
+through the same service as the command line."""
 
 from __future__ import annotations
 
