@@ -1,15 +1,17 @@
 """A small regional index to try the import with: ``kindzicht demo`` writes it next to its
 database, so that an administrator of the demo finds a file for *Signals › Registraties
 importeren* (or ``kindzicht index_import``). Registrations on young people of the demo who have
-no signal yet, by organisations of sectors in the default circle — and two rows the check
-rejects (a BSN failing the elfproef, an unknown organisation), so that the report shows what a
-rejection looks like."""
+no signal yet but live with someone who has — so the import makes family matches, and their
+families are cases the retention keeps (a family with nothing recorded is purged at the first
+sweep, ``privacy.retention``) —, by organisations of sectors in the default circle; and two rows
+the check rejects (a BSN failing the elfproef, an unknown organisation), so that the report shows
+what a rejection looks like."""
 
 from __future__ import annotations
 
 from kindzicht.core import clock
 from kindzicht.people.family import _years_before
-from kindzicht.people.models import Organisation, Person
+from kindzicht.people.models import HouseholdMembership, Organisation, Person
 
 from .bulk import rows_of
 from .models import Signal
@@ -27,11 +29,14 @@ def sample_import(rows: int = 6) -> str | None:
     orgs = list(Organisation.objects.filter(sector__in=SECTORS, active=True)
                 .order_by("pk").values_list("pk", flat=True))
     today = clock.today()
+    signalled = Signal.objects.filter(ended_at__isnull=True).values("person_id")
+    with_signal = HouseholdMembership.objects.filter(
+        person_id__in=signalled, left_on__isnull=True).values("household_id")
     young = list(Person.objects.filter(
+        memberships__household_id__in=with_signal, memberships__left_on__isnull=True,
         bsn__isnull=False, death_date__isnull=True,
         birth_date__gt=_years_before(today, MAX_AGE)).exclude(bsn="").exclude(
-        pk__in=Signal.objects.filter(ended_at__isnull=True).values("person_id"))
-        .order_by("pk")[:rows])
+        pk__in=signalled).distinct().order_by("pk")[:rows])
     if not orgs or not young:
         return None
     records = [{"organisation": orgs[i % len(orgs)], "bsn": p.bsn,
