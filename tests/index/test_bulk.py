@@ -313,3 +313,30 @@ def test_the_import_builds_its_rows_with_the_cycle_collector_off_and_leaves_it_a
         assert gc.isenabled() is collector_on
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_cell_that_breaks_the_input_rules_is_its_rows_error(orgs, fam):
+    """The screens' and the API's text rules hold for the file too: no bidi override or control
+    character, no cell longer than the staging table takes — each the row's error with its
+    line, the rest of the file checked as usual, and nothing written."""
+    school = orgs.org["school"].pk
+    rows = [
+        {"organisation": school, "bsn": fam.girl.bsn, "birth_date": "2013-06-01"},
+        {"organisation": school, "given_name": "Lo\u202ette", "family_name": "Bakker",
+         "birth_date": "2013-06-01"},
+        {"organisation": school, "given_name": "Lotte", "family_name": "B" * 121,
+         "birth_date": "2013-06-01"},
+        {"organisation": f"{school}\x07", "bsn": fam.girl.bsn, "birth_date": "2013-06-01"},
+        {"organisation": school, "bsn": f"{fam.mother.bsn}\x00", "birth_date": "1986-01-01"},
+    ]
+    before = snapshot()
+    report = signals_import(SYSTEM, source=rows_of(rows))
+    assert not report.written and snapshot() == before
+    assert [line for line, _e in report.rejected] == [3, 4, 5, 6]
+    reasons = dict(report.rejected)
+    assert reasons[3] == ["given_name: Deze tekst bevat een teken dat niet is toegestaan "
+                          "(U+202E)."]
+    assert reasons[4] == ["family_name: Deze tekst is te lang: 121 tekens, ten hoogste 120."]
+    assert reasons[5] == ["organisation: Deze tekst bevat een teken dat niet is toegestaan "
+                          "(U+0007)."]
+    assert reasons[6] == ["bsn: Deze tekst bevat een teken dat niet is toegestaan (U+0000)."]

@@ -32,6 +32,7 @@ from kindzicht.core.admin import (
 from kindzicht.core.errors import KindzichtError
 from kindzicht.people.models import Role
 from kindzicht.people.sectors import SECTOR_CHOICES, SECTORS
+from kindzicht.web.input_forms import InputRulesForm
 
 from .models import IndexPolicy, PersonMerge, Signal
 from .policy import DEFAULT_AUTHORISED, DEFAULT_COORDINATOR_PRIORITY
@@ -135,7 +136,12 @@ IMPORT_MAX_ROWS = 50_000
 REPORT_SHOWN = 500
 
 
-class SignalImportForm(forms.Form):
+class SignalImportForm(InputRulesForm):
+    """The file and whether to skip rejected rows. Its cells meet the same input rules in the
+    service (``bulk._text_rules``), row by row, as the command line's do."""
+
+    text = ""
+
     file = forms.FileField(
         label=_("CSV-bestand"),
         help_text=_("Met een kopregel; kolommen gescheiden door ; of , (UTF-8)."))
@@ -144,9 +150,9 @@ class SignalImportForm(forms.Form):
         help_text=_("Zonder dit vinkje importeert één afgewezen regel niets: verbeter het "
                     "bestand en importeer het opnieuw."))
 
-    def clean_file(self) -> str:
-        """The file's text (UTF-8, with or without byte order mark), within the screen's
-        limit."""
+    def clean_file(self):
+        """The file, read as text (``self.text``: UTF-8, with or without byte order mark),
+        within the screen's limit."""
         upload = self.cleaned_data["file"]
         try:
             text = upload.read().decode("utf-8-sig")
@@ -161,7 +167,8 @@ class SignalImportForm(forms.Form):
                 "Importeer een groter bestand op de server met kindzicht index_import.")
                 % {"rows": number_format(rows, force_grouping=True),
                    "max": number_format(IMPORT_MAX_ROWS, force_grouping=True)})
-        return text
+        self.text = text
+        return upload
 
 
 @admin.register(Signal)
@@ -187,9 +194,9 @@ class SignalAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             checked = "_import" not in request.POST
             actor = replace(admin_actor(request), purpose=f"import van registraties uit "
-                                                          f"{request.FILES['file'].name}")
+                                                          f"{form.cleaned_data['file'].name}")
             try:
-                report = signals_import(actor, source=form.cleaned_data["file"],
+                report = signals_import(actor, source=form.text,
                                         partial=form.cleaned_data["skip_rejected"],
                                         dry_run=checked)
             except KindzichtError as exc:

@@ -35,6 +35,7 @@ from kindzicht.core import ahead, clock, rows
 from kindzicht.core.actions import Actor, Change, audit_read, record_many, reserve
 from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.core.rows import Ids
+from kindzicht.core.text import text_problem
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
 from kindzicht.people.family import (
     _years_before,
@@ -64,7 +65,9 @@ class Row:
     registered_on: date | None = None
     informed_on: date | None = None
     birth_date: date | None = None
-    bsn_refused: bool = False
+    #: a cell naming the person was refused (a BSN failing the elfproef, a name breaking the
+    #: text rules): that is the row's error, the person is not looked up another way
+    identity_refused: bool = False
 
 
 @dataclass
@@ -157,13 +160,36 @@ def _lookups() -> tuple[dict[int, int], dict[int, list[int]]]:
 # --- validation -----------------------------------------------------------------------------
 
 
+#: the longest a cell may be (the staging table's names: 120 characters); ``contact`` has its
+#: own, stricter check below
+CELL_MAX = 120
+
+
+def _text_rules(r: Row) -> set[str]:
+    """The input rules of every screen and the API (``core.text``: no control characters,
+    bidi overrides or over-long text) for each cell but the contact; a cell that breaks them is
+    the row's error, and left out of the staging and the lookups. Returns those columns."""
+    refused = set()
+    for column, value in r.raw.items():
+        if column != "contact" and value and (
+                problem := text_problem(value, max_length=CELL_MAX)):
+            r.errors.append(f"{column}: {problem}")
+            r.raw[column] = ""
+            refused.add(column)
+    return refused
+
+
 def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
     org_ids = {int(r.raw["organisation"]) for r in rows if r.raw["organisation"].isdigit()}
     orgs = Organisation.objects.in_bulk(list(org_ids))
     policies = policies_for_organisations(orgs.values())
     for r in rows:
         raw = r.raw
-        if not raw["organisation"].isdigit() or int(raw["organisation"]) not in orgs:
+        refused = _text_rules(r)
+        r.identity_refused = bool(refused & {"bsn", "given_name", "family_name"})
+        if "organisation" in refused:
+            pass  # the text rules' error is the cell's
+        elif not raw["organisation"].isdigit() or int(raw["organisation"]) not in orgs:
             r.errors.append(f"organisation: onbekende organisatie {raw['organisation']!r}")
         else:
             r.organisation = orgs[int(raw["organisation"])]
@@ -176,7 +202,7 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
             if not is_valid_bsn(raw["bsn"]):
                 r.errors.append("bsn: voldoet niet aan de elfproef")
                 raw["bsn"] = ""
-                r.bsn_refused = True  # not looked up by name instead: the BSN is the error
+                r.identity_refused = True
         r.birth_date = _date(raw["birth_date"], "birth_date", r)
         if r.birth_date is None and not any(e.startswith("birth_date") for e in r.errors):
             r.errors.append("birth_date: verplicht")
@@ -195,7 +221,7 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
             r.person_id = by_bsn.get(r.line)
             if r.person_id is None:
                 r.errors.append("bsn: er is geen persoon met dit BSN bekend")
-        elif r.birth_date is not None and not r.bsn_refused:
+        elif r.birth_date is not None and not r.identity_refused:
             found = by_name.get(r.line, [])
             if len(found) == 1:
                 r.person_id = found[0]
