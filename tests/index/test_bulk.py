@@ -328,11 +328,16 @@ def test_a_cell_that_breaks_the_input_rules_is_its_rows_error(orgs, fam):
          "birth_date": "2013-06-01"},
         {"organisation": f"{school}\x07", "bsn": fam.girl.bsn, "birth_date": "2013-06-01"},
         {"organisation": school, "bsn": f"{fam.mother.bsn}\x00", "birth_date": "1986-01-01"},
+        # the contact other organisations read: 200 characters, and no bidi override either
+        {"organisation": school, "bsn": fam.mother.bsn, "birth_date": "1986-01-01",
+         "contact": "IB, 030-\u202e1"},
+        {"organisation": school, "bsn": fam.stepfather.bsn, "birth_date": "1983-02-02",
+         "contact": "x" * 201},
     ]
     before = snapshot()
     report = signals_import(SYSTEM, source=rows_of(rows))
     assert not report.written and snapshot() == before
-    assert [line for line, _e in report.rejected] == [3, 4, 5, 6]
+    assert [line for line, _e in report.rejected] == [3, 4, 5, 6, 7, 8]
     reasons = dict(report.rejected)
     assert reasons[3] == ["given_name: Deze tekst bevat een teken dat niet is toegestaan "
                           "(U+202E)."]
@@ -340,3 +345,6 @@ def test_a_cell_that_breaks_the_input_rules_is_its_rows_error(orgs, fam):
     assert reasons[5] == ["organisation: Deze tekst bevat een teken dat niet is toegestaan "
                           "(U+0007)."]
     assert reasons[6] == ["bsn: Deze tekst bevat een teken dat niet is toegestaan (U+0000)."]
+    assert reasons[7] == ["contact: Deze tekst bevat een teken dat niet is toegestaan "
+                          "(U+202E)."]
+    assert reasons[8] == ["contact: Deze tekst is te lang: 201 tekens, ten hoogste 200."]

@@ -160,19 +160,20 @@ def _lookups() -> tuple[dict[int, int], dict[int, list[int]]]:
 # --- validation -----------------------------------------------------------------------------
 
 
-#: the longest a cell may be (the staging table's names: 120 characters); ``contact`` has its
-#: own, stricter check below
-CELL_MAX = 120
+#: the longest a cell may be: the staging table's names take 120 characters, a signal's
+#: contact 200 (as ``signal_register``'s)
+CELL_MAX = {"contact": 200}
+CELL_MAX_OTHERS = 120
 
 
 def _text_rules(r: Row) -> set[str]:
     """The input rules of every screen and the API (``core.text``: no control characters,
-    bidi overrides or over-long text) for each cell but the contact; a cell that breaks them is
-    the row's error, and left out of the staging and the lookups. Returns those columns."""
+    bidi overrides or over-long text) for each cell; a cell that breaks them is the row's
+    error, and left out of the staging and the lookups. Returns those columns."""
     refused = set()
     for column, value in r.raw.items():
-        if column != "contact" and value and (
-                problem := text_problem(value, max_length=CELL_MAX)):
+        if value and (problem := text_problem(
+                value, max_length=CELL_MAX.get(column, CELL_MAX_OTHERS))):
             r.errors.append(f"{column}: {problem}")
             r.raw[column] = ""
             refused.add(column)
@@ -212,8 +213,6 @@ def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
             r.errors.append("registered_on: ligt in de toekomst")
         if r.informed_on and not (r.registered_on <= r.informed_on <= today):
             r.errors.append("informed_on: ligt niet tussen de registratie en vandaag")
-        if len(raw["contact"]) > 200 or any(ord(c) < 32 for c in raw["contact"]):
-            r.errors.append("contact: ten hoogste 200 leesbare tekens")
     _stage(rows)
     by_bsn, by_name = _lookups()
     for r in rows:
