@@ -348,3 +348,7 @@ def test_a_cell_that_breaks_the_input_rules_is_its_rows_error(orgs, fam):
     assert reasons[7] == ["contact: Deze tekst bevat een teken dat niet is toegestaan "
                           "(U+202E)."]
     assert reasons[8] == ["contact: Deze tekst is te lang: 201 tekens, ten hoogste 200."]
+    # in a file without any forbidden character the lengths are checked all the same
+    report = signals_import(SYSTEM, source=rows_of([rows[2]]))
+    assert report.rejected == [
+        (2, ["family_name: Deze tekst is te lang: 121 tekens, ten hoogste 120."])]

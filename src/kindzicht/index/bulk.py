@@ -35,7 +35,7 @@ from kindzicht.core import ahead, clock, rows
 from kindzicht.core.actions import Actor, Change, audit_read, record_many, reserve
 from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.core.rows import Ids
-from kindzicht.core.text import text_problem
+from kindzicht.core.text import forbidden_character, text_problem
 from kindzicht.people.bsn import is_valid_bsn, normalise_bsn
 from kindzicht.people.family import (
     _years_before,
@@ -94,8 +94,7 @@ def _date(value: str, what: str, row: Row) -> date | None:
         return None
 
 
-def _read(source: TextIO | str) -> list[Row]:
-    text = source if isinstance(source, str) else source.read()
+def _read(text: str) -> list[Row]:
     sample = text[:2000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -166,27 +165,33 @@ CELL_MAX = {"contact": 200}
 CELL_MAX_OTHERS = 120
 
 
-def _text_rules(r: Row) -> set[str]:
+def _text_rules(r: Row, *, characters: bool) -> set[str]:
     """The input rules of every screen and the API (``core.text``: no control characters,
     bidi overrides or over-long text) for each cell; a cell that breaks them is the row's
-    error, and left out of the staging and the lookups. Returns those columns."""
+    error, and left out of the staging and the lookups. Returns those columns.
+    ``characters``: the file holds a character the rules forbid somewhere, so each cell's are
+    looked at too (else only their lengths: a national file's 8 million cells)."""
     refused = set()
     for column, value in r.raw.items():
-        if value and (problem := text_problem(
-                value, max_length=CELL_MAX.get(column, CELL_MAX_OTHERS))):
+        limit = CELL_MAX.get(column, CELL_MAX_OTHERS)
+        if value and (characters or len(value) > limit) and (
+                problem := text_problem(value, max_length=limit)):
             r.errors.append(f"{column}: {problem}")
             r.raw[column] = ""
             refused.add(column)
     return refused
 
 
-def _validate(rows: list[Row], today: date) -> dict[int, Policy]:
+def _validate(rows: list[Row], today: date, *, characters: bool = True
+              ) -> dict[int, Policy]:
+    """Each row's own checks and its person looked up. ``characters``: see
+    :func:`_text_rules`."""
     org_ids = {int(r.raw["organisation"]) for r in rows if r.raw["organisation"].isdigit()}
     orgs = Organisation.objects.in_bulk(list(org_ids))
     policies = policies_for_organisations(orgs.values())
     for r in rows:
         raw = r.raw
-        refused = _text_rules(r)
+        refused = _text_rules(r, characters=characters)
         r.identity_refused = bool(refused & {"bsn", "given_name", "family_name"})
         if "organisation" in refused:
             pass  # the text rules' error is the cell's
@@ -459,11 +464,12 @@ def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
 def _import(actor: Actor, source: TextIO | str, *, partial: bool, dry_run: bool
             ) -> ImportReport:
     today = clock.today()
-    read = _read(source)
+    text = source if isinstance(source, str) else source.read()
+    read = _read(text)
     report = ImportReport(rows=len(read))
     with transaction.atomic():
         clean = ahead.clean()
-        policies = _validate(read, today)
+        policies = _validate(read, today, characters=forbidden_character(text) is not None)
         # the families of everyone found, asked for now on another connection (when the
         # import is going to write): the people's own checks (seconds at a million rows) run
         # meanwhile and rarely reject anyone; when they do, _write asks again
