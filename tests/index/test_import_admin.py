@@ -125,3 +125,12 @@ def test_a_long_report_lists_the_first_rejected_rows_and_counts_the_rest(
     html = upload(client, rows_of(csv_rows), button="_check").content.decode()
     assert html.count("<tr><td>") == 3
     assert f"En nog {len(EXPECTED) - 3} afgewezen regels." in html
+
+
+def test_the_screen_in_english(client, beheerder):
+    client.post(reverse("web:set_language"), {"language": "en", "next": "/"})
+    html = client.get(URL).content.decode()
+    for english in ("Import registrations", "CSV file", "Check", "Import the valid rows and "
+                    "skip the rejected ones"):
+        assert english in html
+    assert "Controleren" not in html
