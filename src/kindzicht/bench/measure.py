@@ -97,7 +97,6 @@ class Meter:
                 if k.startswith("watchdog ")}
 
 
-
 @dataclass
 class Cpu:
     """The CPU a measurement used, in core-seconds: this process's (its Python, every thread)
