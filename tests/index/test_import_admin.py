@@ -93,6 +93,12 @@ def test_a_file_the_screen_cannot_take_is_refused_with_its_reason(client, beheer
     assert columns.status_code == 400
     assert "ontbreekt: birth_date, organisation" in columns.content.decode()
 
+    # a file far larger than the screen's rows could fill is not even read
+    monkeypatch.setattr(index_admin, "IMPORT_MAX_BYTES", 1024 * 1024)
+    big = upload(client, "x" * (3 * 1024 * 1024 // 2), button="_check")
+    assert big.status_code == 400
+    assert "Dit bestand is 1,5 MB; hier kan ten hoogste 1 MB" in big.content.decode()
+
     monkeypatch.setattr(index_admin, "IMPORT_MAX_ROWS", 2)
     rows = [{"organisation": "1", "birth_date": "2013-06-01"}] * 3
     too_many = upload(client, rows_of(rows), button="_import")

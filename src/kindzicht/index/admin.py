@@ -132,6 +132,9 @@ class PersonMergeAdmin(ServiceCreateMixin, RecordedAdmin):
 #: may (a regional index is tens of thousands; a national one a million: the command line,
 #: ``kindzicht index_import``, docs/operations.md)
 IMPORT_MAX_ROWS = 50_000
+#: the largest file it reads at all: 50,000 rows of a regional index are a few megabytes; a
+#: file far larger is refused before it is read into the web process's memory
+IMPORT_MAX_BYTES = 30 * 1024 * 1024
 #: the most rejected rows the report lists on the page (the count says how many more)
 REPORT_SHOWN = 500
 
@@ -154,6 +157,12 @@ class SignalImportForm(InputRulesForm):
         """The file, read as text (``self.text``: UTF-8, with or without byte order mark),
         within the screen's limit."""
         upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(gettext(
+                "Dit bestand is %(size)s MB; hier kan ten hoogste %(max)s MB. Importeer een "
+                "groter bestand op de server met kindzicht index_import.")
+                % {"size": number_format(upload.size / 2**20, 1),
+                   "max": number_format(IMPORT_MAX_BYTES / 2**20, 0)})
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
