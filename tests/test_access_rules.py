@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import permissions
 
 from kindzicht.api.base import (
+    IsAdministrator,
     IsCaseworker,
     IsMemberOfOrganisation,
     IsPrivacyHandler,
@@ -23,6 +24,7 @@ PERMISSION_OF_RULE = {
     "organisation_member": IsMemberOfOrganisation,
     "privacy_officer": IsPrivacyOfficer,
     "privacy_rights": IsPrivacyHandler,
+    "administrator": IsAdministrator,
 }
 
 

@@ -194,3 +194,100 @@ class TestMatches:
         assert body["own_signal"] is not None and "Juf Marieke" not in str(body)
         assert_problem(api.get(url), 403)  # Jeugdhulp Utrecht is not involved
         assert_problem(api.get("/api/v1/persons/999999/involved-organisations"), 404)
+
+
+class TestImport:
+    """The bulk intake over the API: the same service as the admin's screen and the command
+    line, for an administrator only; a file the API cannot take, or a rejected row without
+    ``skip_rejected``, is a 400 problem and nothing is written."""
+
+    URL = "/api/v1/signal-imports"
+
+    @pytest.fixture
+    def admin(self, make_org, make_pro):
+        return make_pro(make_org("Gemeente Utrecht", "municipality"), role="admin")
+
+    @staticmethod
+    def post(client, body: str | bytes, **query):
+        params = "&".join(f"{k}={str(v).lower()}" for k, v in query.items())
+        data = body.encode() if isinstance(body, str) else body
+        return client.generic("POST", f"{TestImport.URL}?{params}", data,
+                              content_type="text/csv; charset=utf-8")
+
+    @pytest.fixture
+    def file(self, family, make_org):
+        """The school on the girl, the GGZ on her step-father (a family match), and a row
+        whose BSN fails the elfproef."""
+        from kindzicht.index.bulk import rows_of
+
+        school = make_org("De Regenboog", "school")
+        ggz = make_org("GGZ Centraal", "adult_mental_health")
+        return rows_of([
+            {"organisation": school.pk, "bsn": VALID_BSN, "birth_date": "2014-01-10",
+             "contact": "Intern begeleider, 030-7654321"},
+            {"organisation": school.pk, "bsn": INVALID_BSN, "birth_date": "2014-01-10"},
+            {"organisation": ggz.pk, "given_name": "Mehmet", "family_name": "Yilmaz",
+             "birth_date": "1983-02-02", "registered_on": "2024-04-20",
+             "informed_on": "2024-05-01"},
+        ])
+
+    def test_a_check_reports_the_rejected_rows_and_writes_nothing(self, admin, file, snapshot):
+        before = snapshot(Signal, Match, Informing)
+        response = self.post(client_for(admin), file, dry_run=True)
+        assert response.status_code == 200, response.content
+        assert response.json() == {"rows": 3, "imported": 0, "written": False, "rejected": [
+            {"line": 3, "reasons": ["bsn: voldoet niet aan de elfproef"]}]}
+        assert before.unchanged()
+
+    def test_a_rejected_row_imports_nothing_unless_skipped(self, admin, file, family,
+                                                           snapshot):
+        from kindzicht.core.models import AuditEntry
+
+        before = snapshot(Signal, Match, Informing)
+        body = assert_problem(self.post(client_for(admin), file), 400, field="line.3")
+        assert body["type"] == "urn:kindzicht:problem:rejected_rows"
+        assert body["invalidParams"] == [{"name": "line.3", "code": "rejected",
+                                          "reason": "bsn: voldoet niet aan de elfproef"}]
+        assert "1 van de 3 regels" in body["detail"] and before.unchanged()
+
+        response = self.post(client_for(admin), file, skip_rejected=True)
+        assert response.status_code == 201, response.content
+        assert response.json()["imported"] == 2 and response.json()["written"] is True
+        signals = Signal.objects.filter(ended_at__isnull=True)
+        assert {s.person_id for s in signals} == {family["girl"].pk, family["stepfather"].pk}
+        match = Match.objects.get(child=family["girl"], level="family", ended_on__isnull=True)
+        assert set(match.person_ids) == {family["girl"].pk, family["stepfather"].pk}
+        assert len(match.organisation_ids) == 2
+        entries = AuditEntry.objects.filter(kind="write", action="signal_registered")
+        assert entries.count() == 2
+        assert {(e.actor_id, e.purpose) for e in entries} == {
+            (admin.pk, "import van registraties via de API")}
+
+    @pytest.mark.parametrize("body, reason", [
+        (b"organisation;bsn\n1;111222333\n", "ontbreekt: birth_date"),
+        ("organisation;birth_date;family_name\n1;2014-01-10;Zoë\n".encode("cp1252"),
+         "geen UTF-8-tekst (regel 2, byte 52)"),
+        (b"", "ontbreekt: birth_date, organisation"),
+    ])
+    def test_a_file_it_cannot_take_is_a_problem_naming_the_file(self, admin, body, reason,
+                                                                snapshot):
+        before = snapshot(Signal)
+        problem = assert_problem(self.post(client_for(admin), body), 400, field="file")
+        assert reason in problem["detail"] and before.unchanged()
+
+    def test_a_file_over_the_limits_is_refused(self, admin, monkeypatch):
+        from kindzicht.index import bulk
+
+        rows = "organisation,birth_date\n" + "1,2014-01-10\n" * (bulk.ONLINE_MAX_ROWS + 1)
+        problem = assert_problem(self.post(client_for(admin), rows), 400, field="file")
+        assert "ten hoogste 50.000" in problem["detail"]
+        monkeypatch.setattr(bulk, "ONLINE_MAX_BYTES", 1024)
+        problem = assert_problem(self.post(client_for(admin), rows), 400, field="file")
+        assert "ten hoogste 0 MB" in problem["detail"]
+
+    def test_only_an_administrator_and_only_csv(self, admin, api, school, file, snapshot):
+        before = snapshot(Signal)
+        assert_problem(self.post(api, file, skip_rejected=True), 403)
+        assert_problem(self.post(school[1], file, skip_rejected=True), 403)
+        assert_problem(client_for(admin).post(self.URL, {"file": file}, format="json"), 415)
+        assert before.unchanged()

@@ -209,5 +209,6 @@ def build_world() -> World:
         world.add("finding_id", f.pk, own=None)
     world.named.update(my_inzage=my_inzage.pk, their_inzage=their_inzage.pk,
                        finding=finding.pk)
-    world.users = {"caller": caller, "vt": vt_pro, "coordinator": my_coordinator, "fg": fg}
+    world.users = {"caller": caller, "vt": vt_pro, "coordinator": my_coordinator, "fg": fg,
+                   "admin": _pro(me, "beheerder", role="admin")}
     return world

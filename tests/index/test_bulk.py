@@ -187,6 +187,49 @@ def test_the_command(orgs, fam, tmp_path):
     assert Signal.objects.filter(person=fam.girl, organisation=orgs.org["school"]).exists()
 
 
+def test_the_command_names_where_a_file_is_not_utf8_and_writes_nothing(orgs, fam, tmp_path):
+    """A spreadsheet's export in Windows-1252: the command says where, not a traceback."""
+    path = tmp_path / "vir.csv"
+    path.write_bytes(rows_of([
+        {"organisation": orgs.org["school"].pk, "bsn": fam.girl.bsn, "birth_date": "2013-06-01"},
+        {"organisation": orgs.org["school"].pk, "given_name": "Zoë", "family_name": "Visser",
+         "birth_date": "2013-06-01"},
+    ]).encode("cp1252"))
+    before = snapshot()
+    with pytest.raises(CommandError) as exc:
+        call_command("index_import", str(path), stdout=StringIO(), stderr=StringIO())
+    assert str(exc.value) == (f"{path}: Het bestand is geen UTF-8-tekst (regel 3, byte "
+                              f"{path.read_bytes().index(b'Zo') + 3}). Sla het op als CSV "
+                              "(UTF-8).")
+    assert snapshot() == before
+
+
+def test_a_cell_past_the_csv_readers_limit_refuses_the_file_naming_its_line(orgs, fam):
+    """Found by the API's hostile input: a megabyte in one cell crashed the reader."""
+    school = orgs.org["school"].pk
+    with pytest.raises(ValidationError) as exc:
+        signals_import(SYSTEM, source=rows_of([
+            {"organisation": school, "bsn": fam.girl.bsn, "birth_date": "2013-06-01"},
+            {"organisation": school, "family_name": "x" * 200_000, "birth_date": "2013-06-01"},
+        ]), dry_run=True)
+    assert exc.value.field == "file"
+    assert exc.value.message == ("Regel 3 is geen leesbare CSV: een veld is langer dan "
+                                 "131.072 tekens.")
+
+
+def test_a_date_outside_the_range_kindzicht_takes_is_the_rows_error(orgs, fam):
+    """Found by the API's hostile input: 9999-12-31 had no expiry two years on (a crash)."""
+    school = orgs.org["school"].pk
+    report = signals_import(SYSTEM, source=rows_of([
+        {"organisation": school, "bsn": fam.girl.bsn, "birth_date": "2013-06-01",
+         "registered_on": "9999-12-31"},
+        {"organisation": orgs.org["ggz"].pk, "bsn": fam.girl.bsn, "birth_date": "1899-12-31"},
+    ]), dry_run=True)
+    assert [(line, [e.split(":")[0] for e in errors]) for line, errors in report.rejected] == [
+        (2, ["registered_on"]), (3, ["birth_date"])]
+    assert "buiten het bereik" in report.rejected[0][1][0]
+
+
 def test_a_row_for_an_unknown_person_by_name_is_rejected_and_an_ambiguous_one_too(orgs, fam):
     PersonFactory(birth_date=date(2013, 6, 1), given_name="Lotte", family_name="Visser",
                   bsn=None)  # a second Lotte Visser born the same day

@@ -15,6 +15,7 @@ from factories import OrganisationFactory, ProfessionalFactory
 from kindzicht.core import audit
 from kindzicht.core.models import AuditEntry
 from kindzicht.index import admin as index_admin
+from kindzicht.index import bulk
 from kindzicht.index.bulk import rows_of
 from kindzicht.index.models import Signal
 from kindzicht.people.models import Professional
@@ -87,19 +88,20 @@ def test_a_file_the_screen_cannot_take_is_refused_with_its_reason(client, beheer
     latin = "organisation;birth_date\n1;2013-06-01 é\n"
     not_utf8 = upload(client, latin.encode("latin-1"), button="_import")
     assert not_utf8.status_code == 400
-    assert f"geen UTF-8-tekst (byte {latin.index('é') + 1})" in not_utf8.content.decode()
+    assert (f"geen UTF-8-tekst (regel 2, byte {latin.index('é') + 1})"
+            in not_utf8.content.decode())
 
     columns = upload(client, "organisatie;bsn\n1;2\n", button="_check")
     assert columns.status_code == 400
     assert "ontbreekt: birth_date, organisation" in columns.content.decode()
 
     # a file far larger than the screen's rows could fill is not even read
-    monkeypatch.setattr(index_admin, "IMPORT_MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(bulk, "ONLINE_MAX_BYTES", 1024 * 1024)
     big = upload(client, "x" * (3 * 1024 * 1024 // 2), button="_check")
     assert big.status_code == 400
     assert "Dit bestand is 1,5 MB; hier kan ten hoogste 1 MB" in big.content.decode()
 
-    monkeypatch.setattr(index_admin, "IMPORT_MAX_ROWS", 2)
+    monkeypatch.setattr(bulk, "ONLINE_MAX_ROWS", 2)
     rows = [{"organisation": "1", "birth_date": "2013-06-01"}] * 3
     too_many = upload(client, rows_of(rows), button="_import")
     assert too_many.status_code == 400

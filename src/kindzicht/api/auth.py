@@ -41,8 +41,12 @@ class SecondFactorRequired(exceptions.PermissionDenied):
 
 class GuardedBasicAuthentication(authentication.BasicAuthentication):
     def authenticate_credentials(self, userid, password, request=None):
+        """The credentials checked (and counted by django-axes) on Django's request, not
+        DRF's: on DRF's, axes' record of a failure reads ``request.POST``, which parses the
+        body — so wrong credentials got the body's 400 or 415 instead of their 401."""
         from axes.handlers.proxy import AxesProxyHandler
 
+        request = getattr(request, "_request", request)
         credentials = {"username": userid}
         if settings.AXES_ENABLED and AxesProxyHandler.is_locked(request, credentials):
             raise LockedOut()

@@ -82,6 +82,18 @@ class IsPrivacyHandler(permissions.BasePermission):
                     and getattr(user, "role", None) in (Role.PRIVACY_OFFICER, Role.ADMIN))
 
 
+class IsAdministrator(permissions.BasePermission):
+    """An administrator (role admin): the bulk intake of a regional index (issue 4), never
+    case work."""
+
+    message = "Only an administrator (role admin) may use this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active
+                    and getattr(user, "role", None) == Role.ADMIN)
+
+
 class ApiView(APIView):
     """Basic first, so that an unauthenticated call gets 401 with ``WWW-Authenticate: Basic``
     (DRF answers 403 when the first scheme cannot challenge); the session serves the web UI's
@@ -118,15 +130,17 @@ class ApiView(APIView):
         refuse_implausible_dates(serializer.validated_data)
         return serializer.validated_data
 
-    def query(self) -> dict[str, Any]:
-        """The validated query parameters of ``query_serializer``."""
-        assert self.query_serializer is not None
+    def query(self, serializer_class: type[Serializer] | None = None) -> dict[str, Any]:
+        """The validated query parameters of ``serializer_class`` (default: the view's
+        ``query_serializer``, which documents a GET's)."""
+        serializer_class = serializer_class or self.query_serializer
+        assert serializer_class is not None
         # A plain dict, not the QueryDict: DRF reads a QueryDict as an HTML form, where an
         # empty optional field counts as absent, so ``?sector=`` would list everything instead
         # of being refused as the schema says (the last value counts for a repeated name).
         params = self.request.query_params.dict()
         refuse_bad_text(params)
-        serializer = self.query_serializer(data=params)
+        serializer = serializer_class(data=params)
         serializer.is_valid(raise_exception=True)
         refuse_implausible_dates(serializer.validated_data)
         return serializer.validated_data
@@ -147,12 +161,13 @@ def refuse_implausible_dates(data: Any) -> None:
         raise exceptions.ValidationError({name: [message] for name, message in problems.items()})
 
 
-def get_or_404(model: type[models.Model], pk: Any, *, what: str | None = None) -> Any:
-    """The object, or a 404 problem saying which kind of thing was not found."""
+def get_or_404(model: type[models.Model], pk: Any, *, what: str) -> Any:
+    """The object, or a 404 problem saying which kind of thing (``what``, in the API's
+    English; the model's verbose name is the admin's Dutch) was not found."""
     try:
         return model._default_manager.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"No {what or model._meta.verbose_name} with id {pk}.") from None
+        raise NotFound(f"No {what} with id {pk}.") from None
 
 
 def person_in_reach(actor: Actor, person_id: Any) -> Any:

@@ -45,3 +45,17 @@ class JsonParser(parsers.JSONParser):
             raise ParseError(f"JSON parse error - the document is nested deeper than "
                              f"{MAX_DEPTH} levels.")
         return data
+
+
+class CsvParser(parsers.BaseParser):
+    """A CSV file as the body (``text/csv``; the import of a regional index's registrations):
+    its bytes, read up to just over the import's limit (``index.bulk.ONLINE_MAX_BYTES``), so
+    that a larger body is refused without being read whole. The service decodes and checks
+    them, as it does an upload in the admin."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+        from kindzicht.index.bulk import ONLINE_MAX_BYTES
+
+        return stream.read(ONLINE_MAX_BYTES + 1)

@@ -154,6 +154,7 @@ urlpatterns = [
          name="signal-renew"),
     path("signals/<int:signal_id>/informing", refindex.SignalInformApi.as_view(),
          name="signal-inform"),
+    path("signal-imports", refindex.SignalImportApi.as_view(), name="signal-import"),
     path("matches", refindex.MatchListApi.as_view(), name="matches"),
     path("persons/<int:person_id>/involved-organisations", refindex.PersonInvolvedApi.as_view(),
          name="person-involved-organisations"),

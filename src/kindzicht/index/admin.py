@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.formats import number_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kindzicht.core.actions import Actor
@@ -128,13 +127,6 @@ class PersonMergeAdmin(ServiceCreateMixin, RecordedAdmin):
                             reason=data.get("reason") or "")
 
 
-#: the most rows the admin's import screen takes: a larger file runs longer than a web request
-#: may (a regional index is tens of thousands; a national one a million: the command line,
-#: ``kindzicht index_import``, docs/operations.md)
-IMPORT_MAX_ROWS = 50_000
-#: the largest file it reads at all: 50,000 rows of a regional index are a few megabytes; a
-#: file far larger is refused before it is read into the web process's memory
-IMPORT_MAX_BYTES = 30 * 1024 * 1024
 #: the most rejected rows the report lists on the page (the count says how many more)
 REPORT_SHOWN = 500
 
@@ -154,29 +146,16 @@ class SignalImportForm(InputRulesForm):
                     "bestand en importeer het opnieuw."))
 
     def clean_file(self):
-        """The file, read as text (``self.text``: UTF-8, with or without byte order mark),
-        within the screen's limit."""
+        """The file, read as text (``self.text``) within a web request's limits — the same
+        as the API's (``bulk.online_text``); its size is checked before it is read."""
+        from .bulk import online_text, refuse_too_large
+
         upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(gettext(
-                "Dit bestand is %(size)s MB; hier kan ten hoogste %(max)s MB. Importeer een "
-                "groter bestand op de server met kindzicht index_import.")
-                % {"size": number_format(upload.size / 2**20, 1),
-                   "max": number_format(IMPORT_MAX_BYTES / 2**20, 0)})
         try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(gettext(
-                "Het bestand is geen UTF-8-tekst (byte %(at)d). Sla het op als CSV (UTF-8).")
-                % {"at": exc.start + 1}) from exc
-        rows = max(0, len(text.splitlines()) - 1)
-        if rows > IMPORT_MAX_ROWS:
-            raise forms.ValidationError(gettext(
-                "Dit bestand heeft %(rows)s regels; hier kunnen er ten hoogste %(max)s. "
-                "Importeer een groter bestand op de server met kindzicht index_import.")
-                % {"rows": number_format(rows, force_grouping=True),
-                   "max": number_format(IMPORT_MAX_ROWS, force_grouping=True)})
-        self.text = text
+            refuse_too_large(upload.size)
+            self.text = online_text(upload.read())
+        except KindzichtError as exc:
+            raise forms.ValidationError(exc.message) from exc
         return upload
 
 
@@ -196,7 +175,7 @@ class SignalAdmin(ReadOnlyAdmin):
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if request.user.role != Role.ADMIN:
             raise PermissionDenied
-        from .bulk import signals_import
+        from .bulk import ONLINE_MAX_ROWS, signals_import
 
         form = SignalImportForm(request.POST or None, request.FILES or None)
         report = checked = None
@@ -214,7 +193,7 @@ class SignalAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request), "opts": self.model._meta,
             "title": _("Registraties importeren"), "form": form, "report": report,
             "checked": checked,
-            "max_rows": number_format(IMPORT_MAX_ROWS, force_grouping=True),
+            "max_rows": number_format(ONLINE_MAX_ROWS, force_grouping=True),
             "shown": report.rejected[:REPORT_SHOWN] if report else [],
             "more": max(0, len(report.rejected) - REPORT_SHOWN) if report else 0,
         }

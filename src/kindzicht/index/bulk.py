@@ -29,10 +29,13 @@ from datetime import date, timedelta
 from typing import TextIO
 
 from django.db import connection, transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from kindzicht.continuity import risk
 from kindzicht.core import ahead, clock, rows
 from kindzicht.core.actions import Actor, Change, audit_read, record_many, reserve
+from kindzicht.core.bounds import date_problem
 from kindzicht.core.errors import Forbidden, ValidationError
 from kindzicht.core.rows import Ids
 from kindzicht.core.text import forbidden_character, text_problem
@@ -53,6 +56,14 @@ COLUMNS = ["organisation", "bsn", "given_name", "family_name", "birth_date", "co
 REQUIRED = {"organisation", "birth_date"}
 STAGE = "index_import_stage"
 BATCH = 2000
+
+#: the most rows a file imported within a web request may have (the admin's screen, the API):
+#: a larger file runs longer than a web request may (a regional index is tens of thousands; a
+#: national one a million: the command line, ``kindzicht index_import``, docs/operations.md)
+ONLINE_MAX_ROWS = 50_000
+#: the largest such file read at all: 50,000 rows of a regional index are a few megabytes; a
+#: file far larger is refused before it is read into the web process's memory
+ONLINE_MAX_BYTES = 30 * 1024 * 1024
 
 
 @dataclass
@@ -83,22 +94,68 @@ class ImportReport:
         return not self.rejected
 
 
+def decoded(data: bytes) -> str:
+    """A file's text: UTF-8, with or without a byte order mark — else an error naming where
+    it is not, so that the one odd character can be found (a spreadsheet's export in
+    Windows-1252 differs from UTF-8 only in its accented names)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(gettext(
+            "Het bestand is geen UTF-8-tekst (regel %(line)d, byte %(at)d). Sla het op als "
+            "CSV (UTF-8).") % {"line": data.count(b"\n", 0, exc.start) + 1,
+                               "at": exc.start + 1}, field="file") from None
+
+
+def refuse_too_large(size: int) -> None:
+    """A file larger than a web request may import (:data:`ONLINE_MAX_BYTES`), refused before
+    it is read."""
+    if size > ONLINE_MAX_BYTES:
+        raise ValidationError(gettext(
+            "Dit bestand is %(size)s MB; hier kan ten hoogste %(max)s MB. Importeer een "
+            "groter bestand op de server met kindzicht index_import.")
+            % {"size": number_format(size / 2**20, 1),
+               "max": number_format(ONLINE_MAX_BYTES / 2**20, 0)}, field="file")
+
+
+def online_text(data: bytes) -> str:
+    """The text of a file imported within a web request (the admin's screen, the API): within
+    its limits (:data:`ONLINE_MAX_BYTES`, :data:`ONLINE_MAX_ROWS`) and UTF-8."""
+    refuse_too_large(len(data))
+    text = decoded(data)
+    rows = max(0, len(text.splitlines()) - 1)
+    if rows > ONLINE_MAX_ROWS:
+        raise ValidationError(gettext(
+            "Dit bestand heeft %(rows)s regels; hier kunnen er ten hoogste %(max)s. "
+            "Importeer een groter bestand op de server met kindzicht index_import.")
+            % {"rows": number_format(rows, force_grouping=True),
+               "max": number_format(ONLINE_MAX_ROWS, force_grouping=True)}, field="file")
+    return text
+
+
 def _date(value: str, what: str, row: Row) -> date | None:
     value = (value or "").strip()
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         row.errors.append(f"{what}: geen datum (JJJJ-MM-DD): {value!r}")
         return None
+    if problem := date_problem(day):  # 9999-12-31 has no expiry two years on
+        row.errors.append(f"{what}: {problem}")
+        return None
+    return day
 
 
 def _read(text: str) -> list[Row]:
     sample = text[:2000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise _unreadable(reader, exc) from None
     missing = REQUIRED - set(header)
     unknown = set(header) - set(COLUMNS)
     if missing or unknown:
@@ -107,12 +164,27 @@ def _read(text: str) -> list[Row]:
             f"ontbreekt: {', '.join(sorted(missing)) or '-'}; "
             f"onbekend: {', '.join(sorted(unknown)) or '-'}.", field="file")
     rows = []
-    for i, raw in enumerate(reader, start=2):
-        clean = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
-        rows.append(Row(line=i, raw={c: clean.get(c, "") for c in COLUMNS}))
+    try:
+        for i, raw in enumerate(reader, start=2):
+            clean = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+            rows.append(Row(line=i, raw={c: clean.get(c, "") for c in COLUMNS}))
+    except csv.Error as exc:
+        raise _unreadable(reader, exc) from None
     if not rows:
         raise ValidationError("Het bestand bevat geen registraties.", field="file")
     return rows
+
+
+def _unreadable(reader: csv.DictReader, exc: csv.Error) -> ValidationError:
+    """A file the CSV reader cannot read on — a cell longer than its limit (131,072
+    characters; a registration's longest is 200): the whole file is refused, naming the line
+    (the reader counts the lines it finished)."""
+    limit = csv.field_size_limit()
+    why = (gettext("een veld is langer dan %(max)s tekens")
+           % {"max": number_format(limit, force_grouping=True)}
+           if f"({limit})" in str(exc) else str(exc))
+    return ValidationError(gettext("Regel %(line)d is geen leesbare CSV: %(why)s.")
+                           % {"line": reader.line_num + 1, "why": why}, field="file")
 
 
 # --- staging and set-based lookups ----------------------------------------------------------

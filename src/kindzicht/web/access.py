@@ -34,6 +34,8 @@ RULES: dict[str, str] = {
     "and the unusual-access reports, never case content (web 403 page, API 403)",
     "privacy_rights": "the data protection officer (FG, role privacy_officer) or an "
                       "administrator of an organisation: inzage, rectification, retention",
+    "administrator": "an administrator (role admin): the bulk intake of a regional index's "
+                     "registrations, never case work (API 403)",
 }
 
 

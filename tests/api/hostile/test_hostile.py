@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import csv
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -234,8 +235,9 @@ def client(user) -> APIClient:
     return api
 
 
-def send(api: APIClient, method: str, url: str, payload: bytes):
-    return api.generic(method, url, payload, content_type="application/json")
+def send(api: APIClient, method: str, url: str, payload: bytes,
+         content_type: str = "application/json"):
+    return api.generic(method, url, payload, content_type=content_type)
 
 
 class Outcome:
@@ -309,9 +311,11 @@ def test_hostile_input(key, path, world):
     api = client(user)
     ids = {name: fill(value, world) for name, value in mapping.get("path", {}).items()}
     url = "/api/v1" + path[len("/api/v1"):].format(**ids)
+    outcome = Outcome()
+    if "csv" in mapping:
+        return csv_cases(key, mapping, api, method, url, world, outcome)
     base = fill(mapping.get("body", {}), world)
     schema = request_schema(path, method)
-    outcome = Outcome()
 
     with clock.frozen(TODAY):
         before = counts()
@@ -348,6 +352,58 @@ def test_hostile_input(key, path, world):
                         lambda other_url=other_url: send(api, method, other_url,
                                                          json.dumps(base).encode()),
                         expect="refuse", field=None, before=before, statuses=(403, 404))
+
+    figures.count("hostile inputs tried", outcome.tried)
+    assert outcome.tried
+    assert not outcome.failures, f"{key}: {len(outcome.failures)} of {outcome.tried} " \
+        "hostile inputs were mishandled:\n  " + "\n  ".join(outcome.failures[:60])
+
+
+def csv_cases(key: str, mapping: dict[str, Any], api: APIClient, method: str, url: str,
+              world: World, outcome: Outcome) -> None:
+    """A CSV endpoint (the import of a regional index): each hostile text value of a column's
+    kind in each cell of the file's one row, one at a time — refused means a 400 naming the
+    row (``line.2``), or the file where the value makes it no UTF-8 — and the malformed bodies
+    as the file."""
+    from kindzicht.index.bulk import rows_of
+
+    base = fill(mapping["csv"], world)
+
+    def file(rows: list[dict[str, Any]]) -> bytes:
+        return rows_of(rows).encode("utf-8", "surrogatepass")
+
+    def post(payload: bytes):
+        return send(api, method, url, payload, content_type="text/csv")
+
+    with clock.frozen(TODAY):
+        before = counts()
+        with transaction.atomic():
+            response = post(file(base))
+            assert response.status_code in mapping["base"], (key, response.content[:500])
+            transaction.set_rollback(True)
+        for column, kind in mapping["columns"].items():
+            for entry in VALUES[kind]:
+                value = hostile_value(entry)
+                if not isinstance(value, str):
+                    continue  # a list or a number is text in a CSV file: another case
+                expect = entry["expect"]
+                if value == "" and column in mapping.get("optional", []):
+                    expect = "either"
+                rows = [{**base[0], column: value}, *base[1:]]
+                # the row is rejected — or the file, where the value makes it no UTF-8 or
+                # longer than a CSV reader's field may be
+                try:
+                    value.encode("utf-8")
+                    field = "file" if len(value) > csv.field_size_limit() else "line"
+                except UnicodeEncodeError:
+                    field = "file"
+                attempt(outcome, f"{column}={entry['name']}",
+                        lambda rows=rows: post(file(rows)),
+                        expect=expect, field=field, before=before)
+        for entry in VALUES["body"]:
+            payload = raw_body(entry)
+            attempt(outcome, f"body={entry['name']}", lambda payload=payload: post(payload),
+                    expect=entry["expect"], field=None, before=before, statuses=(400, 413))
 
     figures.count("hostile inputs tried", outcome.tried)
     assert outcome.tried

@@ -9,15 +9,18 @@ Every write calls one service of ``kindzicht.index.services``; reads go through
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kindzicht.core.errors import Forbidden, Refused
 from kindzicht.index import selectors
+from kindzicht.index.bulk import online_text, signals_import
 from kindzicht.index.models import Informing
 from kindzicht.index.services import (
     person_for_bsn,
@@ -28,7 +31,9 @@ from kindzicht.index.services import (
     signal_withdraw,
 )
 
-from ..base import ApiView, person_in_reach
+from ..base import ApiView, IsAdministrator, person_in_reach
+from ..errors import problem, problem_response
+from ..parsers import CsvParser
 from ..serializers import EmptyInput, OrganisationSummary, PersonSummary, person_field
 
 TAGS = ["reference-index"]
@@ -307,3 +312,81 @@ class PersonInvolvedApi(ApiView):
                             "zelf een signaal.", code="not_involved")
         return Response(FamilyIndexOutput(view).data)
 
+
+# --- the bulk intake of a regional index ---------------------------------------------------
+
+
+#: the purpose on the audit entries of registrations imported through the API
+IMPORT_PURPOSE = "import van registraties via de API"
+
+
+class SignalImportQuery(serializers.Serializer):
+    dry_run = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Only check the file: the report of rejected rows, nothing written.")
+    skip_rejected = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Import the valid rows when others are rejected (by default one rejected "
+        "row imports nothing: fix the file and send it again).")
+
+
+class RejectedRowOutput(serializers.Serializer):
+    line = serializers.IntegerField(help_text="The row's line in the file (the header is 1).")
+    reasons = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        ref_name = "SignalImportRejectedRow"
+
+
+class SignalImportOutput(serializers.Serializer):
+    rows = serializers.IntegerField(help_text="Registrations in the file.")
+    imported = serializers.IntegerField(help_text="Signals written.")
+    written = serializers.BooleanField(help_text="false: a check (`dry_run`); nothing written.")
+    rejected = serializers.SerializerMethodField(help_text="Each rejected row with its reasons.")
+
+    class Meta:
+        ref_name = "SignalImportReport"
+
+    @extend_schema_field(RejectedRowOutput(many=True))
+    def get_rejected(self, report) -> list[dict[str, Any]]:
+        return [{"line": line, "reasons": reasons} for line, reasons in report.rejected]
+
+
+class SignalImportApi(ApiView):
+    """The same service as the admin's screen and ``kindzicht index_import``, for a regional
+    index's supplier or a script: a file within a web request's limits (50,000 rows)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsAdministrator]
+    access_rule = "administrator"
+    parser_classes = [CsvParser]
+    problem_statuses = (400, 401, 403)
+
+    @extend_schema(
+        operation_id="signal_import", tags=TAGS,
+        summary="Import registrations from a regional index (CSV)",
+        description="Administrators only. The body is the CSV file (`text/csv`, UTF-8, a "
+        "header row, `;` or `,`): columns `organisation` (id), `bsn`, `given_name`, "
+        "`family_name`, `birth_date`, `contact`, `registered_on`, `informed_on` (docs/api.md). "
+        "Every row is validated; a rejected row is reported with its line and reasons. "
+        "Nothing is half-imported: with a rejected row and without `skip_rejected` the answer "
+        "is 400, with the rows in `invalidParams` (name `line.N`), and nothing is written. "
+        "Each imported row is a registration like any other: an event, an audit entry, the "
+        "informing or its task, and the matches at child and family level. At most 50,000 "
+        "rows or 30 MB; a larger file is imported on the server (`kindzicht index_import`).",
+        parameters=[SignalImportQuery],
+        request={CsvParser.media_type: OpenApiTypes.STR},
+        responses={200: SignalImportOutput, 201: SignalImportOutput})
+    def post(self, request: Request) -> Response:
+        options = self.query(SignalImportQuery)
+        text = online_text(request.data if isinstance(request.data, bytes) else b"")
+        report = signals_import(replace(self.actor(), purpose=IMPORT_PURPOSE), source=text,
+                                partial=options["skip_rejected"], dry_run=options["dry_run"])
+        if report.rejected and not report.written and not options["dry_run"]:
+            return problem_response(problem(
+                400, f"Niets geïmporteerd: {len(report.rejected)} van de {report.rows} regels "
+                "afgewezen. Verbeter het bestand, of importeer met skip_rejected=true.",
+                code="rejected_rows", instance=request.path, invalid_params=[
+                    {"name": f"line.{line}", "code": "rejected", "reason": "; ".join(reasons)}
+                    for line, reasons in report.rejected]))
+        return Response(SignalImportOutput(report).data,
+                        status=status.HTTP_201_CREATED if report.written else status.HTTP_200_OK)

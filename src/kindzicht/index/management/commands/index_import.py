@@ -23,13 +23,15 @@ class Command(BaseCommand):
                             help="Only validate and report; write nothing.")
 
     def handle(self, *args, **options):
-        from kindzicht.index.bulk import signals_import
+        from kindzicht.index.bulk import decoded, signals_import
 
         path = Path(options["file"])
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = decoded(path.read_bytes())
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}") from exc
+        except KindzichtError as exc:
+            raise CommandError(f"{path}: {exc.message}") from exc
         actor = Actor.system(f"import van registraties uit {path.name}")
         try:
             report = signals_import(actor, source=text, partial=options["skip_rejected"],
