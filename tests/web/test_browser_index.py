@@ -172,7 +172,15 @@ def test_an_administrator_checks_and_imports_a_regional_index(page, household, m
     file = {"name": "regio-utrecht.csv", "mimeType": "text/csv", "buffer": csv}
 
     login(page, beheerder, PASSWORD)
-    page.goto("/admin/refindex/signal/")
+    page.goto("/admin/")
+    # the admin names kindzicht's models in Dutch, never Django's guess ("Matchs")
+    index = page.locator("#content-main .app-refindex")
+    assert "Verwijsindex" in index.locator("caption").text_content()
+    assert index.locator("th a").all_inner_texts() == [
+        "Beleid van de verwijsindex per regio", "Informeren van jongeren of ouders", "Matches",
+        "Samenvoegingen van personen", "Signalen", "Verhuizingen van signalen"]
+    screenshot(page, "admin-01-index")
+    index.get_by_role("link", name="Signalen", exact=True).click()
     page.get_by_role("link", name="Registraties importeren").click()
     page.get_by_label("CSV-bestand").set_input_files(files=[file])
     page.get_by_role("button", name="Controleren").click()
@@ -195,5 +203,8 @@ def test_an_administrator_checks_and_imports_a_regional_index(page, household, m
     assert_accessible(page)
     screenshot(page, "index-10-admin-import-done")
     assert set(Signal.objects.values_list("person_id", flat=True)) == {girl.pk, father.pk}
+    page.locator(".breadcrumbs").get_by_role("link", name="Signalen").click()
+    for column in ("Persoon", "Organisatie", "Contactgegevens"):
+        assert page.get_by_role("columnheader", name=column).is_visible()
     match = Match.objects.get(child=girl, level="family", ended_on__isnull=True)
     assert set(match.organisation_ids) == {school.pk, ggz.pk}

@@ -62,3 +62,84 @@ def test_person_page_in_english(web, pro, family):
         assert english in html
     for dutch in ("Persoonsgegevens", "stiefouder", "Adresgeschiedenis"):
         assert dutch not in html
+
+
+def kindzicht_models() -> list:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if m.__module__.startswith("kindzicht.")]
+
+
+def declared_fields(model) -> list:
+    """The fields a kindzicht model declares itself (not Django's user fields, which Django
+    names and translates, nor the automatic primary key)."""
+    from django.contrib.auth.models import AbstractUser
+
+    django_own = ({f.name for f in AbstractUser._meta.get_fields()}
+                  if issubclass(model, AbstractUser) else set())
+    return [f for f in model._meta.local_fields + model._meta.local_many_to_many
+            if not f.auto_created and f.name not in django_own]
+
+
+def test_every_model_and_field_has_a_dutch_name_with_an_english_translation():
+    """The admin shows models and fields by their verbose names: Django derives one from the
+    English code name ("Audit entrys", "Valid from") unless it is given. Each is given, marked
+    for translation (the source is Dutch), and the English catalogue has it."""
+    from django.apps import apps
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    entries = po_entries()
+    problems = []
+    with translation.override("nl"):
+        for config in apps.get_app_configs():
+            if config.name.startswith("kindzicht.") and not (
+                    isinstance(config.verbose_name, Promise)
+                    and entries.get(str(config.verbose_name))):
+                problems.append(f"app {config.label}: {config.verbose_name}")
+        for model in kindzicht_models():
+            for what in ("verbose_name", "verbose_name_plural"):
+                name = model._meta.original_attrs.get(what)
+                if not (isinstance(name, Promise) and entries.get(str(name))):
+                    problems.append(f"{model._meta.label} {what}: {name!r}")
+            for f in declared_fields(model):
+                if not (isinstance(f.verbose_name, Promise) and entries.get(str(f.verbose_name))):
+                    problems.append(f"{model._meta.label}.{f.name}: {f.verbose_name!r}")
+                # a help text is translated too — unless it lists codes, the same in both
+                text = f.help_text
+                if text and not (isinstance(text, Promise) and entries.get(str(text))) and not (
+                        re.fullmatch(r"[a-z_]+( \| [a-z_]+)+", str(text))):
+                    problems.append(f"{model._meta.label}.{f.name} help text: {text!r}")
+    assert not problems, problems
+
+
+@pytest.mark.django_db
+def test_the_admin_index_names_every_model_in_the_chosen_language(client):
+    """Dutch by default, English when chosen — never Django's guess from the class name
+    ("Matchs", "Audit entrys")."""
+    from auth_support import verified_login
+    from django.contrib import admin
+    from django.utils import translation
+    from django.utils.html import escape
+    from django.utils.text import camel_case_to_spaces, capfirst
+    from factories import OrganisationFactory, ProfessionalFactory
+
+    verified_login(client, ProfessionalFactory(
+        organisation=OrganisationFactory(sector="municipality"), role="admin"))
+    dutch = client.get(reverse("admin:index")).content.decode()
+    client.post(reverse("web:set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("admin:index")).content.decode()
+    shown = [m for m in kindzicht_models() if m in admin.site._registry]
+    assert len(shown) > 40
+    for model in shown:
+        plural = model._meta.verbose_name_plural
+        with translation.override("nl"):
+            nl = escape(capfirst(str(plural)))
+        with translation.override("en"):
+            en = escape(capfirst(str(plural)))
+        assert f">{nl}<" in dutch and f">{en}<" in english, model
+        assert nl != capfirst(camel_case_to_spaces(model.__name__) + "s"), model
+    for nl, en in (("Signalen", "Signals"), ("Auditregels", "Audit entries"),
+                   ("Personen", "Persons"), ("Gezinsplannen", "Family plans")):
+        assert f">{nl}<" in dutch and f">{en}<" in english
+    assert ">Matchs<" not in english and ">Audit entrys<" not in english

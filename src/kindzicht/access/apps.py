@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessConfig(AppConfig):
     name = "kindzicht.access"
     label = "access"
-    verbose_name = "Toegang (need to know)"
+    verbose_name = _("Toegang (need to know)")
 
     def ready(self) -> None:
         # A read under a break-the-glass grant is audited with the grant's reason as its

@@ -14,20 +14,24 @@ class Involvement(Dated):
     """An organisation works with a person: from ``on`` until ``ended_on``."""
 
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="involvements")
+                                     related_name="involvements",
+                                     verbose_name=_("organisatie"))
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
-                               related_name="involvements")
+                               related_name="involvements", verbose_name=_("persoon"))
     professional = models.ForeignKey("people.Professional", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("professional"))
     service = models.CharField(_("dienst"), max_length=300)
     intensive = models.BooleanField(_("intensief"), default=False)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    ended_on = models.DateField(null=True, blank=True)
+    ended_at = models.DateTimeField(_("tijdstip beëindigd"), null=True, blank=True)
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
     aftercare = models.TextField(_("nazorg"), blank=True)
-    end_reason = models.TextField(blank=True)
-    end_event_id = models.BigIntegerField(null=True, blank=True)
+    end_reason = models.TextField(_("reden van beëindiging"), blank=True)
+    end_event_id = models.BigIntegerField(_("gebeurtenis-ID beëindiging"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("betrokkenheid")
+        verbose_name_plural = _("betrokkenheden")
         indexes = [models.Index(fields=["person", "organisation"])]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "person"],
@@ -40,14 +44,16 @@ class RiskPeriod(Dated):
     """A period of open risk for a child (findings.md 'Open risk'). ``on`` is when it opened."""
 
     child = models.ForeignKey("people.Person", on_delete=models.CASCADE,
-                              related_name="risk_periods")
+                              related_name="risk_periods", verbose_name=_("kind"))
     opened_by = models.ForeignKey("people.Organisation", null=True, on_delete=models.PROTECT,
-                                  related_name="+")
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_on = models.DateField(null=True, blank=True)
-    close_reason = models.CharField(max_length=40, blank=True)
+                                  related_name="+", verbose_name=_("geopend door"))
+    closed_at = models.DateTimeField(_("tijdstip gesloten"), null=True, blank=True)
+    closed_on = models.DateField(_("gesloten op"), null=True, blank=True)
+    close_reason = models.CharField(_("reden van sluiting"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("periode van open risico")
+        verbose_name_plural = _("periodes van open risico")
         constraints = [
             models.UniqueConstraint(fields=["child"], condition=Q(closed_at__isnull=True),
                                     name="one_open_risk_period_per_child"),
@@ -71,16 +77,20 @@ class ResponsibilityPeriod(Dated):
     """
 
     child = models.ForeignKey("people.Person", on_delete=models.CASCADE,
-                              related_name="responsibility_periods")
+                              related_name="responsibility_periods", verbose_name=_("kind"))
     organisation = models.ForeignKey("people.Organisation", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="responsibilities")
-    basis = models.CharField(max_length=30, choices=Basis.choices, blank=True)
-    how = models.CharField(max_length=30, help_text="opened | taken | handover | transfer | released")
-    ended_at = models.DateTimeField(null=True, blank=True)
-    ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.CharField(max_length=40, blank=True)
+                                     on_delete=models.PROTECT, related_name="responsibilities",
+                                     verbose_name=_("organisatie"))
+    basis = models.CharField(_("kader"), max_length=30, choices=Basis.choices, blank=True)
+    how = models.CharField(_("wijze"), max_length=30,
+                           help_text="opened | taken | handover | transfer | released")
+    ended_at = models.DateTimeField(_("tijdstip beëindigd"), null=True, blank=True)
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+    end_reason = models.CharField(_("reden van beëindiging"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("periode van veiligheidsregie")
+        verbose_name_plural = _("periodes van veiligheidsregie")
         ordering = ["at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["child"], condition=Q(ended_at__isnull=True),
@@ -91,10 +101,15 @@ class ResponsibilityPeriod(Dated):
 class ResponsibilityTaking(Dated):
     """An explicit ``take_responsibility`` (C3 and V2 count these)."""
 
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("kind"))
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="+")
-    basis = models.CharField(max_length=30, choices=Basis.choices)
+                                     related_name="+", verbose_name=_("organisatie"))
+    basis = models.CharField(_("kader"), max_length=30, choices=Basis.choices)
+
+    class Meta:
+        verbose_name = _("aanvaarding van veiligheidsregie")
+        verbose_name_plural = _("aanvaardingen van veiligheidsregie")
 
 
 class HandoverStatus(models.TextChoices):
@@ -111,33 +126,46 @@ class Handover(Dated):
     ``on`` is the offer date. Responsibility moves only when the start is confirmed and the
     sender held it at that moment."""
 
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="handovers")
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="handovers",
+                              verbose_name=_("kind"))
     sender = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                               related_name="handovers_sent")
+                               related_name="handovers_sent",
+                               verbose_name=_("overdragende organisatie"))
     receiver = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                 related_name="handovers_received")
-    status = models.CharField(max_length=12, choices=HandoverStatus.choices,
+                                 related_name="handovers_received",
+                                 verbose_name=_("ontvangende organisatie"))
+    status = models.CharField(_("status"), max_length=12, choices=HandoverStatus.choices,
                               default=HandoverStatus.OFFERED)
-    note = models.TextField(blank=True)
-    accepted_on = models.DateField(null=True, blank=True)
-    confirmed_on = models.DateField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    declined_on = models.DateField(null=True, blank=True)
-    withdrawn_on = models.DateField(null=True, blank=True)
-    reason = models.TextField(blank=True, help_text="Why it was declined or withdrawn.")
-    moved_responsibility = models.BooleanField(default=False)
-    accept_event_id = models.BigIntegerField(null=True, blank=True)
-    confirm_event_id = models.BigIntegerField(null=True, blank=True)
-    close_event_id = models.BigIntegerField(null=True, blank=True)
-
-
-class HandoverFactor(models.Model):
-    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="factors")
-    domain = models.CharField(max_length=10)
-    code = models.CharField(max_length=60)
-    accepted = models.BooleanField(default=False)
+    note = models.TextField(_("toelichting"), blank=True)
+    accepted_on = models.DateField(_("geaccepteerd op"), null=True, blank=True)
+    confirmed_on = models.DateField(_("start bevestigd op"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("tijdstip start bevestigd"), null=True, blank=True)
+    declined_on = models.DateField(_("afgewezen op"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
+    reason = models.TextField(_("reden"), blank=True,
+                              help_text=_("Waarom de overdracht is geweigerd of ingetrokken."))
+    moved_responsibility = models.BooleanField(_("veiligheidsregie overgegaan"), default=False)
+    accept_event_id = models.BigIntegerField(_("gebeurtenis-ID acceptatie"), null=True,
+                                             blank=True)
+    confirm_event_id = models.BigIntegerField(_("gebeurtenis-ID start"), null=True, blank=True)
+    close_event_id = models.BigIntegerField(_("gebeurtenis-ID afsluiting"), null=True,
+                                            blank=True)
 
     class Meta:
+        verbose_name = _("overdracht")
+        verbose_name_plural = _("overdrachten")
+
+
+class HandoverFactor(models.Model):  # noqa: DJ008 (pre-existing: no __str__)
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="factors",
+                                 verbose_name=_("overdracht"))
+    domain = models.CharField(_("domein"), max_length=10)
+    code = models.CharField(_("code"), max_length=60)
+    accepted = models.BooleanField(_("geaccepteerd"), default=False)
+
+    class Meta:
+        verbose_name = _("overdrachtsfactor")
+        verbose_name_plural = _("overdrachtsfactoren")
         unique_together = [("handover", "code")]
 
 
@@ -148,12 +176,18 @@ class RequestKind(models.TextChoices):
 
 
 class Request(Dated):
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="requests")
-    kind = models.CharField(max_length=30, choices=RequestKind.choices)
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="requests",
+                              verbose_name=_("kind"))
+    kind = models.CharField(_("soort"), max_length=30, choices=RequestKind.choices)
     requester = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                  related_name="requests_made")
-    addressee_sector = models.CharField(max_length=40)
-    reasons = models.TextField(blank=True)
+                                  related_name="requests_made",
+                                  verbose_name=_("verzoekende organisatie"))
+    addressee_sector = models.CharField(_("sector van de geadresseerde"), max_length=40)
+    reasons = models.TextField(_("motivering"), blank=True)
+
+    class Meta:
+        verbose_name = _("verzoek")
+        verbose_name_plural = _("verzoeken")
 
 
 class DecisionKind(models.TextChoices):
@@ -189,34 +223,48 @@ REQUESTING_SECTORS = {
 
 
 class Decision(Dated):
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="decisions")
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="decisions",
+                              verbose_name=_("kind"))
     request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="decisions")
-    decision = models.CharField(max_length=30, choices=DecisionKind.choices)
+                                related_name="decisions", verbose_name=_("verzoek"))
+    decision = models.CharField(_("besluit"), max_length=30, choices=DecisionKind.choices)
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="+")
-    reasons = models.TextField()
+                                     related_name="+", verbose_name=_("organisatie"))
+    reasons = models.TextField(_("motivering"))
+
+    class Meta:
+        verbose_name = _("besluit")
+        verbose_name_plural = _("besluiten")
 
 
 class Correction(Dated):
     """A mistaken entry corrected by a later action with a reason — history is never edited."""
 
-    object_type = models.CharField(max_length=60)
-    object_id = models.BigIntegerField()
-    reason = models.TextField()
+    object_type = models.CharField(_("objecttype"), max_length=60)
+    object_id = models.BigIntegerField(_("object-ID"))
+    reason = models.TextField(_("reden"))
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("organisatie"))
+
+    class Meta:
+        verbose_name = _("correctie")
+        verbose_name_plural = _("correcties")
 
 
 class InvolvementEnd(Dated):
     """The fact that an organisation ended its involvement with a person, with what held at
     that moment (C2, C4 and R3 judge it; a continuity guard may have refused it live)."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("persoon"))
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="+")
-    at_open_risk = models.BooleanField(default=False)
-    held_responsibility = models.BooleanField(default=False)
-    intensive = models.BooleanField(default=False)
-    aftercare = models.TextField(blank=True)
-    reason = models.TextField(blank=True)
+                                     related_name="+", verbose_name=_("organisatie"))
+    at_open_risk = models.BooleanField(_("bij open risico"), default=False)
+    held_responsibility = models.BooleanField(_("had veiligheidsregie"), default=False)
+    intensive = models.BooleanField(_("intensief"), default=False)
+    aftercare = models.TextField(_("nazorg"), blank=True)
+    reason = models.TextField(_("reden"), blank=True)
+
+    class Meta:
+        verbose_name = _("beëindiging van betrokkenheid")
+        verbose_name_plural = _("beëindigingen van betrokkenheid")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DomainEvent(models.Model):
@@ -16,26 +17,31 @@ class DomainEvent(models.Model):
 
     #: indexed in Meta: a plain index; the field's own ``db_index`` adds a second one for
     #: ``LIKE``, which no query uses and every event paid for
-    type = models.CharField(max_length=80)
-    occurred_at = models.DateTimeField(help_text="Domain time, from the injectable clock.")
-    occurred_on = models.DateField(db_index=True, help_text="Domain date in Europe/Amsterdam.")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    type = models.CharField(_("soort"), max_length=80)
+    occurred_at = models.DateTimeField(_("tijdstip"),
+                                       help_text=_(
+                                           "Het moment in het domein, van de klok van kindzicht."))
+    occurred_on = models.DateField(_("datum"), db_index=True,
+                                   help_text=_("De datum in het domein (Nederlandse tijd)."))
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
     #: who and for which organisation: shown with the event, never searched by — no index,
     #: which every event would pay for (issue 4)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, db_index=False, related_name="+",
+        db_constraint=False, db_index=False, related_name="+", verbose_name=_("gebruiker"),
     )
     organisation = models.ForeignKey(
         "people.Organisation", null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, db_index=False, related_name="+",
+        db_constraint=False, db_index=False, related_name="+", verbose_name=_("organisatie"),
     )
-    role = models.CharField(max_length=40, blank=True)
-    object_type = models.CharField(max_length=60, blank=True)
-    object_id = models.BigIntegerField(null=True, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
+    role = models.CharField(_("rol"), max_length=40, blank=True)
+    object_type = models.CharField(_("objectsoort"), max_length=60, blank=True)
+    object_id = models.BigIntegerField(_("object-id"), null=True, blank=True)
+    payload = models.JSONField(_("gegevens"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"]),
                    models.Index(fields=["type"], name="domainevent_type")]
@@ -44,7 +50,7 @@ class DomainEvent(models.Model):
         return f"{self.occurred_on} {self.type} #{self.pk}"
 
 
-class EventSubject(models.Model):
+class EventSubject(models.Model):  # noqa: DJ008 - no __str__ before either
     """The persons an event is about, by reference (no foreign key: purging must not cascade)."""
 
     #: no index of its own: the unique ``(event, person_id)`` serves lookups by event. No
@@ -53,94 +59,113 @@ class EventSubject(models.Model):
     #: at commit, each subject's event and lock it — a national import's three million
     #: subjects took 15 s of it (migration 0008)
     event = models.ForeignKey(DomainEvent, on_delete=models.DO_NOTHING, related_name="subjects",
-                              db_index=False, db_constraint=False)
-    person_id = models.BigIntegerField(db_index=True)
+                              db_index=False, db_constraint=False,
+                              verbose_name=_("gebeurtenis"))
+    person_id = models.BigIntegerField(_("persoon-id"), db_index=True)
 
     class Meta:
+        verbose_name = _("persoon bij gebeurtenis")
+        verbose_name_plural = _("personen bij gebeurtenissen")
         unique_together = [("event", "person_id")]
 
 
-class AuditChainHead(models.Model):
+class AuditChainHead(models.Model):  # noqa: DJ008 - no __str__ before either
     """The latest entry of one of the parallel audit chains; locked while appending."""
 
-    chain = models.PositiveSmallIntegerField(primary_key=True)
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    chain = models.PositiveSmallIntegerField(_("keten"), primary_key=True)
+    last_seq = models.BigIntegerField(_("laatste volgnummer"), default=0)
+    last_hash = models.CharField(_("laatste hash"), max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("kop van auditketen")
+        verbose_name_plural = _("koppen van auditketens")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(models.Model):  # noqa: DJ008 - no __str__ before either
     """NEN 7513-style access and change log entry: who, organisation, role, what, whom, when, why.
 
     ``hash`` is SHA-256 over the canonical content and ``prev_hash`` (the previous entry of the
     same chain), so altering, removing, inserting or reordering entries is detectable.
     """
 
-    chain = models.PositiveSmallIntegerField()
-    seq = models.BigIntegerField(help_text="Position within the chain, from 1, without gaps.")
-    recorded_at = models.DateTimeField()
-    domain_at = models.DateTimeField(null=True, blank=True)
-    actor_id = models.BigIntegerField(null=True, blank=True)
-    organisation_id = models.BigIntegerField(null=True, blank=True)
-    role = models.CharField(max_length=40, blank=True)
-    action = models.CharField(max_length=80)
-    kind = models.CharField(max_length=10, choices=[("write", "write"), ("read", "read"),
-                                                    ("system", "system")])
-    person_ids = models.JSONField(default=list, blank=True)
-    object_type = models.CharField(max_length=60, blank=True)
-    object_id = models.BigIntegerField(null=True, blank=True)
-    event_id = models.BigIntegerField(null=True, blank=True)
-    purpose = models.CharField(max_length=300, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    chain = models.PositiveSmallIntegerField(_("keten"))
+    seq = models.BigIntegerField(_("volgnummer"),
+                                 help_text=_("Plaats in de keten, vanaf 1, zonder gaten."))
+    recorded_at = models.DateTimeField(_("vastgelegd op"))
+    domain_at = models.DateTimeField(_("domeintijdstip"), null=True, blank=True)
+    actor_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True)
+    organisation_id = models.BigIntegerField(_("organisatie-id"), null=True, blank=True)
+    role = models.CharField(_("rol"), max_length=40, blank=True)
+    action = models.CharField(_("handeling"), max_length=80)
+    kind = models.CharField(_("soort"), max_length=10,
+                            choices=[("write", "write"), ("read", "read"), ("system", "system")])
+    person_ids = models.JSONField(_("persoon-id's"), default=list, blank=True)
+    object_type = models.CharField(_("objectsoort"), max_length=60, blank=True)
+    object_id = models.BigIntegerField(_("object-id"), null=True, blank=True)
+    event_id = models.BigIntegerField(_("gebeurtenis-id"), null=True, blank=True)
+    purpose = models.CharField(_("verwerkingsdoel"), max_length=300, blank=True)
+    prev_hash = models.CharField(_("vorige hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
+        verbose_name = _("auditregel")
+        verbose_name_plural = _("auditregels")
         ordering = ["chain", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique"),
         ]
 
 
-class AuditSeal(models.Model):
+class AuditSeal(models.Model):  # noqa: DJ008 - no __str__ before either
     """A periodic root over every chain's head, itself chained to the previous seal."""
 
-    sealed_at = models.DateTimeField()
-    heads = models.JSONField(help_text="{chain: [seq, hash]} at sealing time.")
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(_("verzegeld op"))
+    heads = models.JSONField(_("ketenkoppen"), help_text=_(
+                                                   "{keten: [volgnummer, hash]} op het moment van "
+                                                   "verzegelen."))
+    prev_hash = models.CharField(_("vorige hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
+        verbose_name = _("auditzegel")
+        verbose_name_plural = _("auditzegels")
         ordering = ["id"]
 
 
-class Notification(models.Model):
+class Notification(models.Model):  # noqa: DJ008 - no __str__ before either
     """Outbox: written in the transaction, sent (in-app and by e-mail) after commit."""
 
     #: no index of its own: ``notification_inbox`` (organisation, newest first) serves it
     organisation = models.ForeignKey("people.Organisation", on_delete=models.CASCADE,
-                                     related_name="notifications", db_index=False)
+                                     related_name="notifications", db_index=False,
+                                     verbose_name=_("organisatie"))
     professional = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="notifications")
-    kind = models.CharField(max_length=60)
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+                                     on_delete=models.SET_NULL, related_name="notifications",
+                                     verbose_name=_("professional"))
+    kind = models.CharField(_("soort"), max_length=60)
+    subject = models.CharField(_("onderwerpregel"), max_length=200)
+    body = models.TextField(_("tekst"), blank=True)
     #: the person it is about (Berichten links to them)
-    person_id = models.BigIntegerField(null=True, blank=True)
+    person_id = models.BigIntegerField(_("persoon-id"), null=True, blank=True)
     #: everyone its text names (a match's family members, a move's children), ``person_id``
     #: among them (``notify_many`` adds it; migration 0005 filled older rows): reading it is
     #: audited for each of them
-    person_ids = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    person_ids = models.JSONField(_("persoon-id's"), default=list, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"))
+    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     #: times the mail server did not take it; at ``OUTBOX_MAIL_ATTEMPTS`` the outbox stops
     #: trying (it stays in Berichten, marked as not delivered by e-mail)
-    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    mail_attempts = models.PositiveSmallIntegerField(_("verzendpogingen"), default=0)
     #: read in the system (the organisation's inbox is shared: one colleague reading it
     #: marks it read for all, and the inbox says who)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
     read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("gelezen door"))
 
     class Meta:
+        verbose_name = _("bericht")
+        verbose_name_plural = _("berichten")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organisation", "-created_at"],
                                 name="notification_inbox")]
@@ -156,14 +181,17 @@ class Notification(models.Model):
         return "waiting"
 
 
-class PolicyValue(models.Model):
+class PolicyValue(models.Model):  # noqa: DJ008 - no __str__ before either
     """A region's override of a rule's or task's default day count."""
 
-    region = models.ForeignKey("people.Region", null=True, blank=True, on_delete=models.CASCADE)
-    key = models.CharField(max_length=60)
-    value = models.IntegerField()
+    region = models.ForeignKey("people.Region", null=True, blank=True, on_delete=models.CASCADE,
+                               verbose_name=_("regio"))
+    key = models.CharField(_("sleutel"), max_length=60)
+    value = models.IntegerField(_("waarde"))
 
     class Meta:
+        verbose_name = _("termijninstelling")
+        verbose_name_plural = _("termijninstellingen")
         constraints = [
             models.UniqueConstraint(fields=["region", "key"], name="policy_region_key_unique"),
         ]
@@ -173,12 +201,13 @@ class Dated(models.Model):
     """A recorded fact: its domain moment, its local date (what rules count days on) and the
     domain event that recorded it (the evidence findings point to)."""
 
-    at = models.DateTimeField()
-    on = models.DateField(db_index=True)
+    at = models.DateTimeField(_("moment"))
+    on = models.DateField(_("datum"), db_index=True)
     #: no index: a fact points to its event (evidence), nobody looks facts up by their event —
     #: and every fact written paid an insertion for it (a national import: five million)
     event = models.ForeignKey(DomainEvent, null=True, blank=True, on_delete=models.DO_NOTHING,
-                              related_name="+", db_constraint=False, db_index=False)
+                              related_name="+", db_constraint=False, db_index=False,
+                              verbose_name=_("gebeurtenis"))
 
     class Meta:
         abstract = True

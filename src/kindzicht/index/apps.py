@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IndexConfig(AppConfig):
     name = "kindzicht.index"
     label = "refindex"
-    verbose_name = "Verwijsindex"
+    verbose_name = _("Verwijsindex")

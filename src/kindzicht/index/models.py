@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from kindzicht.core.models import Dated
 
@@ -15,25 +16,32 @@ class Signal(Dated):
     #: no index of its own: ``(person, ended_at)`` below serves every lookup by person, and
     #: each index costs every registration an insertion (issue 4)
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="signals",
-                               db_index=False)
+                               db_index=False, verbose_name=_("persoon"))
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="signals")
+                                     related_name="signals", verbose_name=_("organisatie"))
     professional = models.ForeignKey("people.Professional", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+",
-                                     help_text="The responsible professional shown to others.")
-    contact = models.CharField(max_length=200, blank=True,
-                               help_text="How to reach the responsible professional.")
-    observer = models.CharField(max_length=200, blank=True,
-                                help_text="Shielded: the observing professional when registered "
-                                "on behalf; never shown to other organisations or the family.")
-    expires_on = models.DateField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.CharField(max_length=30, blank=True,
+                                     verbose_name=_("verantwoordelijke professional"),
+                                     help_text=_(
+                                         "De verantwoordelijke professional die anderen zien."))
+    contact = models.CharField(_("contactgegevens"), max_length=200, blank=True,
+                               help_text=_("Hoe de verantwoordelijke professional bereikbaar is."))
+    observer = models.CharField(_("waarnemer"), max_length=200, blank=True,
+                                help_text=_(
+                                    "Afgeschermd: de waarnemende professional bij registratie "
+                                    "namens een ander; nooit zichtbaar voor andere organisaties "
+                                    "of het gezin."))
+    expires_on = models.DateField(_("verloopt op"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("beëindigd om"), null=True, blank=True)
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+    end_reason = models.CharField(_("reden van beëindigen"), max_length=30, blank=True,
                                   help_text="withdrawn | expired | death | age | ended_involvement")
-    end_event_id = models.BigIntegerField(null=True, blank=True)
+    end_event_id = models.BigIntegerField(_("gebeurtenis van beëindigen (id)"), null=True,
+                                          blank=True)
 
     class Meta:
+        verbose_name = _("signaal in de verwijsindex")
+        verbose_name_plural = _("signalen")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "person"],
                                     condition=Q(ended_at__isnull=True),
@@ -45,13 +53,20 @@ class Signal(Dated):
 class Match(Dated):
     """A match of a child as it arose or grew: its level and everyone it then covered."""
 
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="matches")
-    level = models.CharField(max_length=10, choices=[("child", "child"), ("family", "family")])
-    person_ids = models.JSONField(default=list)
-    organisation_ids = models.JSONField(default=list)
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="matches",
+                              verbose_name=_("kind"))
+    level = models.CharField(_("niveau"), max_length=10,
+                             choices=[("child", "child"), ("family", "family")])
+    person_ids = models.JSONField(_("personen (id's)"), default=list)
+    organisation_ids = models.JSONField(_("organisaties (id's)"), default=list)
     proposed_coordinator = models.ForeignKey("people.Organisation", null=True, blank=True,
-                                             on_delete=models.SET_NULL, related_name="+")
-    ended_on = models.DateField(null=True, blank=True)
+                                             on_delete=models.SET_NULL, related_name="+",
+                                             verbose_name=_("voorgestelde matchregisseur"))
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
 
 
 class IndexPolicy(models.Model):
@@ -60,25 +75,30 @@ class IndexPolicy(models.Model):
     of its own follows it, and without any row the defaults of product.md apply."""
 
     region = models.ForeignKey("people.Region", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+",
-                               help_text="Empty: the national values, for every region "
-                               "without a row of its own.")
+                               related_name="+", verbose_name=_("regio"),
+                               help_text=_(
+                                   "Leeg: de landelijke waarden, voor elke regio zonder eigen "
+                                   "regel."))
     authorised_sectors = models.JSONField(
-        default=list, blank=True,
-        help_text="Sectors that may register signals (meldingsbevoegd).")
+        _("meldingsbevoegde sectoren"), default=list, blank=True,
+        help_text=_("De sectoren die signalen mogen registreren (meldingsbevoegd)."))
     coordinator_priority = models.JSONField(
-        default=list, blank=True,
-        help_text="Sectors in the order in which a match's coordinator is proposed.")
+        _("volgorde voor de voorgestelde matchregisseur"), default=list, blank=True,
+        help_text=_("De sectoren in de volgorde waarin een matchregisseur wordt voorgesteld."))
     signal_months = models.PositiveSmallIntegerField(
-        default=24, help_text="A signal expires at the latest after this many months.")
+        _("looptijd van een signaal (maanden)"), default=24,
+        help_text=_("Een signaal verloopt uiterlijk na zoveel maanden."))
     inform_days = models.PositiveSmallIntegerField(
-        default=28, help_text="Days within which the family is informed of a signal.")
+        _("termijn voor informeren (dagen)"), default=28,
+        help_text=_("Het aantal dagen waarbinnen het gezin over een signaal wordt geïnformeerd."))
     archive_years = models.PositiveSmallIntegerField(
-        default=5, help_text="Years an ended signal's history stays in the archive.")
+        _("bewaartermijn archief (jaren)"), default=5,
+        help_text=_("Het aantal jaren dat de geschiedenis van een beëindigd signaal in het "
+                    "archief blijft."))
 
     class Meta:
-        verbose_name = "index policy"
-        verbose_name_plural = "index policies"
+        verbose_name = _("beleid van de verwijsindex")
+        verbose_name_plural = _("beleid van de verwijsindex per regio")
         constraints = [
             # one row per region, and one national row (region empty)
             models.UniqueConstraint(Coalesce("region", Value(0)),
@@ -97,14 +117,21 @@ class Informing(Dated):
     WHOM = [("person", "person"), ("parents", "parents")]
     OUTCOMES = [("informed", "informed"), ("postponed", "postponed")]
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="informings")
-    whom = models.CharField(max_length=10, choices=WHOM)
-    outcome = models.CharField(max_length=10, choices=OUTCOMES)
-    reason = models.TextField(blank=True)
-    review_on = models.DateField(null=True, blank=True,
-                                 help_text="Postponed: when to weigh informing again.")
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="informings",
+                               verbose_name=_("signaal in de verwijsindex"))
+    whom = models.CharField(_("wie geïnformeerd"), max_length=10, choices=WHOM)
+    outcome = models.CharField(_("uitkomst"), max_length=10, choices=OUTCOMES)
+    reason = models.TextField(_("reden"), blank=True)
+    review_on = models.DateField(_("opnieuw afwegen op"), null=True, blank=True,
+                                 help_text=_(
+                                     "Uitgesteld: wanneer het informeren opnieuw wordt afgewogen."))
     professional = models.ForeignKey("people.Professional", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("professional"))
+
+    class Meta:
+        verbose_name = _("informeren van jongere of ouders")
+        verbose_name_plural = _("informeren van jongeren of ouders")
 
 
 class SignalMove(models.Model):
@@ -112,13 +139,17 @@ class SignalMove(models.Model):
     that following a move happens once (the service and the sweep may both see it)."""
 
     address = models.OneToOneField("people.HouseholdAddress", on_delete=models.CASCADE,
-                                   related_name="+")
-    from_code = models.CharField(max_length=4, blank=True)
-    to_code = models.CharField(max_length=4)
-    at = models.DateTimeField()
-    signal_ids = models.JSONField(default=list, blank=True)
-    notified = models.JSONField(default=list, blank=True,
-                                help_text="Organisation ids notified.")
+                                   related_name="+", verbose_name=_("adres van het huishouden"))
+    from_code = models.CharField(_("van gemeentecode"), max_length=4, blank=True)
+    to_code = models.CharField(_("naar gemeentecode"), max_length=4)
+    at = models.DateTimeField(_("moment"))
+    signal_ids = models.JSONField(_("signalen (id's)"), default=list, blank=True)
+    notified = models.JSONField(_("organisaties met bericht (id's)"), default=list, blank=True,
+                                help_text=_("De id's van de geïnformeerde organisaties."))
+
+    class Meta:
+        verbose_name = _("verhuizing van signalen")
+        verbose_name_plural = _("verhuizingen van signalen")
 
     def __str__(self) -> str:
         return f"{self.from_code} → {self.to_code}"
@@ -129,8 +160,14 @@ class PersonMerge(Dated):
     belongs to ``kept``. The merged record stays (empty) so that its history — events and audit
     entries refer to persons by id — still resolves."""
 
-    kept = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    merged = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField()
-    moved = models.JSONField(default=dict, blank=True,
-                             help_text="Rows moved per model (label: count).")
+    kept = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("bewaarde persoon"))
+    merged = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("samengevoegde persoon"))
+    reason = models.TextField(_("reden"))
+    moved = models.JSONField(_("verplaatste rijen"), default=dict, blank=True,
+                             help_text=_("Overgezette rijen per soort (label: aantal)."))
+
+    class Meta:
+        verbose_name = _("samenvoeging van personen")
+        verbose_name_plural = _("samenvoegingen van personen")

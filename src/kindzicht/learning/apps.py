@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LearningConfig(AppConfig):
     name = "kindzicht.learning"
     label = "learning"
-    verbose_name = "Leren van calamiteiten"
+    verbose_name = _("Leren van calamiteiten")

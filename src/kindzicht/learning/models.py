@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kindzicht.core.models import Dated
 
 
 class Calamity(Dated):
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("kind"))
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="+")
-    kind = models.CharField(max_length=20, choices=[(k, k) for k in (
+                                     related_name="+", verbose_name=_("organisatie"))
+    kind = models.CharField(_("soort"), max_length=20, choices=[(k, k) for k in (
         "death", "serious_abuse", "sexual_abuse", "long_absence", "other")])
-    text = models.TextField(blank=True)
+    text = models.TextField(_("beschrijving"), blank=True)
+
+    class Meta:
+        verbose_name = _("calamiteit")
+        verbose_name_plural = _("calamiteiten")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeldcodeConfig(AppConfig):
     name = "kindzicht.meldcode"
     label = "meldcode"
-    verbose_name = "Signalering en Meldcode"
+    verbose_name = _("Signalering en Meldcode")

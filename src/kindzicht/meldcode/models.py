@@ -25,21 +25,28 @@ class Outcome(models.TextChoices):
 
 
 class Concern(Dated):
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="concerns")
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="concerns",
+                              verbose_name=_("kind"))
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="concerns")
+                                     related_name="concerns", verbose_name=_("organisatie"))
     professional = models.ForeignKey("people.Professional", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    kind = models.CharField(max_length=20, choices=ConcernKind.choices)
-    source = models.CharField(max_length=200, blank=True)
-    text = models.TextField(blank=True)
-    observations = models.JSONField(default=list, blank=True)
-    weighing_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_on = models.DateField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
-    decide_event_id = models.BigIntegerField(null=True, blank=True)
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("professional"))
+    kind = models.CharField(_("soort"), max_length=20, choices=ConcernKind.choices)
+    source = models.CharField(_("bron"), max_length=200, blank=True)
+    text = models.TextField(_("tekst"), blank=True)
+    observations = models.JSONField(_("waarnemingen"), default=list, blank=True)
+    weighing_outcome = models.CharField(_("uitkomst afwegingskader"), max_length=20,
+                                        choices=Outcome.choices, blank=True)
+    outcome = models.CharField(_("besluit"), max_length=20, choices=Outcome.choices, blank=True)
+    decided_at = models.DateTimeField(_("tijdstip besluit"), null=True, blank=True)
+    decided_on = models.DateField(_("datum besluit"), null=True, blank=True)
+    decision_reason = models.TextField(_("motivering besluit"), blank=True)
+    decide_event_id = models.BigIntegerField(_("gebeurtenis-id besluit"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("zorg")
+        verbose_name_plural = _("zorgen")
 
 
 class StepKind(models.TextChoices):
@@ -51,11 +58,16 @@ class StepKind(models.TextChoices):
 
 
 class MeldcodeStep(Dated):
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="steps")
-    step = models.CharField(max_length=10, choices=StepKind.choices)
-    with_whom = models.CharField(max_length=20, blank=True)
-    answers = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="steps",
+                                verbose_name=_("zorg"))
+    step = models.CharField(_("stap"), max_length=10, choices=StepKind.choices)
+    with_whom = models.CharField(_("met wie"), max_length=20, blank=True)
+    answers = models.JSONField(_("antwoorden"), default=dict, blank=True)
+    note = models.TextField(_("notitie"), blank=True)
+
+    class Meta:
+        verbose_name = _("Meldcodestap")
+        verbose_name_plural = _("Meldcodestappen")
 
 
 class ReportStatus(models.TextChoices):
@@ -67,22 +79,29 @@ class ReportStatus(models.TextChoices):
 class Report(Dated):
     """A melding at Veilig Thuis."""
 
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="reports")
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="reports",
+                              verbose_name=_("kind"))
     reporter = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                 related_name="reports_made")
+                                 related_name="reports_made", verbose_name=_("melder"))
     safe_at_home = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="reports_received")
+                                     related_name="reports_received",
+                                     verbose_name=_("Veilig Thuis"))
     concern = models.ForeignKey(Concern, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="reports")
-    own_observation = models.BooleanField(default=True)
+                                related_name="reports", verbose_name=_("zorg"))
+    own_observation = models.BooleanField(_("eigen waarneming"), default=True)
     #: A joint consultation (CJG, ZAT, Veiligheidshuis) on whose behalf its coordinator reports.
-    on_behalf_of_group = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=10, choices=ReportStatus.choices,
+    on_behalf_of_group = models.CharField(_("namens overleg"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
                               default=ReportStatus.RECEIVED)
-    decline_reason = models.CharField(max_length=30, blank=True)
-    decline_text = models.TextField(blank=True)
-    handled_on = models.DateField(null=True, blank=True)
-    handle_event_id = models.BigIntegerField(null=True, blank=True)
+    decline_reason = models.CharField(_("reden afwijzing"), max_length=30, blank=True)
+    decline_text = models.TextField(_("toelichting afwijzing"), blank=True)
+    handled_on = models.DateField(_("afgehandeld op"), null=True, blank=True)
+    handle_event_id = models.BigIntegerField(_("gebeurtenis-id afhandeling"), null=True,
+                                             blank=True)
+
+    class Meta:
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
 
 
 class PartnerKnowledge(models.Model):

@@ -23,24 +23,31 @@ class Finding(models.Model):
     """One finding of one rule over one period: made once (the key names its subject), then
     reviewed by the FG with a note."""
 
-    rule = models.CharField(max_length=30, choices=Rule.choices)
-    key = models.CharField(max_length=120, help_text="The subject within the rule (dedupe).")
-    period_from = models.DateField(help_text="First day of the period (inclusive).")
-    period_to = models.DateField(help_text="Last day of the period (inclusive).")
-    actor_id = models.BigIntegerField(null=True, blank=True)
-    organisation_id = models.BigIntegerField(null=True, blank=True)
-    person_ids = models.JSONField(default=list, blank=True)
-    figures = models.JSONField(default=dict, blank=True,
-                               help_text="The recorded figures the finding rests on.")
-    first_at = models.DateTimeField(null=True, blank=True)
-    last_at = models.DateTimeField(null=True, blank=True)
-    made_at = models.DateTimeField()
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rule = models.CharField(_("regel"), max_length=30, choices=Rule.choices)
+    key = models.CharField(_("sleutel"), max_length=120,
+                           help_text=_(
+                               "Waarover de bevinding gaat binnen de regel (tegen dubbelingen)."))
+    period_from = models.DateField(_("periode vanaf"),
+                                   help_text=_("Eerste dag van de periode (inbegrepen)."))
+    period_to = models.DateField(_("periode tot en met"),
+                                 help_text=_("Laatste dag van de periode (inbegrepen)."))
+    actor_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True)
+    organisation_id = models.BigIntegerField(_("organisatie-id"), null=True, blank=True)
+    person_ids = models.JSONField(_("persoon-id's"), default=list, blank=True)
+    figures = models.JSONField(_("cijfers"), default=dict, blank=True,
+                               help_text=_("De vastgelegde cijfers waarop de bevinding berust."))
+    first_at = models.DateTimeField(_("eerste moment"), null=True, blank=True)
+    last_at = models.DateTimeField(_("laatste moment"), null=True, blank=True)
+    made_at = models.DateTimeField(_("vastgesteld op"))
+    reviewed_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    review_note = models.TextField(blank=True)
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("beoordeeld door"))
+    review_note = models.TextField(_("toelichting bij beoordeling"), blank=True)
 
     class Meta:
+        verbose_name = _("bevinding")
+        verbose_name_plural = _("bevindingen")
         ordering = ["-period_to", "rule", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rule", "key", "period_from", "period_to"],

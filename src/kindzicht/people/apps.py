@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "kindzicht.people"
     label = "people"
-    verbose_name = "Personen, gezinnen en organisaties"
+    verbose_name = _("Personen, gezinnen en organisaties")

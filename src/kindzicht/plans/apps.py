@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
     name = "kindzicht.plans"
     label = "plans"
-    verbose_name = "Gezinsplan en ouders"
+    verbose_name = _("Gezinsplan en ouders")

@@ -1,5 +1,5 @@
 """The privacy app in the Django admin: view only (requests and rectifications are written
-by the services; retention periods are policy values, edited under *Policy values*)."""
+by the services; retention periods are policy values, edited under *Termijninstellingen*)."""
 
 from kindzicht.core.admin import register_read_only
 

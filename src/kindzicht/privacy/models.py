@@ -31,7 +31,7 @@ class InzageRequest(Dated):
     legal deadline (one month after receipt, art. 12(3)). ``on`` is the day it was recorded."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
-                               related_name="inzage_requests")
+                               related_name="inzage_requests", verbose_name=_("persoon"))
     requester_name = models.CharField(_("aanvrager"), max_length=200)
     requester_relation = models.CharField(_("relatie tot de persoon"), max_length=30,
                                           choices=RequesterRelation.choices)
@@ -39,16 +39,20 @@ class InzageRequest(Dated):
     due_on = models.DateField(_("uiterlijk"))
     note = models.TextField(_("toelichting"), blank=True)
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("organisatie"))
     recorded_by = models.ForeignKey("people.Professional", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=12, choices=InzageStatus.choices,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("vastgelegd door"))
+    status = models.CharField(_("status"), max_length=12, choices=InzageStatus.choices,
                               default=InzageStatus.OPEN)
-    delivered_on = models.DateField(null=True, blank=True)
-    exports = models.PositiveIntegerField(default=0, help_text="How often it was exported.")
+    delivered_on = models.DateField(_("verstrekt op"), null=True, blank=True)
+    exports = models.PositiveIntegerField(_("aantal exports"), default=0,
+                                          help_text=_("Hoe vaak de inzage is geëxporteerd."))
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        verbose_name = _("inzageverzoek")
+        verbose_name_plural = _("inzageverzoeken")
 
 
 class RectificationField(models.TextChoices):
@@ -70,18 +74,23 @@ class Rectification(Dated):
     answers. The person row holds the current value; this is its history."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
-                               related_name="rectifications")
+                               related_name="rectifications", verbose_name=_("persoon"))
     field = models.CharField(_("gegeven"), max_length=20, choices=RectificationField.choices)
     before = models.CharField(_("oude waarde"), max_length=200, blank=True)
     after = models.CharField(_("nieuwe (of gevraagde) waarde"), max_length=200, blank=True)
-    outcome = models.CharField(max_length=10, choices=RectificationOutcome.choices)
+    outcome = models.CharField(_("uitkomst"), max_length=10,
+                               choices=RectificationOutcome.choices)
     reason = models.TextField(_("reden"))
     requested_by = models.CharField(_("verzoek van"), max_length=200)
     received_on = models.DateField(_("verzoek ontvangen op"))
     organisation = models.ForeignKey("people.Organisation", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("organisatie"))
     professional = models.ForeignKey("people.Professional", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("professional"))
 
     class Meta:
         ordering = ["-at", "-id"]
+        verbose_name = _("rectificatie")
+        verbose_name_plural = _("rectificaties")

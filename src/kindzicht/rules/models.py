@@ -13,37 +13,45 @@ class TaskStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("niet van toepassing")
 
 
-class Task(models.Model):
+class Task(models.Model):  # noqa: DJ008 - no __str__ before either
     """One thing an organisation must do: a rule's reminder or alert, or a task of its own
     (re-assessment, answer after a rejecting decision, transition at 18, informing …)."""
 
     KIND_CHOICES = [("reminder", _("herinnering")), ("alert", _("signaal")),
                     ("task", _("taak"))]
-    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
-    code = models.CharField(max_length=40, help_text="Rule code (C1…) or task type.")
-    key = models.CharField(max_length=200, help_text="The occurrence this is about (dedupe).")
+    kind = models.CharField(_("soort"), max_length=10, choices=KIND_CHOICES)
+    code = models.CharField(_("code"), max_length=40, help_text=_(
+                                                          "Regelcode (C1 …) of soort taak."))
+    key = models.CharField(_("sleutel"), max_length=200,
+                           help_text=_("Het voorval waarover dit gaat (tegen dubbelingen)."))
     organisation = models.ForeignKey("people.Organisation", null=True, blank=True,
-                                     on_delete=models.CASCADE, related_name="tasks")
-    municipality_code = models.CharField(max_length=4, blank=True,
-                                         help_text="Set when addressed to the municipality.")
+                                     on_delete=models.CASCADE, related_name="tasks",
+                                     verbose_name=_("organisatie"))
+    municipality_code = models.CharField(_("gemeentecode"), max_length=4, blank=True,
+                                         help_text=_(
+                                             "Ingevuld als de taak aan de gemeente is gericht."))
     assignee = models.ForeignKey("people.Professional", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="tasks")
+                                 on_delete=models.SET_NULL, related_name="tasks",
+                                 verbose_name=_("toegewezen aan"))
     child = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="+")
-    raised_on = models.DateField()
-    due_on = models.DateField(null=True, blank=True)
-    level = models.PositiveSmallIntegerField(default=0,
-                                             help_text="0 organisation, 1 coordinators, "
-                                             "2 municipality")
-    text = models.TextField()
-    facts = models.JSONField(default=list, blank=True)
-    evidence = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    answered_on = models.DateField(null=True, blank=True)
-    answer = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                              related_name="+", verbose_name=_("kind"))
+    raised_on = models.DateField(_("gesignaleerd op"))
+    due_on = models.DateField(_("uiterlijk op"), null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("escalatieniveau"), default=0,
+                                             help_text=_("0 organisatie, 1 coördinatoren, "
+                                                         "2 gemeente"))
+    text = models.TextField(_("tekst"))
+    facts = models.JSONField(_("feiten"), default=list, blank=True)
+    evidence = models.JSONField(_("bewijs"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices,
+                              default=TaskStatus.OPEN)
+    answered_on = models.DateField(_("beantwoord op"), null=True, blank=True)
+    answer = models.TextField(_("antwoord"), blank=True)
+    created_at = models.DateTimeField(_("aangemaakt om"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("taak")
+        verbose_name_plural = _("taken")
         ordering = ["status", "due_on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "code", "key", "organisation",
@@ -69,37 +77,46 @@ class Task(models.Model):
         ]
 
 
-class SweepRun(models.Model):
+class SweepRun(models.Model):  # noqa: DJ008 - no __str__ before either
     """One run of the watchdog, audited per run (not per row it reads)."""
 
-    started_at = models.DateTimeField()
-    as_of = models.DateField()
-    raised = models.IntegerField(default=0)
-    seconds = models.FloatField(default=0)
+    started_at = models.DateTimeField(_("gestart om"))
+    as_of = models.DateField(_("peildatum"))
+    raised = models.IntegerField(_("aantal gesignaleerd"), default=0)
+    seconds = models.FloatField(_("seconden"), default=0)
     #: what the run covered: every child at open risk (``full``), the children whose rule
     #: state could have changed since the last covering run (``nightly``), or the children a
     #: caller named (``children``: a replay's people, an incremental sweep)
-    mode = models.CharField(max_length=10, default="full")
+    mode = models.CharField(_("modus"), max_length=10, default="full")
     #: the newest domain event when the run started: the next nightly sweep reads the
     #: changes after it (with one run of overlap, see ``rules.nightly``)
-    event_mark = models.BigIntegerField(null=True, blank=True)
+    event_mark = models.BigIntegerField(_("laatste gebeurtenis bij de start"), null=True,
+                                        blank=True)
     #: the rule catalogue's code version the run evaluated (``rules.nightly.rules_version``):
     #: stored state from another version is not trusted
-    rules_version = models.CharField(max_length=16, blank=True)
+    rules_version = models.CharField(_("versie van de regels"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("controleronde")
+        verbose_name_plural = _("controlerondes")
 
 
-class Wake(models.Model):
+class Wake(models.Model):  # noqa: DJ008 - no __str__ before either
     """The first day on which a child's rule state can change without new facts: the earliest
     reminder, deadline or resolution still to come among the occurrences the last evaluation
     of the child found. The nightly sweep re-evaluates the children whose day has come and
     the children whose facts changed — not the whole population (issue 3)."""
 
     child = models.OneToOneField("people.Person", primary_key=True, on_delete=models.CASCADE,
-                                 related_name="+")
-    on = models.DateField(db_index=True)
+                                 related_name="+", verbose_name=_("kind"))
+    on = models.DateField(_("wekdatum"), db_index=True)
+
+    class Meta:
+        verbose_name = _("wekmoment")
+        verbose_name_plural = _("wekmomenten")
 
 
-class KnownOccurrence(models.Model):
+class KnownOccurrence(models.Model):  # noqa: DJ008 - no __str__ before either
     """An occurrence as the last evaluation of its child found it, not yet resolved by then:
     the rule, the occurrence's key and day, what it says and to whom. When only time moves
     for a child (a reminder or deadline comes, an alert waits for its escalation), the
@@ -109,13 +126,17 @@ class KnownOccurrence(models.Model):
     more than the whole target). Every evaluation of a child replaces its rows."""
 
     child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
-                              db_index=True)
-    code = models.CharField(max_length=40)
-    key = models.CharField(max_length=200)
-    at = models.DateField()
-    resolved_on = models.DateField(null=True, blank=True)
-    text = models.TextField()
-    recipients = models.JSONField(default=list)
-    evidence = models.JSONField(default=list)
-    facts = models.JSONField(default=list)
-    municipality_code = models.CharField(max_length=4, blank=True)
+                              db_index=True, verbose_name=_("kind"))
+    code = models.CharField(_("code"), max_length=40)
+    key = models.CharField(_("sleutel"), max_length=200)
+    at = models.DateField(_("datum"))
+    resolved_on = models.DateField(_("opgelost op"), null=True, blank=True)
+    text = models.TextField(_("tekst"))
+    recipients = models.JSONField(_("ontvangers"), default=list)
+    evidence = models.JSONField(_("bewijs"), default=list)
+    facts = models.JSONField(_("feiten"), default=list)
+    municipality_code = models.CharField(_("gemeentecode"), max_length=4, blank=True)
+
+    class Meta:
+        verbose_name = _("bekend voorval")
+        verbose_name_plural = _("bekende voorvallen")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from kindzicht.core.actions import Actor
 from kindzicht.core.admin import RecordedAdmin, ServiceCreateMixin, register_read_only
@@ -16,7 +17,8 @@ from .regional import regional_factor_add
 
 
 class RegionalFactorForm(forms.ModelForm):
-    specialist_sector = forms.ChoiceField(choices=[("", "—"), *SECTOR_CHOICES], required=False)
+    specialist_sector = forms.ChoiceField(label=_("specialistische sector"),
+                                          choices=[("", "—"), *SECTOR_CHOICES], required=False)
 
     class Meta:
         model = RegionalFactor

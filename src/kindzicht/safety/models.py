@@ -23,39 +23,54 @@ class RiskLevel(models.TextChoices):
 
 class Assessment(Dated):
     child = models.ForeignKey("people.Person", on_delete=models.CASCADE,
-                              related_name="assessments")
+                              related_name="assessments", verbose_name=_("kind"))
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="assessments")
-    safety = models.CharField(max_length=20, choices=Safety.choices)
-    risk = models.CharField(max_length=10, choices=RiskLevel.choices)
-    agreements = models.TextField(blank=True)
+                                     related_name="assessments", verbose_name=_("organisatie"))
+    safety = models.CharField(_("veiligheid"), max_length=20, choices=Safety.choices)
+    risk = models.CharField(_("risiconiveau"), max_length=10, choices=RiskLevel.choices)
+    agreements = models.TextField(_("afspraken"), blank=True)
+
+    class Meta:
+        verbose_name = _("risicotaxatie")
+        verbose_name_plural = _("risicotaxaties")
 
     @property
     def opens_risk(self) -> bool:
         return not (self.safety == Safety.SAFE and self.risk == RiskLevel.LOW)
 
 
-class AssessmentFactor(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="factors")
-    domain = models.CharField(max_length=10)
-    code = models.CharField(max_length=60)
+class AssessmentFactor(models.Model):  # noqa: DJ008 (pre-existing: no __str__)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="factors",
+                                   verbose_name=_("risicotaxatie"))
+    domain = models.CharField(_("domein"), max_length=10)
+    code = models.CharField(_("code"), max_length=60)
     owner = models.ForeignKey("people.Organisation", on_delete=models.PROTECT, related_name="+",
-                              help_text="The named owner; the assessor when none is named.")
+                              help_text=_(
+                                  "De genoemde eigenaar; de beoordelaar als er geen is genoemd."),
+                              verbose_name=_("eigenaar"))
 
     class Meta:
         unique_together = [("assessment", "code")]
+        verbose_name = _("risicofactor in risicotaxatie")
+        verbose_name_plural = _("risicofactoren in risicotaxaties")
 
 
 class FactorOwnership(Dated):
     """An organisation's accepted ownership of a child's risk factor, until released."""
 
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    code = models.CharField(max_length=60)
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("kind"))
+    code = models.CharField(_("factorcode"), max_length=60)
     organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT,
-                                     related_name="+")
-    via = models.CharField(max_length=20, help_text="assessment | accept_factors | handover")
-    ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.CharField(max_length=30, blank=True)
+                                     related_name="+", verbose_name=_("organisatie"))
+    via = models.CharField(_("verkregen via"), max_length=20,
+                           help_text="assessment | accept_factors | handover")
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+    end_reason = models.CharField(_("reden beëindiging"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("eigenaarschap van een risicofactor")
+        verbose_name_plural = _("eigenaarschap van risicofactoren")
 
 
 class LifeEvent(Dated):
@@ -63,13 +78,19 @@ class LifeEvent(Dated):
              "mental_health_treatment", "addiction", "birth", "school_change", "gp_change",
              "detention_release", "eviction", "separation"]
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="life_events")
+                               related_name="life_events", verbose_name=_("persoon"))
     household = models.ForeignKey("people.Household", null=True, blank=True,
-                                  on_delete=models.CASCADE, related_name="life_events")
-    kind = models.CharField(max_length=30, choices=[(k, k) for k in KINDS])
-    derived = models.BooleanField(default=False)
+                                  on_delete=models.CASCADE, related_name="life_events",
+                                  verbose_name=_("huishouden"))
+    kind = models.CharField(_("soort"), max_length=30, choices=[(k, k) for k in KINDS])
+    derived = models.BooleanField(_("afgeleid"), default=False)
     organisation = models.ForeignKey("people.Organisation", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("organisatie"))
+
+    class Meta:
+        verbose_name = _("levensgebeurtenis")
+        verbose_name_plural = _("levensgebeurtenissen")
 
 
 class RegionalFactor(models.Model):
@@ -78,17 +99,19 @@ class RegionalFactor(models.Model):
     sector the factor needs (K5), if any."""
 
     region = models.ForeignKey("people.Region", on_delete=models.CASCADE,
-                               related_name="factors")
-    code = models.CharField(max_length=60)
-    domain = models.CharField(max_length=10, choices=[
+                               related_name="factors", verbose_name=_("regio"))
+    code = models.CharField(_("code"), max_length=60)
+    domain = models.CharField(_("domein"), max_length=10, choices=[
         ("child", _("kind")), ("parent", _("ouder")), ("family", _("gezin")),
         ("context", _("sociaal-economisch en cultureel"))])
     label = models.CharField(_("omschrijving"), max_length=200,
-                             help_text="The Dutch label the screens show.")
-    specialist_sector = models.CharField(max_length=40, blank=True)
+                             help_text=_("Het Nederlandse label dat de schermen tonen."))
+    specialist_sector = models.CharField(_("specialistische sector"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["region", "domain", "code"]
+        verbose_name = _("regionale risicofactor")
+        verbose_name_plural = _("regionale risicofactoren")
         constraints = [
             models.UniqueConstraint(fields=["region", "code"], name="regional_factor_unique"),
         ]

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class SecurityConfig(AppConfig):
     name = "kindzicht.security"
     label = "security"
-    verbose_name = "Inlogbeveiliging"
+    verbose_name = _("Inlogbeveiliging")
     default = True
 
     def ready(self) -> None:

@@ -133,7 +133,7 @@ class Command(BaseCommand):
         if _import_file().exists():
             out("")
             out(f"Een regionale verwijsindex importeren (als beheerder): Beheer › Verwijsindex › "
-                f"Signals › Registraties importeren, met {_import_file()}")
+                f"Signalen › Registraties importeren, met {_import_file()}")
         out("")
         out(f"Web: {url}   Beheer: {url}admin/   API: {url}api/v1/")
         if options["no_serve"]:
