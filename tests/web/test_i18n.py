@@ -143,3 +143,9 @@ def test_the_admin_index_names_every_model_in_the_chosen_language(client):
                    ("Personen", "Persons"), ("Gezinsplannen", "Family plans")):
         assert f">{nl}<" in dutch and f">{en}<" in english
     assert ">Matchs<" not in english and ">Audit entrys<" not in english
+    # the third-party apps the admin shows (the lockout, the authenticator apps) too
+    for nl, en in (("Inlogpogingen", "Login attempts"), ("Blokkadetellers", "Access attempts"),
+                   ("Gekoppelde authenticator-apps", "Linked authenticator apps")):
+        assert f">{nl}<" in dutch and f">{en}<" in english
+    for guess in ("Axes", "Otp_Totp", "TOTP devices", "Access logs"):
+        assert f">{guess}<" not in dutch

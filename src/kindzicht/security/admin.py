@@ -9,6 +9,7 @@ from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kindzicht.core.admin import ReadOnlyAdmin, admin_actor
@@ -21,10 +22,34 @@ if admin.site.is_registered(TOTPDevice):
 
 @admin.register(TOTPDevice)
 class TOTPDeviceAdmin(ReadOnlyAdmin):
-    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    """django-otp names the fields in English, not marked for translation: the columns are
+    named here."""
+
+    list_display = ("device_user", "device_name", "device_confirmed", "device_created_at",
+                    "device_last_used_at")
     list_filter = ("confirmed",)
     search_fields = ("user__username",)
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = list_display
+
+    @admin.display(description=_l("gebruiker"), ordering="user__username")
+    def device_user(self, device: TOTPDevice):
+        return device.user
+
+    @admin.display(description=_l("naam"), ordering="name")
+    def device_name(self, device: TOTPDevice) -> str:
+        return device.name
+
+    @admin.display(description=_l("bevestigd"), boolean=True, ordering="confirmed")
+    def device_confirmed(self, device: TOTPDevice) -> bool:
+        return device.confirmed
+
+    @admin.display(description=_l("gekoppeld op"), ordering="created_at")
+    def device_created_at(self, device: TOTPDevice):
+        return device.created_at
+
+    @admin.display(description=_l("laatst gebruikt op"), ordering="last_used_at")
+    def device_last_used_at(self, device: TOTPDevice):
+        return device.last_used_at
 
 
 # --------------------------------------------------------------------------------------------

@@ -58,9 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "axes",
+    "kindzicht.security.apps.AxesConfig",  # django-axes, named in Dutch
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "kindzicht.security.apps.TotpConfig",  # django-otp's TOTP, named in Dutch
     "mozilla_django_oidc",
     "kindzicht.core",
     "kindzicht.people",
