@@ -297,6 +297,31 @@ def attempt(outcome: Outcome, case: str, do, **judge) -> None:
         transaction.set_rollback(True)
 
 
+def base_request(key: str, mapping: dict[str, Any], do) -> None:
+    """The corpus's request, right in itself, gets one of the statuses the corpus names for it
+    (rolled back)."""
+    with transaction.atomic():
+        response = do()
+        assert response.status_code in mapping["base"], (key, response.content[:500])
+        transaction.set_rollback(True)
+
+
+def malformed_bodies(outcome: Outcome, post, before: dict[str, int]) -> None:
+    """Each malformed body of the corpus sent whole (``post(payload)``): a 4xx problem."""
+    for entry in VALUES["body"]:
+        payload = raw_body(entry)
+        attempt(outcome, f"body={entry['name']}", lambda payload=payload: post(payload),
+                expect=entry["expect"], field=None, before=before, statuses=(400, 413))
+
+
+def conclude(key: str, outcome: Outcome) -> None:
+    """Count what was tried (the figures printed at the end) and fail on any mishandled."""
+    figures.count("hostile inputs tried", outcome.tried)
+    assert outcome.tried
+    assert not outcome.failures, f"{key}: {len(outcome.failures)} of {outcome.tried} " \
+        "hostile inputs were mishandled:\n  " + "\n  ".join(outcome.failures[:60])
+
+
 @pytest.fixture
 def world() -> World:
     with clock.frozen(TODAY):
@@ -311,19 +336,15 @@ def test_hostile_input(key, path, world):
     api = client(user)
     ids = {name: fill(value, world) for name, value in mapping.get("path", {}).items()}
     url = "/api/v1" + path[len("/api/v1"):].format(**ids)
-    outcome = Outcome()
     if "csv" in mapping:
-        return csv_cases(key, mapping, api, method, url, world, outcome)
+        return csv_cases(key, mapping, api, method, url, world)
     base = fill(mapping.get("body", {}), world)
     schema = request_schema(path, method)
+    outcome = Outcome()
 
     with clock.frozen(TODAY):
         before = counts()
-        # the base request itself gets one of the statuses the corpus names for it
-        with transaction.atomic():
-            response = send(api, method, url, json.dumps(base).encode())
-            assert response.status_code in mapping["base"], (key, response.content[:500])
-            transaction.set_rollback(True)
+        base_request(key, mapping, lambda: send(api, method, url, json.dumps(base).encode()))
 
         for field, kind in (fields(schema, base) if schema else []):
             for entry in VALUES[kind]:
@@ -334,12 +355,7 @@ def test_hostile_input(key, path, world):
                         lambda body=body: send(api, method, url, json.dumps(body).encode()),
                         expect=entry["expect"], field=field, before=before)
 
-        for entry in VALUES["body"]:
-            payload = raw_body(entry)
-            attempt(outcome, f"body={entry['name']}",
-                    lambda payload=payload: send(api, method, url, payload),
-                    expect=entry["expect"], field=None, before=before,
-                    statuses=(400, 413))
+        malformed_bodies(outcome, lambda payload: send(api, method, url, payload), before)
 
         # ids of another organisation's objects (when the user is of the caller's
         # organisation, for whom the world's ``foreign`` holds), ids nobody has
@@ -353,14 +369,11 @@ def test_hostile_input(key, path, world):
                                                          json.dumps(base).encode()),
                         expect="refuse", field=None, before=before, statuses=(403, 404))
 
-    figures.count("hostile inputs tried", outcome.tried)
-    assert outcome.tried
-    assert not outcome.failures, f"{key}: {len(outcome.failures)} of {outcome.tried} " \
-        "hostile inputs were mishandled:\n  " + "\n  ".join(outcome.failures[:60])
+    conclude(key, outcome)
 
 
 def csv_cases(key: str, mapping: dict[str, Any], api: APIClient, method: str, url: str,
-              world: World, outcome: Outcome) -> None:
+              world: World) -> None:
     """A CSV endpoint (the import of a regional index): each hostile text value of a column's
     kind in each cell of the file's one row, one at a time — refused means a 400 naming the
     row (``line.2``), or the file where the value makes it no UTF-8 — and the malformed bodies
@@ -375,12 +388,10 @@ def csv_cases(key: str, mapping: dict[str, Any], api: APIClient, method: str, ur
     def post(payload: bytes):
         return send(api, method, url, payload, content_type="text/csv")
 
+    outcome = Outcome()
     with clock.frozen(TODAY):
         before = counts()
-        with transaction.atomic():
-            response = post(file(base))
-            assert response.status_code in mapping["base"], (key, response.content[:500])
-            transaction.set_rollback(True)
+        base_request(key, mapping, lambda: post(file(base)))
         for column, kind in mapping["columns"].items():
             for entry in VALUES[kind]:
                 value = hostile_value(entry)
@@ -400,12 +411,6 @@ def csv_cases(key: str, mapping: dict[str, Any], api: APIClient, method: str, ur
                 attempt(outcome, f"{column}={entry['name']}",
                         lambda rows=rows: post(file(rows)),
                         expect=expect, field=field, before=before)
-        for entry in VALUES["body"]:
-            payload = raw_body(entry)
-            attempt(outcome, f"body={entry['name']}", lambda payload=payload: post(payload),
-                    expect=entry["expect"], field=None, before=before, statuses=(400, 413))
+        malformed_bodies(outcome, post, before)
 
-    figures.count("hostile inputs tried", outcome.tried)
-    assert outcome.tried
-    assert not outcome.failures, f"{key}: {len(outcome.failures)} of {outcome.tried} " \
-        "hostile inputs were mishandled:\n  " + "\n  ".join(outcome.failures[:60])
+    conclude(key, outcome)
