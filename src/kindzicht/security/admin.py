@@ -20,36 +20,33 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+def _device_column(field: str, description, **options):
+    """A column showing the device's ``field`` under a Dutch name, sorted by that field
+    unless ``ordering`` says otherwise."""
+
+    @admin.display(description=description, **{"ordering": field, **options})
+    def column(self, device: TOTPDevice):
+        return getattr(device, field)
+
+    return column
+
+
 @admin.register(TOTPDevice)
 class TOTPDeviceAdmin(ReadOnlyAdmin):
     """django-otp names the fields in English, not marked for translation: the columns are
     named here."""
+
+    device_user = _device_column("user", _l("gebruiker"), ordering="user__username")
+    device_name = _device_column("name", _l("naam"))
+    device_confirmed = _device_column("confirmed", _l("bevestigd"), boolean=True)
+    device_created_at = _device_column("created_at", _l("gekoppeld op"))
+    device_last_used_at = _device_column("last_used_at", _l("laatst gebruikt op"))
 
     list_display = ("device_user", "device_name", "device_confirmed", "device_created_at",
                     "device_last_used_at")
     list_filter = ("confirmed",)
     search_fields = ("user__username",)
     fields = list_display
-
-    @admin.display(description=_l("gebruiker"), ordering="user__username")
-    def device_user(self, device: TOTPDevice):
-        return device.user
-
-    @admin.display(description=_l("naam"), ordering="name")
-    def device_name(self, device: TOTPDevice) -> str:
-        return device.name
-
-    @admin.display(description=_l("bevestigd"), boolean=True, ordering="confirmed")
-    def device_confirmed(self, device: TOTPDevice) -> bool:
-        return device.confirmed
-
-    @admin.display(description=_l("gekoppeld op"), ordering="created_at")
-    def device_created_at(self, device: TOTPDevice):
-        return device.created_at
-
-    @admin.display(description=_l("laatst gebruikt op"), ordering="last_used_at")
-    def device_last_used_at(self, device: TOTPDevice):
-        return device.last_used_at
 
 
 # --------------------------------------------------------------------------------------------
