@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from auth_support import verified_login
 from django.contrib import admin
+from django.db.models import Model
 from django.urls import reverse
 from factories import (
     PASSWORD,
@@ -21,6 +22,7 @@ from factories import (
 
 from kindzicht.core import clock
 from kindzicht.core.models import AuditEntry, DomainEvent, PolicyValue
+from kindzicht.index.models import Signal
 from kindzicht.people import services
 from kindzicht.people.models import Organisation, Person, Professional, Region, Relation
 
@@ -51,6 +53,36 @@ def test_every_registered_model_has_a_working_list(client, beheerder):
     for model in admin.site._registry:
         response = client.get(url(model))
         assert response.status_code == 200, model
+
+
+def test_every_object_page_is_titled_in_dutch(client, beheerder):
+    """An object's page (its title, the breadcrumb, a deletion's list) names the object by its
+    Dutch kind and number — never Django's "Signal object (12)" — and by nothing of its
+    content: the demo's world gives each registered model its objects."""
+    from django.utils.html import escape
+
+    from kindzicht.people.cases import add_cases
+    from kindzicht.people.seed import generate
+
+    add_cases(generate(8, seed=3).person_ids)
+    opened = 0
+    for model in admin.site._registry:
+        obj = model._default_manager.order_by("pk").first()
+        if obj is None:
+            continue
+        html = client.get(url(model, "change", obj.pk)).content.decode()
+        assert f"<h2>{escape(str(obj))}</h2>" in html, model
+        assert " object (" not in html, model
+        opened += 1
+    empty = [m._meta.label for m in admin.site._registry if not m._default_manager.exists()]
+    assert opened >= 35, (opened, sorted(empty))
+    # the rest, which that world has none of, name themselves too
+    for model in admin.site._registry:
+        if model.__module__.startswith("kindzicht."):
+            assert model.__str__ is not Model.__str__, model
+    signal = Signal.objects.order_by("pk").first()
+    assert str(signal) == f"Signaal in de verwijsindex #{signal.pk} ({signal.on:%d-%m-%Y})"
+    assert signal.person.name not in str(signal)
 
 
 def test_only_admins_reach_the_admin(client):

@@ -110,6 +110,10 @@ def test_every_model_and_field_has_a_dutch_name_with_an_english_translation():
                 if text and not (isinstance(text, Promise) and entries.get(str(text))) and not (
                         re.fullmatch(r"[a-z_]+( \| [a-z_]+)+", str(text))):
                     problems.append(f"{model._meta.label}.{f.name} help text: {text!r}")
+                # and so are the choices the admin's filters and columns show
+                for code, label in f.flatchoices:
+                    if not (isinstance(label, Promise) and entries.get(str(label))):
+                        problems.append(f"{model._meta.label}.{f.name} choice {code}: {label!r}")
     assert not problems, problems
 
 

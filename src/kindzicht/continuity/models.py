@@ -156,7 +156,7 @@ class Handover(Dated):
         verbose_name_plural = _("overdrachten")
 
 
-class HandoverFactor(models.Model):  # noqa: DJ008 (pre-existing: no __str__)
+class HandoverFactor(models.Model):
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="factors",
                                  verbose_name=_("overdracht"))
     domain = models.CharField(_("domein"), max_length=10)
@@ -167,6 +167,9 @@ class HandoverFactor(models.Model):  # noqa: DJ008 (pre-existing: no __str__)
         verbose_name = _("overdrachtsfactor")
         verbose_name_plural = _("overdrachtsfactoren")
         unique_together = [("handover", "code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.domain})"
 
 
 class RequestKind(models.TextChoices):

@@ -7,9 +7,24 @@ personal data can be purged lawfully while the chain stays verifiable.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+
+def numbered(obj: models.Model, day=None, *, kind: str | None = None) -> str:
+    """What the admin calls a record (a change page's title, a deletion's list): its Dutch
+    kind (``kind``, else the model's name), number and date — never a person's name or the
+    record's content, which the admin's lists show only where an administrator needs them
+    (and audit as a read)."""
+    if isinstance(day, datetime):
+        day = timezone.localdate(day)
+    when = f" ({day:%d-%m-%Y})" if day else ""
+    return f"{kind or capfirst(obj._meta.verbose_name)} #{obj.pk}{when}"
 
 
 class DomainEvent(models.Model):
@@ -50,7 +65,7 @@ class DomainEvent(models.Model):
         return f"{self.occurred_on} {self.type} #{self.pk}"
 
 
-class EventSubject(models.Model):  # noqa: DJ008 - no __str__ before either
+class EventSubject(models.Model):
     """The persons an event is about, by reference (no foreign key: purging must not cascade)."""
 
     #: no index of its own: the unique ``(event, person_id)`` serves lookups by event. No
@@ -68,8 +83,11 @@ class EventSubject(models.Model):  # noqa: DJ008 - no __str__ before either
         verbose_name_plural = _("personen bij gebeurtenissen")
         unique_together = [("event", "person_id")]
 
+    def __str__(self) -> str:
+        return numbered(self)
 
-class AuditChainHead(models.Model):  # noqa: DJ008 - no __str__ before either
+
+class AuditChainHead(models.Model):
     """The latest entry of one of the parallel audit chains; locked while appending."""
 
     chain = models.PositiveSmallIntegerField(_("keten"), primary_key=True)
@@ -80,8 +98,11 @@ class AuditChainHead(models.Model):  # noqa: DJ008 - no __str__ before either
         verbose_name = _("kop van auditketen")
         verbose_name_plural = _("koppen van auditketens")
 
+    def __str__(self) -> str:
+        return f"{capfirst(self._meta.verbose_name)} {self.chain}"
 
-class AuditEntry(models.Model):  # noqa: DJ008 - no __str__ before either
+
+class AuditEntry(models.Model):
     """NEN 7513-style access and change log entry: who, organisation, role, what, whom, when, why.
 
     ``hash`` is SHA-256 over the canonical content and ``prev_hash`` (the previous entry of the
@@ -98,7 +119,8 @@ class AuditEntry(models.Model):  # noqa: DJ008 - no __str__ before either
     role = models.CharField(_("rol"), max_length=40, blank=True)
     action = models.CharField(_("handeling"), max_length=80)
     kind = models.CharField(_("soort"), max_length=10,
-                            choices=[("write", "write"), ("read", "read"), ("system", "system")])
+                            choices=[("write", _("wijziging")), ("read", _("inzage")),
+                                     ("system", _("systeem"))])
     person_ids = models.JSONField(_("persoon-id's"), default=list, blank=True)
     object_type = models.CharField(_("objectsoort"), max_length=60, blank=True)
     object_id = models.BigIntegerField(_("object-id"), null=True, blank=True)
@@ -115,8 +137,11 @@ class AuditEntry(models.Model):  # noqa: DJ008 - no __str__ before either
             models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique"),
         ]
 
+    def __str__(self) -> str:
+        return numbered(self, self.recorded_at)
 
-class AuditSeal(models.Model):  # noqa: DJ008 - no __str__ before either
+
+class AuditSeal(models.Model):
     """A periodic root over every chain's head, itself chained to the previous seal."""
 
     sealed_at = models.DateTimeField(_("verzegeld op"))
@@ -131,8 +156,11 @@ class AuditSeal(models.Model):  # noqa: DJ008 - no __str__ before either
         verbose_name_plural = _("auditzegels")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return numbered(self, self.sealed_at)
 
-class Notification(models.Model):  # noqa: DJ008 - no __str__ before either
+
+class Notification(models.Model):
     """Outbox: written in the transaction, sent (in-app and by e-mail) after commit."""
 
     #: no index of its own: ``notification_inbox`` (organisation, newest first) serves it
@@ -170,6 +198,9 @@ class Notification(models.Model):  # noqa: DJ008 - no __str__ before either
         indexes = [models.Index(fields=["organisation", "-created_at"],
                                 name="notification_inbox")]
 
+    def __str__(self) -> str:
+        return numbered(self, self.created_at)
+
     @property
     def email_status(self) -> str:
         """``sent``; ``waiting`` (the mail server did not take it yet, the sweep tries
@@ -181,7 +212,7 @@ class Notification(models.Model):  # noqa: DJ008 - no __str__ before either
         return "waiting"
 
 
-class PolicyValue(models.Model):  # noqa: DJ008 - no __str__ before either
+class PolicyValue(models.Model):
     """A region's override of a rule's or task's default day count."""
 
     region = models.ForeignKey("people.Region", null=True, blank=True, on_delete=models.CASCADE,
@@ -195,6 +226,9 @@ class PolicyValue(models.Model):  # noqa: DJ008 - no __str__ before either
         constraints = [
             models.UniqueConstraint(fields=["region", "key"], name="policy_region_key_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
 
 
 class Dated(models.Model):
@@ -211,3 +245,6 @@ class Dated(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return numbered(self, self.on)

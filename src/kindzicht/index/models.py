@@ -56,7 +56,7 @@ class Match(Dated):
     child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="matches",
                               verbose_name=_("kind"))
     level = models.CharField(_("niveau"), max_length=10,
-                             choices=[("child", "child"), ("family", "family")])
+                             choices=[("child", _("kind")), ("family", _("gezin"))])
     person_ids = models.JSONField(_("personen (id's)"), default=list)
     organisation_ids = models.JSONField(_("organisaties (id's)"), default=list)
     proposed_coordinator = models.ForeignKey("people.Organisation", null=True, blank=True,
@@ -114,8 +114,8 @@ class Informing(Dated):
     (of a young person under 16) of a signal — or postponed it, with the reason, because
     informing would endanger the child. Kept with the signal, for its organisation only."""
 
-    WHOM = [("person", "person"), ("parents", "parents")]
-    OUTCOMES = [("informed", "informed"), ("postponed", "postponed")]
+    WHOM = [("person", _("de persoon zelf")), ("parents", _("de ouders"))]
+    OUTCOMES = [("informed", _("geïnformeerd")), ("postponed", _("uitgesteld"))]
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="informings",
                                verbose_name=_("signaal in de verwijsindex"))

@@ -11,7 +11,7 @@ from kindzicht.people.models import Person
 
 from .models import Calamity
 
-KINDS = ("death", "serious_abuse", "sexual_abuse", "long_absence", "other")
+KINDS = tuple(Calamity.KINDS)
 
 
 def calamity_register(actor: Actor, *, child: Person, kind: str, text: str = "") -> Calamity:

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kindzicht.core.models import numbered
+
 from .sectors import SECTOR_CHOICES
 
 
@@ -146,6 +148,10 @@ class Relation(models.Model):
         ]
         indexes = [models.Index(fields=["other", "kind"]), models.Index(fields=["person", "kind"])]
 
+    def __str__(self) -> str:
+        return numbered(self, self.valid_from)
+
+
 
 class Household(models.Model):
     """A household (huishouden): who lived together where, over time."""
@@ -181,6 +187,10 @@ class HouseholdMembership(models.Model):
         ]
         indexes = [models.Index(fields=["person", "household"])]
 
+    def __str__(self) -> str:
+        return numbered(self, self.joined_on)
+
+
 
 class HouseholdAddress(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="addresses",
@@ -194,3 +204,6 @@ class HouseholdAddress(models.Model):
         ordering = ["valid_from", "id"]
         verbose_name = _("woonadres")
         verbose_name_plural = _("woonadressen")
+
+    def __str__(self) -> str:
+        return numbered(self, self.valid_from)

@@ -4,7 +4,10 @@ answer on record."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from kindzicht.core.models import numbered
 
 
 class TaskStatus(models.TextChoices):
@@ -13,7 +16,7 @@ class TaskStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("niet van toepassing")
 
 
-class Task(models.Model):  # noqa: DJ008 - no __str__ before either
+class Task(models.Model):
     """One thing an organisation must do: a rule's reminder or alert, or a task of its own
     (re-assessment, answer after a rejecting decision, transition at 18, informing …)."""
 
@@ -76,8 +79,13 @@ class Task(models.Model):  # noqa: DJ008 - no __str__ before either
                          condition=models.Q(kind="alert", status="open", level=1)),
         ]
 
+    def __str__(self) -> str:
+        # the rule or task code and when it was raised: never the text, which names the child
+        return numbered(self, self.raised_on,
+                        kind=f"{capfirst(self.get_kind_display())} {self.code}")
 
-class SweepRun(models.Model):  # noqa: DJ008 - no __str__ before either
+
+class SweepRun(models.Model):
     """One run of the watchdog, audited per run (not per row it reads)."""
 
     started_at = models.DateTimeField(_("gestart om"))
@@ -100,8 +108,11 @@ class SweepRun(models.Model):  # noqa: DJ008 - no __str__ before either
         verbose_name = _("controleronde")
         verbose_name_plural = _("controlerondes")
 
+    def __str__(self) -> str:
+        return numbered(self, self.as_of)
 
-class Wake(models.Model):  # noqa: DJ008 - no __str__ before either
+
+class Wake(models.Model):
     """The first day on which a child's rule state can change without new facts: the earliest
     reminder, deadline or resolution still to come among the occurrences the last evaluation
     of the child found. The nightly sweep re-evaluates the children whose day has come and
@@ -115,8 +126,11 @@ class Wake(models.Model):  # noqa: DJ008 - no __str__ before either
         verbose_name = _("wekmoment")
         verbose_name_plural = _("wekmomenten")
 
+    def __str__(self) -> str:
+        return numbered(self, self.on)
 
-class KnownOccurrence(models.Model):  # noqa: DJ008 - no __str__ before either
+
+class KnownOccurrence(models.Model):
     """An occurrence as the last evaluation of its child found it, not yet resolved by then:
     the rule, the occurrence's key and day, what it says and to whom. When only time moves
     for a child (a reminder or deadline comes, an alert waits for its escalation), the
@@ -140,3 +154,6 @@ class KnownOccurrence(models.Model):  # noqa: DJ008 - no __str__ before either
     class Meta:
         verbose_name = _("bekend voorval")
         verbose_name_plural = _("bekende voorvallen")
+
+    def __str__(self) -> str:
+        return numbered(self, self.at, kind=f"{capfirst(self._meta.verbose_name)} {self.code}")

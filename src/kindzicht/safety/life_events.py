@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.utils.translation import gettext_lazy as _
-
 from kindzicht.core import clock
 from kindzicht.core.actions import Actor
 from kindzicht.core.errors import ValidationError
@@ -14,21 +12,7 @@ from kindzicht.people.models import Household, Person
 
 from .models import LifeEvent
 
-LABELS = {
-    "moved": _("verhuisd"),
-    "new_partner": _("nieuwe partner in het huishouden"),
-    "partner_left": _("partner vertrokken"),
-    "job_loss": _("baanverlies"),
-    "mental_health_admission": _("opname in de GGZ"),
-    "mental_health_treatment": _("behandeling in de GGZ"),
-    "addiction": _("verslaving"),
-    "birth": _("geboorte"),
-    "school_change": _("andere school"),
-    "gp_change": _("andere huisarts"),
-    "detention_release": _("vrijgelaten uit detentie"),
-    "eviction": _("uitzetting uit de woning"),
-    "separation": _("scheiding"),
-}
+LABELS = LifeEvent.LABELS
 
 
 def life_event_label(kind: str) -> str:

@@ -39,7 +39,7 @@ class Assessment(Dated):
         return not (self.safety == Safety.SAFE and self.risk == RiskLevel.LOW)
 
 
-class AssessmentFactor(models.Model):  # noqa: DJ008 (pre-existing: no __str__)
+class AssessmentFactor(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="factors",
                                    verbose_name=_("risicotaxatie"))
     domain = models.CharField(_("domein"), max_length=10)
@@ -53,6 +53,9 @@ class AssessmentFactor(models.Model):  # noqa: DJ008 (pre-existing: no __str__)
         unique_together = [("assessment", "code")]
         verbose_name = _("risicofactor in risicotaxatie")
         verbose_name_plural = _("risicofactoren in risicotaxaties")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.domain})"
 
 
 class FactorOwnership(Dated):
@@ -74,15 +77,28 @@ class FactorOwnership(Dated):
 
 
 class LifeEvent(Dated):
-    KINDS = ["moved", "new_partner", "partner_left", "job_loss", "mental_health_admission",
-             "mental_health_treatment", "addiction", "birth", "school_change", "gp_change",
-             "detention_release", "eviction", "separation"]
+    LABELS = {
+        "moved": _("verhuisd"),
+        "new_partner": _("nieuwe partner in het huishouden"),
+        "partner_left": _("partner vertrokken"),
+        "job_loss": _("baanverlies"),
+        "mental_health_admission": _("opname in de GGZ"),
+        "mental_health_treatment": _("behandeling in de GGZ"),
+        "addiction": _("verslaving"),
+        "birth": _("geboorte"),
+        "school_change": _("andere school"),
+        "gp_change": _("andere huisarts"),
+        "detention_release": _("vrijgelaten uit detentie"),
+        "eviction": _("uitzetting uit de woning"),
+        "separation": _("scheiding"),
+    }
+    KINDS = list(LABELS)
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="life_events", verbose_name=_("persoon"))
     household = models.ForeignKey("people.Household", null=True, blank=True,
                                   on_delete=models.CASCADE, related_name="life_events",
                                   verbose_name=_("huishouden"))
-    kind = models.CharField(_("soort"), max_length=30, choices=[(k, k) for k in KINDS])
+    kind = models.CharField(_("soort"), max_length=30, choices=list(LABELS.items()))
     derived = models.BooleanField(_("afgeleid"), default=False)
     organisation = models.ForeignKey("people.Organisation", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+",
