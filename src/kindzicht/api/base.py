@@ -31,67 +31,61 @@ CASEWORK_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR})
 API_PURPOSE = "api"
 
 
-class IsCaseworker(permissions.BasePermission):
+class _ActiveUserWithRole(permissions.BasePermission):
+    """An active, authenticated user — of an organisation where ``organisation`` says so —
+    whose role is one of ``roles`` (``None``: any role). Each permission below names who, and
+    says so in its message."""
+
+    roles: frozenset[str] | None = None
+    organisation = True
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active
+                    and (not self.organisation or getattr(user, "organisation_id", None))
+                    and (self.roles is None or getattr(user, "role", None) in self.roles))
+
+
+class IsCaseworker(_ActiveUserWithRole):
     """A professional or coordinator of an organisation: the people who work with children.
 
     The municipality as overseer sees aggregates only, never case content (product.md);
     inspectors and administrators use their own screens."""
 
     message = "Only professionals and coordinators of an organisation may use this."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active
-                    and getattr(user, "organisation_id", None)
-                    and getattr(user, "role", None) in CASEWORK_ROLES)
+    roles = CASEWORK_ROLES
 
 
-class IsMemberOfOrganisation(permissions.BasePermission):
+class IsMemberOfOrganisation(_ActiveUserWithRole):
     """Any active professional who belongs to an organisation (any role)."""
 
     message = "Only professionals of an organisation may use this."
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active
-                    and getattr(user, "organisation_id", None))
 
-
-class IsPrivacyOfficer(permissions.BasePermission):
+class IsPrivacyOfficer(_ActiveUserWithRole):
     """The data protection officer (FG): the access log and the unusual-access reports, never
     case content (issue 8)."""
 
     message = "Only the data protection officer (privacy_officer) may use this."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active
-                    and getattr(user, "role", None) == Role.PRIVACY_OFFICER)
+    roles = frozenset({Role.PRIVACY_OFFICER})
+    organisation = False
 
 
-class IsPrivacyHandler(permissions.BasePermission):
+class IsPrivacyHandler(_ActiveUserWithRole):
     """The data protection officer (FG) or an administrator of an organisation: they handle
     requests to exercise privacy rights (inzage, rectification), never case work."""
 
     message = "Only the data protection officer (FG) or an administrator may use this."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active
-                    and getattr(user, "organisation_id", None)
-                    and getattr(user, "role", None) in (Role.PRIVACY_OFFICER, Role.ADMIN))
+    roles = frozenset({Role.PRIVACY_OFFICER, Role.ADMIN})
 
 
-class IsAdministrator(permissions.BasePermission):
+class IsAdministrator(_ActiveUserWithRole):
     """An administrator (role admin): the bulk intake of a regional index (issue 4), never
     case work."""
 
     message = "Only an administrator (role admin) may use this."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active
-                    and getattr(user, "role", None) == Role.ADMIN)
+    roles = frozenset({Role.ADMIN})
+    organisation = False
 
 
 class ApiView(APIView):

@@ -422,7 +422,7 @@ def organisation_transfer(actor: Actor, *, source: Organisation,
     signals and responsibilities move in one audited operation."""
     from kindzicht.index.models import Signal
 
-    if actor.role != "admin" and actor.professional is not None:
+    if not actor.administers:
         raise Forbidden(_("Alleen een beheerder kan de zaken van een organisatie "
                           "overdragen."))
     if source.pk == target.pk:

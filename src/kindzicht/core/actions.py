@@ -53,6 +53,14 @@ class Actor:
     def is_live(self) -> bool:
         return self.mode == "live"
 
+    @property
+    def administers(self) -> bool:
+        """An administrator, or the system itself: the writes about everyone's records that
+        no professional may do (merging persons, importing an index, purging, moving an
+        organisation's cases) check this in their service, whichever screen, API or command
+        calls it."""
+        return self.professional is None or self.role == "admin"
+
 
 def record(
     actor: Actor,

@@ -527,7 +527,7 @@ def _openings(good: list[Row], concerned: dict[int, set[int]],
 def signals_import(actor: Actor, *, source: TextIO | str, partial: bool = False,
                    dry_run: bool = False) -> ImportReport:
     """Import registrations from a CSV (see the module docstring); administrators only."""
-    if actor.professional is not None and actor.role != "admin":
+    if not actor.administers:
         raise Forbidden("Alleen een beheerder kan registraties importeren.", field="file")
     with rows.cycles_collected_after():
         return _import(actor, source, partial=partial, dry_run=dry_run)

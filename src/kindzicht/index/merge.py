@@ -35,7 +35,7 @@ def person_merge(actor: Actor, *, keep: Person, merge: Person, reason: str) -> P
     """Merge ``merge`` into ``keep``. Refused — nothing written — when the two have different
     BSNs, when either was merged already, or when both hold something only one person can
     (two open risk periods, two holders of responsibility …): end one first."""
-    if actor.professional is not None and actor.role != "admin":
+    if not actor.administers:
         raise Forbidden(_("Alleen een beheerder kan persoonsgegevens samenvoegen."),
                         field="merged")
     reason = (reason or "").strip()

@@ -20,7 +20,7 @@ def person_purge(actor: Actor, *, person: Person, reason: str, explanation: str)
     """Delete ``person`` and what is recorded about them; return the person id purged."""
     from kindzicht.continuity.risk import is_at_open_risk
 
-    if actor.professional is not None and actor.role != "admin":
+    if not actor.administers:
         raise Forbidden("Alleen een beheerder mag persoonsgegevens verwijderen.", field="person")
     if reason not in REASONS:
         raise ValidationError("Grondslag van het verwijderen: retention of erasure.",
