@@ -7,6 +7,8 @@ test-results/screenshots/index-*.png."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kindzicht.index.bulk import rows_of
@@ -129,8 +131,28 @@ def test_a_fathers_and_his_step_daughters_signals_make_a_family_match(
     assert "Basisschool De Regenboog" in main and "Ilse Jansen, 030-7654321" in main
     assert TEACHER not in main and "Lotte" not in main
     assert "Voorgestelde matchregisseur: Basisschool De Regenboog" in main
+    # GGZ's signal is on the father: it is not offered (nor told the name of) the child
+    assert page.get_by_role("link", name=re.compile("Regie nemen")).count() == 0
     assert_accessible(page)
     screenshot(page, "index-06-ggz-matches")
+
+    # the school, proposed as match coordinator, takes the coordination from its inbox: the
+    # ground is chosen already; then both inboxes say who coordinates (V2's clock stops)
+    school.get_by_role("link", name="Regie nemen voor Lotte Bakker").click()
+    school.wait_for_url(f"**/personen/{girl.pk}/veiligheidsregie/?grond=coordination")
+    assert school.get_by_label("coördinatie (regie)").is_checked()
+    assert_accessible(school)
+    screenshot(school, "index-11-take-coordination")
+    school.get_by_role("button", name="Veiligheidsregie nemen").click()
+    school.wait_for_url(f"**/personen/{girl.pk}/")
+    for p in (school, page):
+        p.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+            "link", name="Verwijsindex").click()
+        p.get_by_role("link", name="Matches", exact=True).click()
+        card = p.locator(".match").first.inner_text()
+        assert "Basisschool De Regenboog heeft de regie genomen op" in card
+        assert "Regie nemen" not in card and "Nog niemand" not in card
+    screenshot(school, "index-12-school-coordinates")
 
     # the school's own list shows the teacher (only to the school) and the informing duty
     school.get_by_role("link", name="Signalen van uw organisatie").click()

@@ -204,6 +204,10 @@ class MatchView:
     proposed_coordinator: Organisation | None
     coordination: Coordination | None
     match_ids: list[int]
+    #: the match's children without coordination that my organisation's own signals are on:
+    #: it may take the coordination of them from the inbox (V2's clock runs until someone
+    #: does). A child only another organisation signalled is not named to me (need to know)
+    to_coordinate: list[Person]
 
 
 def match_inbox(actor: Actor) -> list[MatchView]:
@@ -250,7 +254,9 @@ def match_inbox(actor: Actor) -> list[MatchView]:
             others=sorted(others.values(), key=lambda r: r.organisation.name),
             proposed_coordinator=proposed,
             coordination=max(coord, key=lambda c: c.since) if coord else None,
-            match_ids=[m.pk for m in ms]))
+            match_ids=[m.pk for m in ms],
+            to_coordinate=[persons[m.child_id] for m in ms
+                           if m.child_id in persons and m.child_id not in coordination]))
     out.sort(key=lambda v: (v.since, v.level != "family"), reverse=True)
     audit_read(actor, "index_matches_listed", person_ids={p.pk for v in out for p in v.own_people})
     return out

@@ -123,7 +123,9 @@ def involvement_end(request: HttpRequest, pk: int) -> HttpResponse:
 @case_access
 def responsibility_take(request: HttpRequest, pk: int) -> HttpResponse:
     child = _person_or_404(request, pk, "take_responsibility", reach=False)
-    form = ResponsibilityTakeForm(request.POST or None)
+    # from the match inbox: "Regie nemen" comes with its ground (coordination) chosen
+    form = ResponsibilityTakeForm(request.POST or None,
+                                  initial={"basis": request.GET.get("grond")})
     if request.method == "POST" and form.is_valid():
         try:
             services.responsibility_take(actor(request, "take_responsibility"), child=child,
