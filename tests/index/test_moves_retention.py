@@ -5,11 +5,11 @@ period — the purge audited, the chain still verifying. ``kindzicht sweep`` run
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 from django.core.management import call_command
-from factories import OrganisationFactory
+from factories import OrganisationFactory, PersonFactory
 
 from kindzicht.core import audit, clock
 from kindzicht.core.models import DomainEvent, Notification
@@ -17,7 +17,7 @@ from kindzicht.index import services
 from kindzicht.index.models import IndexPolicy, Informing, Match, Signal, SignalMove
 from kindzicht.index.moves import signals_follow_move
 from kindzicht.index.retention import purge_archive
-from kindzicht.index.services import INFORM_TASK, signal_register
+from kindzicht.index.services import INFORM_TASK, RENEW_TASK, signal_register
 from kindzicht.index.sweep import run
 from kindzicht.people import services as people
 from kindzicht.people.models import Municipality, Region
@@ -80,11 +80,74 @@ def test_the_new_regions_priority_proposes_the_coordinator(orgs, fam):
 
 def test_expired_signals_leave_the_index(orgs, fam):
     sig = signal_register(orgs.pro["school"], person=fam.girl)
-    assert run(sig.expires_on) == []  # its last day
+    # its last day: still in the index (its organisation was reminded, had no sweep run yet)
+    assert run(sig.expires_on) == ["Taken om een signaal dat bijna verloopt te verlengen: 1."]
+    assert Signal.objects.get(pk=sig.pk).ended_at is None
     lines = run(date(2026, 3, 5))
     assert lines == ["Verlopen signalen beëindigd: 1."]
     sig.refresh_from_db()
     assert sig.end_reason == "expired"
+
+
+def renew_tasks(**kw):
+    return Task.objects.filter(code=RENEW_TASK, **kw)
+
+
+def test_the_registering_organisation_is_reminded_four_weeks_before_its_signal_expires(
+        orgs, fam):
+    """Renew it if the concerns last — else it leaves the index and its matches end without
+    anyone having decided so. Once per signal and expiry date; renewing or ending closes it."""
+    school = signal_register(orgs.pro["school"], person=fam.girl)
+    ggz = signal_register(orgs.pro["ggz"], person=fam.father)
+    expires = school.expires_on
+    assert expires == ggz.expires_on == date(2026, 3, 4)
+    assert run(expires - timedelta(days=29)) == []
+    lines = run(expires - timedelta(days=28))
+    assert lines == ["Taken om een signaal dat bijna verloopt te verlengen: 2."]
+    task = renew_tasks(organisation=orgs.org["school"]).get()
+    assert (task.child_id, task.due_on, task.status) == (fam.girl.pk, expires, "open")
+    assert task.assignee == orgs.pro["school"].professional  # who registered it
+    assert "Lotte Visser" in task.text and "04-03-2026" in task.text
+    assert "Ruben" not in task.text  # the other organisation's signal is not named
+    assert task.evidence == [school.event_id]
+    event = DomainEvent.objects.get(type="signal_expiry_reminded")
+    assert {s.person_id for s in event.subjects.all()} == {fam.girl.pk, fam.father.pk}
+    assert run(expires - timedelta(days=20)) == []  # once
+    assert renew_tasks().count() == 2
+
+    # the school renews: its task is done; GGZ lets its signal expire: its task closes with it
+    with clock.frozen(expires - timedelta(days=10)):
+        renewed = services.signal_renew(orgs.pro["school"], signal=school)
+    task.refresh_from_db()
+    assert (task.status, task.answer) == ("done", "signaal verlengd")
+    run(expires + timedelta(days=1))
+    ggz_task = renew_tasks(organisation=orgs.org["ggz"]).get()
+    assert (ggz_task.status, ggz_task.answer) == ("not_applicable", "signaal beëindigd")
+    # the renewed signal is reminded again before its new date
+    assert run(renewed.expires_on - timedelta(days=28)) == [
+        "Taken om een signaal dat bijna verloopt te verlengen: 1."]
+    assert renew_tasks(organisation=orgs.org["school"], status="open").get().due_on == (
+        renewed.expires_on)
+    assert audit.verify() == []
+
+
+def test_a_region_sets_how_far_ahead_and_a_signal_ending_at_23_gets_no_reminder(orgs, fam):
+    north = Region.objects.create(name="Testregio Noord")
+    Municipality.objects.filter(code="0344").update(region=north)
+    IndexPolicy.objects.create(region=north, renew_notice_days=60)
+    orgs.org["school"].municipality_code = "0344"
+    orgs.org["school"].save()
+    sig = signal_register(orgs.pro["school"], person=fam.girl)
+    assert run(sig.expires_on - timedelta(days=61)) == []
+    assert run(sig.expires_on - timedelta(days=60)) == [
+        "Taken om een signaal dat bijna verloopt te verlengen: 1."]
+    # a young person of 22: the signal ends on their 23rd birthday and cannot be renewed
+    young = PersonFactory(birth_date=date(2001, 9, 1), given_name="Sem", family_name="Vos")
+    people.relation_add(SYSTEM, person=fam.mother, kind="parent_of", other=young)
+    late = signal_register(orgs.pro["ggz"], person=young)
+    assert late.expires_on == date(2024, 9, 1)
+    assert run(date(2024, 8, 20)) == []
+    assert not renew_tasks(child=young).exists()
 
 
 def test_the_archive_is_purged_after_five_years_and_the_purge_is_audited(orgs, fam):

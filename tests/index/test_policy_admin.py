@@ -27,7 +27,7 @@ def beheerder(client, day):
 def form(region, sectors, priority="youth_care, school", months=12):
     return {"region": region.pk if region else "", "authorised_sectors": sectors,
             "coordinator_priority": priority, "signal_months": months, "inform_days": 28,
-            "archive_years": 5}
+            "renew_notice_days": 42, "archive_years": 5}
 
 
 def test_an_administrator_sets_a_regions_circle(client, beheerder):
@@ -40,6 +40,7 @@ def test_an_administrator_sets_a_regions_circle(client, beheerder):
     assert DomainEvent.objects.filter(type="indexpolicy_added_by_admin").exists()
     policy = policy_for_region(region.pk)
     assert policy.authorised_sectors == {"school", "gp", "police"} and policy.signal_months == 12
+    assert policy.renew_notice_days == 42
     assert policy_for_region(None) == DEFAULT
 
 
@@ -50,6 +51,8 @@ def test_the_municipality_and_court_cannot_join_the_circle(client, beheerder):
     response = client.post(ADD, form(None, ["school"], priority="school, nonsense", months=36))
     html = response.content.decode()
     assert "Onbekende sectorcode: nonsense" in html and "1 tot 24 maanden" in html
+    response = client.post(ADD, {**form(None, ["school"]), "renew_notice_days": 0})
+    assert "1 tot 180 dagen" in response.content.decode()
     assert not IndexPolicy.objects.exists()
 
 

@@ -152,6 +152,27 @@ class TestMySignals:
         ended = web.get(reverse("web:index_signals") + "?beeindigd=1").content.decode()
         assert "ingetrokken" in ended
 
+    def test_the_reminder_before_expiry_is_a_task_in_words(self, web, pro, family):
+        """Four weeks before its signal on the father expires, the organisation's task list
+        says so — "verwijsindex: verlengen", about a person (not a child); renewing it from
+        the list answers the task."""
+        from datetime import timedelta
+
+        from kindzicht.index.retention import remind_expiring
+
+        sig = signal_register(Actor.of(pro), person=family.father)
+        day = sig.expires_on - timedelta(days=28)
+        assert remind_expiring(SYSTEM, day) == 1
+        with clock.frozen(day):
+            html = web.get(reverse("web:tasks")).content.decode()
+            assert "verwijsindex: verlengen" in html and "index_renew" not in html
+            assert f"Persoon: <a href=\"{reverse('web:person', kwargs={'pk': family.father.pk})}"\
+                in html
+            assert "verloopt op" in html and f"{sig.expires_on:%d-%m-%Y}" in html
+            web.post(reverse("web:signal_renew", kwargs={"pk": sig.pk}))
+            html = web.get(reverse("web:tasks")).content.decode()
+        assert "signaal verlengd" in html
+
     def test_another_organisations_signal_is_not_found(self, web, ggz, family):
         sig = signal_register(Actor.of(ggz[1]), person=family.father)
         for name in ("signal_withdraw", "signal_inform"):

@@ -52,7 +52,7 @@ class IndexPolicyForm(forms.ModelForm):
     class Meta:
         model = IndexPolicy
         fields = ["region", "authorised_sectors", "coordinator_priority", "signal_months",
-                  "inform_days", "archive_years"]
+                  "inform_days", "renew_notice_days", "archive_years"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +85,13 @@ class IndexPolicyForm(forms.ModelForm):
                                           "staat ten hoogste twee jaar toe)."))
         return months
 
+    def clean_renew_notice_days(self) -> int:
+        days = self.cleaned_data["renew_notice_days"]
+        if not 1 <= days <= 180:
+            raise forms.ValidationError(_("Herinner 1 tot 180 dagen voordat een signaal "
+                                          "verloopt."))
+        return days
+
     def clean_archive_years(self) -> int:
         years = self.cleaned_data["archive_years"]
         if years < 1:
@@ -95,7 +102,8 @@ class IndexPolicyForm(forms.ModelForm):
 @admin.register(IndexPolicy)
 class IndexPolicyAdmin(RecordedAdmin):
     form = IndexPolicyForm
-    list_display = ["__str__", "signal_months", "inform_days", "archive_years"]
+    list_display = ["__str__", "signal_months", "inform_days", "renew_notice_days",
+                    "archive_years"]
 
 
 class PersonMergeForm(forms.ModelForm):

@@ -91,6 +91,10 @@ class IndexPolicy(models.Model):
     inform_days = models.PositiveSmallIntegerField(
         _("termijn voor informeren (dagen)"), default=28,
         help_text=_("Het aantal dagen waarbinnen het gezin over een signaal wordt geïnformeerd."))
+    renew_notice_days = models.PositiveSmallIntegerField(
+        _("herinnering voordat een signaal verloopt (dagen)"), default=28,
+        help_text=_("Zoveel dagen voordat een signaal verloopt, krijgt de registrerende "
+                    "organisatie een taak: verleng het als de zorgen er nog zijn."))
     archive_years = models.PositiveSmallIntegerField(
         _("bewaartermijn archief (jaren)"), default=5,
         help_text=_("Het aantal jaren dat de geschiedenis van een beëindigd signaal in het "

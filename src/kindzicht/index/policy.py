@@ -33,6 +33,7 @@ DEFAULT_COORDINATOR_PRIORITY = ("youth_protection", "safe_at_home", "district_te
 DEFAULT_SIGNAL_MONTHS = 24  # Jeugdwet: a signal lasts at most two years
 DEFAULT_INFORM_DAYS = 28  # inform the young person and the parents within four weeks
 DEFAULT_ARCHIVE_YEARS = 5  # NEN 7513 keeps access logs five years
+DEFAULT_RENEW_NOTICE_DAYS = 28  # the registering organisation is reminded four weeks ahead
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,14 @@ class Policy:
     signal_months: int
     inform_days: int
     archive_years: int
+    renew_notice_days: int
     #: True when a row configured it (else the defaults)
     configured: bool = False
 
 
 DEFAULT = Policy(None, frozenset(DEFAULT_AUTHORISED), DEFAULT_COORDINATOR_PRIORITY,
-                 DEFAULT_SIGNAL_MONTHS, DEFAULT_INFORM_DAYS, DEFAULT_ARCHIVE_YEARS)
+                 DEFAULT_SIGNAL_MONTHS, DEFAULT_INFORM_DAYS, DEFAULT_ARCHIVE_YEARS,
+                 DEFAULT_RENEW_NOTICE_DAYS)
 
 
 def _from_row(row: IndexPolicy) -> Policy:
@@ -58,7 +61,8 @@ def _from_row(row: IndexPolicy) -> Policy:
                   tuple(row.coordinator_priority) or DEFAULT.coordinator_priority,
                   row.signal_months or DEFAULT_SIGNAL_MONTHS,
                   row.inform_days or DEFAULT_INFORM_DAYS,
-                  row.archive_years or DEFAULT_ARCHIVE_YEARS, configured=True)
+                  row.archive_years or DEFAULT_ARCHIVE_YEARS,
+                  row.renew_notice_days or DEFAULT_RENEW_NOTICE_DAYS, configured=True)
 
 
 def policy_for_region(region_id: int | None) -> Policy:
@@ -115,15 +119,15 @@ def policy_for_organisation(org: Organisation) -> Policy:
 
 #: A policy row's columns as :func:`_policy_row` takes them, read by plain SQL.
 _POLICY_COLUMNS = ("p.region_id, p.authorised_sectors, p.coordinator_priority, p.signal_months, "
-                   "p.inform_days, p.archive_years")
+                   "p.inform_days, p.archive_years, p.renew_notice_days")
 
 
 def _policy_row(values) -> IndexPolicy:
     """An IndexPolicy from the values of ``_POLICY_COLUMNS`` (only what ``_from_row`` uses)."""
-    region, sectors, priority, months, days, years = values
+    region, sectors, priority, months, days, years, notice = values
     return IndexPolicy(region_id=region, authorised_sectors=_json(sectors),
                        coordinator_priority=_json(priority), signal_months=months,
-                       inform_days=days, archive_years=years)
+                       inform_days=days, archive_years=years, renew_notice_days=notice)
 
 
 def policies_for_organisations(orgs: Iterable[Organisation]) -> dict[int, Policy]:
@@ -235,8 +239,8 @@ def policies_of_persons(person_ids: Iterable[int], day: date) -> dict[int, Polic
         f"SELECT {none}, {none}, {none}, {_POLICY_COLUMNS} "
         f"FROM {IndexPolicy._meta.db_table} p WHERE p.region_id IS NULL "
         f"OR p.region_id IN (SELECT region FROM lives) "
-        f"UNION ALL SELECT person, address, region, {none}, NULL, NULL, {none}, {none}, {none} "
-        f"FROM lives")
+        f"UNION ALL SELECT person, address, region, {none}, NULL, NULL, {none}, {none}, "
+        f"{none}, {none} FROM lives")
     with prepared.cursor(prepare=sql.small) as cur:
         cur.execute(statement, sql.params)
         found = cur.fetchall()

@@ -10,7 +10,7 @@ is an audited action. ``kindzicht sweep`` runs both (:mod:`kindzicht.index.sweep
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -21,11 +21,13 @@ from kindzicht.core.actions import Actor, record
 from .models import IndexPolicy, Match, Signal, SignalMove
 from .policy import (
     DEFAULT_ARCHIVE_YEARS,
+    DEFAULT_RENEW_NOTICE_DAYS,
     months_later,
+    policies_for_organisations,
     policy_for_organisation,
     policy_for_region,
 )
-from .services import INFORM_TASK, signal_end
+from .services import INFORM_TASK, MAX_AGE, RENEW_TASK, signal_end
 
 
 def expire_signals(actor: Actor, day: date) -> int:
@@ -36,6 +38,50 @@ def expire_signals(actor: Actor, day: date) -> int:
         signal_end(actor, organisation=sig.organisation, person=sig.person, reason="expired")
         n += 1
     return n
+
+
+def remind_expiring(actor: Actor, day: date) -> int:
+    """Give the registering organisation a task ``renew_notice_days`` (its region's policy,
+    default four weeks) before its signal expires: renew it if the concerns last — else the
+    signal leaves the index on that day and its matches end, and the family is out of sight
+    of the others again without anyone having decided so. Once per signal and expiry date
+    (a renewed signal is reminded again before its new date); renewing or ending the signal
+    closes the task. A signal that ends because the young person turns 23 cannot be renewed
+    and gets none. Set-based: the signals expiring within the longest notice of any region,
+    then each organisation's own."""
+    from kindzicht.rules.models import Task
+    from kindzicht.rules.tasks import tasks_create_many
+
+    longest = max([DEFAULT_RENEW_NOTICE_DAYS, *IndexPolicy.objects.values_list(
+        "renew_notice_days", flat=True)])
+    signals = list(Signal.objects.filter(
+        ended_at__isnull=True, expires_on__gte=day, expires_on__lte=day + timedelta(
+            days=longest)).select_related("organisation", "person").order_by("id"))
+    policies = policies_for_organisations({s.organisation for s in signals})
+    rows = []
+    for sig in signals:
+        person = sig.person
+        if sig.expires_on > day + timedelta(days=policies[sig.organisation_id]
+                                            .renew_notice_days) or (
+                sig.expires_on == months_later(person.birth_date, 12 * MAX_AGE)):
+            continue
+        rows.append(Task(
+            kind="task", code=RENEW_TASK, key=f"signal:{sig.pk}:expires:{sig.expires_on}",
+            organisation_id=sig.organisation_id, child_id=person.pk, raised_on=day,
+            due_on=sig.expires_on,
+            assignee_id=sig.professional_id if sig.professional_id and
+            sig.professional.is_active else None,
+            text=(f"Het signaal van uw organisatie op {person.name} in de verwijsindex verloopt "
+                  f"op {sig.expires_on:%d-%m-%Y}. Zijn de zorgen er nog, verleng het dan; "
+                  f"anders verdwijnt het uit de verwijsindex en vervallen de matches."),
+            facts=[f"{sig.on}: signaal geregistreerd", f"{sig.expires_on}: verloopt"],
+            evidence=[sig.event_id] if sig.event_id else []))
+    with transaction.atomic():
+        made = tasks_create_many(rows)
+        if made:
+            record(actor, "signal_expiry_reminded", subjects=sorted({t.child_id for t in made}),
+                   payload={"as_of": day.isoformat(), "tasks": len(made)})
+    return len(made)
 
 
 @dataclass
@@ -82,8 +128,8 @@ def purge_archive(actor: Actor, day: date) -> Purged:
             keys = Q()
             for pk in batch:
                 keys |= Q(key=f"signal:{pk}") | Q(key__startswith=f"signal:{pk}:")
-            task_ids = list(Task.objects.filter(keys, code=INFORM_TASK).values_list("pk",
-                                                                                    flat=True))
+            task_ids = list(Task.objects.filter(keys, code__in=[INFORM_TASK, RENEW_TASK])
+                            .values_list("pk", flat=True))
             out.tasks += Task.objects.filter(
                 Q(pk__in=task_ids) | Q(code=INFORM_TASK,
                                        key__in=[f"task:{t}" for t in task_ids])).delete()[0]

@@ -32,6 +32,8 @@ from .policy import Policy, months_later, policy_for_organisation
 MAX_AGE = 23
 #: Task.code of the duty to inform the family of a signal (and of a postponement's review).
 INFORM_TASK = "index_inform"
+#: the registering organisation's task before its signal expires (index.retention)
+RENEW_TASK = "index_renew"
 #: whom -> label, in the order a form asks
 WHOM_LABELS = {"person": "de persoon zelf", "parents": "de ouders"}
 COORDINATOR_ROLES = ("coordinator", "admin")
@@ -248,6 +250,7 @@ def signal_renew(actor: Actor, *, signal: Signal) -> Signal:
         record(actor, "signal_renewed", subjects=[sig.person_id], obj=sig,
                payload={"previous": previous.isoformat() if previous else None,
                         "expires_on": expires.isoformat()})
+        _close_signal_tasks(sig, status="done", answer="signaal verlengd", codes=[RENEW_TASK])
     return sig
 
 
@@ -278,7 +281,8 @@ def signal_end(actor: Actor, *, organisation: Organisation, person: Person, reas
                        payload={"reason": reason}, read=read)
         sig.end_event_id = event.pk
         sig.save(update_fields=["end_event_id"])
-        _close_inform_tasks(sig, status="not_applicable", answer="signaal beëindigd")
+        _close_signal_tasks(sig, status="not_applicable", answer="signaal beëindigd",
+                            codes=[INFORM_TASK, RENEW_TASK])
         risk.reevaluate(actor, [person.pk], event_id=event.pk)
     return sig
 
@@ -357,15 +361,15 @@ def _settle_inform_tasks(sig: Signal, duties: list[str], inf: Informing) -> None
 
     state = informing_state(sig)
     if all(state.get(w) is not None for w in duties):
-        _close_inform_tasks(sig, status="done", answer="familie geïnformeerd of uitgesteld "
+        _close_signal_tasks(sig, status="done", answer="familie geïnformeerd of uitgesteld "
                             "met reden", keys=[f"signal:{sig.pk}"], exact=True)
     if inf.outcome == "informed":
         # an earlier postponement of this duty is answered now
-        _close_inform_tasks(sig, status="done", answer=f"geïnformeerd op {inf.on:%d-%m-%Y}",
+        _close_signal_tasks(sig, status="done", answer=f"geïnformeerd op {inf.on:%d-%m-%Y}",
                             keys=[f"signal:{sig.pk}:review:{inf.whom}"])
     elif inf.review_on is not None:
         days = (inf.review_on - inf.on).days
-        _close_inform_tasks(sig, status="done", answer="opnieuw uitgesteld",
+        _close_signal_tasks(sig, status="done", answer="opnieuw uitgesteld",
                             keys=[f"signal:{sig.pk}:review:{inf.whom}"])
         task_create(organisation=sig.organisation, code=INFORM_TASK,
                     key=f"signal:{sig.pk}:review:{inf.whom}:{inf.review_on}",
@@ -376,10 +380,11 @@ def _settle_inform_tasks(sig: Signal, duties: list[str], inf: Informing) -> None
                     evidence=[inf.event_id] if inf.event_id else [])
 
 
-def _close_inform_tasks(sig: Signal, *, status: str, answer: str,
-                        keys: list[str] | None = None, exact: bool = False) -> int:
-    """Close the signal's open informing tasks: all of them, or those with these keys (and,
-    unless ``exact``, the review tasks under them)."""
+def _close_signal_tasks(sig: Signal, *, status: str, answer: str,
+                        keys: list[str] | None = None, exact: bool = False,
+                        codes: list[str] | tuple[str, ...] = (INFORM_TASK,)) -> int:
+    """Close the signal's open tasks of ``codes`` (its informing tasks unless told): all of
+    them, or those with these keys (and, unless ``exact``, the review tasks under them)."""
     from django.db.models import Q
 
     from kindzicht.rules.models import Task
@@ -389,5 +394,5 @@ def _close_inform_tasks(sig: Signal, *, status: str, answer: str,
         which = Q(key__in=keys)
         for k in keys if not exact else ():
             which |= Q(key__startswith=f"{k}:")
-    return Task.objects.filter(which, code=INFORM_TASK, kind="task", status="open").update(
+    return Task.objects.filter(which, code__in=codes, kind="task", status="open").update(
         status=status, answered_on=clock.today(), answer=answer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -52,3 +53,34 @@ def unread_notifications(context) -> int:
     if user is None or not user.is_authenticated or not getattr(user, "organisation_id", None):
         return 0
     return unread_count(Actor.of(user, purpose="navigation"))
+
+
+#: what a task is, for the codes of tasks that are no rule of findings.md (whose codes, P1 …
+#: C5, are public and shown as they are)
+TASK_CODE_LABELS = {
+    "index_inform": _("verwijsindex: gezin informeren"),
+    "index_renew": _("verwijsindex: verlengen"),
+    "transition_18": _("overgang naar 18"),
+    "answer_rejection": _("reactie op een afwijzing"),
+    "goal_follow_up": _("doel: doorpakken"),
+    "safety_assessment": _("veiligheidsbeoordeling"),
+    "reassessment": _("herbeoordeling"),
+    "break_glass_review": _("doorbreking beoordelen"),
+    "audit_chain": _("controle auditketen"),
+}
+
+
+@register.filter
+def task_code(code: str) -> str:
+    """A task's code as its tag shows it: a rule's code as it is, another task's kind in
+    words (a professional reads "verwijsindex: verlengen", not ``index_renew``)."""
+    return str(TASK_CODE_LABELS.get(code, code))
+
+
+@register.filter
+def person_role(person) -> str:
+    """"Kind" for a child, "Persoon" for someone of 18 or older: a task of the index can be
+    about a parent with a signal."""
+    from kindzicht.people.services import is_child
+
+    return str(_("Kind") if is_child(person) else _("Persoon"))
