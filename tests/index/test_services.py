@@ -15,8 +15,11 @@ from kindzicht.core.models import AuditEntry, DomainEvent, Notification
 from kindzicht.index import services
 from kindzicht.index.models import IndexPolicy, Informing, Match, Signal
 from kindzicht.index.services import INFORM_TASK, person_for_bsn, signal_register
+from kindzicht.people import services as people
 from kindzicht.people.models import Municipality, Region
 from kindzicht.rules.models import Task
+
+from .conftest import SYSTEM
 
 
 def counts():
@@ -204,9 +207,58 @@ def test_the_proposed_coordinator_withdrawing_passes_it_on(orgs, fam):
     services.signal_withdraw(orgs.pro["wt"], person=fam.girl)
     m = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
     assert m.proposed_coordinator == orgs.org["school"]
-    notes = Notification.objects.filter(kind="match", subject__contains="matchregisseur")
+    # one message each to those left in the family match: who left, who is still involved,
+    # who is now proposed; the school's child-level match with wt ended
+    notes = Notification.objects.filter(kind="match", subject__startswith="Match gewijzigd")
     assert {n.organisation for n in notes} == {orgs.org["ggz"], orgs.org["school"]}
-    assert all("Org wt" not in n.body for n in notes)
+    for n in notes:
+        assert n.subject == "Match gewijzigd: nieuwe voorgestelde matchregisseur"
+        left, still = n.body.split("Nog betrokken")
+        assert "Org wt" in left and "Org wt" not in still
+        assert still.endswith("Voorgestelde matchregisseur: Org school")
+    ended = Notification.objects.get(kind="match", subject="Match beëindigd")
+    assert ended.organisation == orgs.org["school"] and "kindniveau" in ended.body
+    assert not Notification.objects.filter(organisation=orgs.org["wt"]).exists()
+
+
+def test_a_match_that_ends_is_told_to_those_whose_signals_stand(orgs, fam):
+    """The school counted on "GGZ is involved with this family as well": when GGZ withdraws
+    and the match falls apart, the school hears it — not why, not whom GGZ's signal was on."""
+    signal_register(orgs.pro["ggz"], person=fam.father)
+    signal_register(orgs.pro["school"], person=fam.girl)
+    Notification.objects.all().delete()
+    services.signal_withdraw(orgs.pro["ggz"], person=fam.father)
+    note = Notification.objects.get()
+    assert (note.organisation, note.kind, note.subject) == (
+        orgs.org["school"], "match", "Match beëindigd")
+    assert "gezinsniveau" in note.body and "Lotte Visser" in note.body
+    assert "Was betrokken: Org ggz" in note.body and "Ruben" not in note.body
+    assert note.person_ids == [fam.girl.pk]
+
+
+def test_someone_leaving_the_family_takes_their_signal_out_and_all_are_told(orgs, fam):
+    """The stepfather leaves the household and the partnership ends: probation's signal on
+    him no longer meets the girl's. The school and GGZ (the father) stay matched and hear who
+    left; probation hears its signal is in the match no more — its signal stands."""
+    signal_register(orgs.pro["probation"], person=fam.stepfather)
+    signal_register(orgs.pro["ggz"], person=fam.father)
+    signal_register(orgs.pro["school"], person=fam.girl)
+    Notification.objects.all().delete()
+    home = fam.girl.memberships.get().household
+    people.household_leave(SYSTEM, household=home, person=fam.stepfather)
+    partnership = fam.mother.relations_from.get(kind="partner_of")
+    people.relation_end(SYSTEM, relation=partnership, on=clock.today())
+    m = Match.objects.get(child=fam.girl, level="family", ended_on__isnull=True)
+    assert set(m.organisation_ids) == {orgs.org["ggz"].pk, orgs.org["school"].pk}
+    changed = Notification.objects.filter(subject="Match gewijzigd")
+    assert {n.organisation for n in changed} == {orgs.org["ggz"], orgs.org["school"]}
+    for n in changed:
+        left, still = n.body.split("Nog betrokken")
+        assert "Org probation" in left and "Org probation" not in still
+        assert "Mehmet" not in n.body
+    out = Notification.objects.get(organisation=orgs.org["probation"])
+    assert out.subject == "Niet meer in een match" and "Mehmet Yilmaz" in out.body
+    assert "Lotte" not in out.body and "Uw signaal blijft staan" in out.body
 
 
 def test_informing_duties_by_age(orgs, fam, day):

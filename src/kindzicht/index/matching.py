@@ -5,13 +5,16 @@ and the family-level match (active signals on two or more people among the child
 family, by two or more organisations). A match is stored each time it arises or grows, and
 closed when it falls apart; every organisation in it is notified of who else is involved and
 how to reach them — organisations and contacts, never content, never a shielded observer.
+When a match ends or an organisation leaves it (its signal ended, or the family changed), the
+organisations whose signals remain are told too: a professional who counts on "GGZ is involved
+as well" hears that it no longer is, instead of finding the match gone from the inbox.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import connection
@@ -276,24 +279,30 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     new: list[Match] = []
     ended: list[int] = []
     changed: list[Match] = []
-    reproposed: list[Match] = []
+    #: matches that fell apart or lost an organisation, as they were: told to those left
+    gone: list[_Gone] = []
     now = clock.now()
     for (child, level), (people, orgs) in sorted(state.items()):
         existing = current.get((child, level))
         if not orgs:
             if existing is not None:
                 ended.append(existing.pk)
+                gone.append(_Gone.of(existing, set(), set()))
             continue
         if existing is not None and set(existing.person_ids) >= people and set(
                 existing.organisation_ids) >= orgs:
             if set(existing.person_ids) != people or set(existing.organisation_ids) != orgs:
+                was = _Gone.of(existing, orgs, people)
                 # shrank but still a match: keep it open with what it now covers
                 existing.person_ids = sorted(people)
                 existing.organisation_ids = sorted(orgs)
-                if existing.proposed_coordinator_id not in orgs:
-                    # the proposed coordinator withdrew: the next one by priority
+                reproposed = existing.proposed_coordinator_id not in orgs
+                if reproposed:
+                    # the proposed coordinator left: the next one by priority
                     existing.proposed_coordinator = proposals.for_child(child, orgs)
-                    reproposed.append(existing)
+                if was.was_orgs != orgs:  # told with who now is the proposed coordinator
+                    gone.append(was.now_proposed(
+                        proposals.orgs.get(existing.proposed_coordinator_id), reproposed))
                 changed.append(existing)
             continue
         if existing is not None:
@@ -311,8 +320,86 @@ def rematch(actor: Actor, person_ids: Iterable[int], *, read: set[int] | None = 
     if new:  # a registration's one or two in one prepared statement, an import's in batches
         new = prepared.insert(new, batch_size=_BATCH)
     _notify(new, signals, reproposed=False, orgs=proposals.orgs)
-    _notify(reproposed, signals, reproposed=True, orgs=proposals.orgs)
+    _notify_gone(gone)
     return new
+
+
+@dataclass(frozen=True)
+class _Gone:
+    """A match as it was, and what it covers now: nothing (it ended) or fewer
+    organisations."""
+
+    level: str
+    was_orgs: frozenset[int]
+    was_people: frozenset[int]
+    orgs: frozenset[int]
+    people: frozenset[int]
+    #: a match still open: its proposed coordinator, and whether that changed (it left)
+    proposed: str = "-"
+    reproposed: bool = False
+
+    @classmethod
+    def of(cls, match: Match, orgs: set[int], people: set[int]) -> _Gone:
+        """Taken before :func:`rematch` updates the match's lists."""
+        return cls(match.level, frozenset(match.organisation_ids), frozenset(match.person_ids),
+                   frozenset(orgs), frozenset(people))
+
+    def now_proposed(self, org: Organisation | None, reproposed: bool) -> _Gone:
+        return replace(self, proposed=org.name if org else "-", reproposed=reproposed)
+
+
+def _notify_gone(gone: list[_Gone]) -> None:
+    """Tell each organisation of a match that ended or lost organisations, and that still has
+    an active signal on someone it covered: that the match ended, or who left it and who is
+    still involved (as :func:`_notify`, organisations and contacts only). The organisation
+    whose signal ended knows; a family's children's matches are told once per group. Read
+    only when something ended: one query for the signals still active on their people."""
+    if not gone:
+        return
+    signals = _active_signals({p for g in gone for p in g.was_people})
+    groups: dict[tuple, list[_Gone]] = defaultdict(list)
+    for g in gone:
+        groups[(g.level, tuple(sorted(g.was_orgs)), tuple(sorted(g.orgs)), g.proposed,
+                g.reproposed)].append(g)
+    about = {oid: (f"{o.name} ({SECTORS.get(o.sector, o.sector)})",
+                   ", ".join(x for x in (o.phone, o.email) if x))
+             for oid, o in Organisation.objects.in_bulk(
+                 list({o for key in groups for o in key[1]})).items()}
+    notes: list[Notification] = []
+    for (level, was_orgs, orgs, proposed, reproposed), gs in groups.items():
+        was_people = {p for g in gs for p in g.was_people}
+        people = {p for g in gs for p in g.people}
+        where = "dit gezin" if level == "family" else "dit kind"
+        level_name = "gezinsniveau" if level == "family" else "kindniveau"
+        left = [about[o][0] for o in was_orgs if o not in orgs and o in about]
+        for oid in was_orgs:
+            mine = sorted(p for p in was_people if oid in signals.by_person.get(p, ()))
+            if not mine or oid not in about:
+                continue  # its own signal ended: it knows
+            whom = ", ".join(signals.names.get(p, f"#{p}") for p in mine)
+            if oid in orgs:
+                still = [f"- {about[o][0]}: {'; '.join(signals.contacts_of(o, people)) or '-'}"
+                         for o in orgs if o != oid and o in about]
+                subject = ("Match gewijzigd: nieuwe voorgestelde matchregisseur" if reproposed
+                           else "Match gewijzigd")
+                body = (f"Niet meer betrokken in de match op {level_name} met uw signaal op "
+                        f"{whom}: {', '.join(left)} (het signaal is beëindigd, of het gezin "
+                        f"is veranderd).\nNog betrokken bij {where}:\n" + "\n".join(still)
+                        + f"\nVoorgestelde matchregisseur: {proposed}")
+            elif orgs:  # its own signal stands, but its person left the family
+                subject = "Niet meer in een match"
+                body = (f"Uw signaal op {whom} is niet meer in de match op {level_name}: het "
+                        f"gezin is veranderd. Uw signaal blijft staan.")
+            else:
+                subject = "Match beëindigd"
+                body = (f"De match op {level_name} met uw signaal op {whom} is beëindigd: er "
+                        f"zijn niet langer signalen van twee of meer organisaties op {where} "
+                        f"(een signaal is beëindigd, of het gezin is veranderd). Uw signaal "
+                        f"blijft staan. Was betrokken: "
+                        f"{', '.join(about[o][0] for o in was_orgs if o != oid and o in about)}.")
+            notes.append(Notification(organisation_id=oid, kind="match", subject=subject,
+                                      body=body, person_id=mine[0], person_ids=mine))
+    notify_many(notes)
 
 
 def notify_reproposed(matches: list[Match], *, why: str) -> None:
