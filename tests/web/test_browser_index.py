@@ -171,6 +171,21 @@ def test_a_fathers_and_his_step_daughters_signals_make_a_family_match(
     assert_accessible(school)
     screenshot(school, "index-08-school-signals")
 
+    # GGZ withdraws its signal on the father: the match falls apart, and the school hears it
+    # — that GGZ is no longer involved, not why and not whom its signal was on
+    page.get_by_role("link", name="Signalen van uw organisatie").click()
+    page.get_by_role("link", name="Intrekken — Ruben Visser").click()
+    assert "niet waarom" in page.get_by_role("main").inner_text()
+    page.get_by_role("button", name="Signaal intrekken").click()
+    page.wait_for_url("**/verwijsindex/")
+    school.get_by_role("link", name="Matches", exact=True).click()
+    assert "Uw organisatie zit in geen lopende match." in school.get_by_role("main").inner_text()
+    note = school.locator(".match-notification").first.inner_text()
+    assert "Match beëindigd" in note and "Was betrokken: GGZ Centraal" in note
+    assert "Ruben" not in note and "Lotte Bakker" in note
+    assert_accessible(school)
+    screenshot(school, "index-13-match-ended")
+
 
 def test_an_administrator_checks_and_imports_a_regional_index(page, household, make_org):
     """The administrator takes over a regional index's registrations in the admin: the check
