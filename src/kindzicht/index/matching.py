@@ -361,8 +361,7 @@ def _notify_gone(gone: list[_Gone]) -> None:
     for g in gone:
         groups[(g.level, tuple(sorted(g.was_orgs)), tuple(sorted(g.orgs)), g.proposed,
                 g.reproposed)].append(g)
-    about = {oid: (f"{o.name} ({SECTORS.get(o.sector, o.sector)})",
-                   ", ".join(x for x in (o.phone, o.email) if x))
+    label = {oid: f"{o.name} ({SECTORS.get(o.sector, o.sector)})"
              for oid, o in Organisation.objects.in_bulk(
                  list({o for key in groups for o in key[1]})).items()}
     notes: list[Notification] = []
@@ -371,15 +370,15 @@ def _notify_gone(gone: list[_Gone]) -> None:
         people = {p for g in gs for p in g.people}
         where = "dit gezin" if level == "family" else "dit kind"
         level_name = "gezinsniveau" if level == "family" else "kindniveau"
-        left = [about[o][0] for o in was_orgs if o not in orgs and o in about]
+        left = [label[o] for o in was_orgs if o not in orgs and o in label]
         for oid in was_orgs:
             mine = sorted(p for p in was_people if oid in signals.by_person.get(p, ()))
-            if not mine or oid not in about:
+            if not mine or oid not in label:
                 continue  # its own signal ended: it knows
             whom = ", ".join(signals.names.get(p, f"#{p}") for p in mine)
             if oid in orgs:
-                still = [f"- {about[o][0]}: {'; '.join(signals.contacts_of(o, people)) or '-'}"
-                         for o in orgs if o != oid and o in about]
+                still = [f"- {label[o]}: {'; '.join(signals.contacts_of(o, people)) or '-'}"
+                         for o in orgs if o != oid and o in label]
                 subject = ("Match gewijzigd: nieuwe voorgestelde matchregisseur" if reproposed
                            else "Match gewijzigd")
                 body = (f"Niet meer betrokken in de match op {level_name} met uw signaal op "
@@ -396,7 +395,7 @@ def _notify_gone(gone: list[_Gone]) -> None:
                         f"zijn niet langer signalen van twee of meer organisaties op {where} "
                         f"(een signaal is beëindigd, of het gezin is veranderd). Uw signaal "
                         f"blijft staan. Was betrokken: "
-                        f"{', '.join(about[o][0] for o in was_orgs if o != oid and o in about)}.")
+                        f"{', '.join(label[o] for o in was_orgs if o != oid and o in label)}.")
             notes.append(Notification(organisation_id=oid, kind="match", subject=subject,
                                       body=body, person_id=mine[0], person_ids=mine))
     notify_many(notes)
@@ -415,7 +414,7 @@ def notify_reproposed(matches: list[Match], *, why: str) -> None:
 
 
 def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
-            why: str = "De voorgestelde matchregisseur heeft het signaal ingetrokken",
+            why: str = "",
             orgs: dict[int, Organisation] | None = None) -> None:
     """One notification per organisation per group of organisations: a family's children
     each have their own match rows, but the organisations need to hear it once. Each hears who

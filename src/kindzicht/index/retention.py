@@ -56,7 +56,8 @@ def remind_expiring(actor: Actor, day: date) -> int:
         "renew_notice_days", flat=True)])
     signals = list(Signal.objects.filter(
         ended_at__isnull=True, expires_on__gte=day, expires_on__lte=day + timedelta(
-            days=longest)).select_related("organisation", "person").order_by("id"))
+            days=longest)).select_related("organisation", "person", "professional").order_by(
+        "id"))
     policies = policies_for_organisations({s.organisation for s in signals})
     rows = []
     for sig in signals:
@@ -73,7 +74,8 @@ def remind_expiring(actor: Actor, day: date) -> int:
             sig.professional.is_active else None,
             text=(f"Het signaal van uw organisatie op {person.name} in de verwijsindex verloopt "
                   f"op {sig.expires_on:%d-%m-%Y}. Zijn de zorgen er nog, verleng het dan; "
-                  f"anders verdwijnt het uit de verwijsindex en vervallen de matches."),
+                  f"anders verdwijnt het die dag uit de verwijsindex, met de matches waar het "
+                  f"in zit."),
             facts=[f"{sig.on}: signaal geregistreerd", f"{sig.expires_on}: verloopt"],
             evidence=[sig.event_id] if sig.event_id else []))
     with transaction.atomic():
