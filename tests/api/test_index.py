@@ -178,10 +178,20 @@ class TestMatches:
         assert "Juf Marieke" not in str(seen_by_ggz)
         assert match["proposed_coordinator"]["id"] == school_org.pk
         assert match["coordination"] is None
+        assert match["to_coordinate"] == []  # its signal is on the father: the girl unnamed
+        assert "Lotte" not in str(seen_by_ggz)
         seen_by_school = school_api.get("/api/v1/matches").json()
         assert seen_by_school[0]["others"][0]["contacts"] == ["K. de Boer, 030-1234567"]
         assert "Ruben" not in str(seen_by_school)
+        assert [p["id"] for p in seen_by_school[0]["to_coordinate"]] == [family["girl"].pk]
         assert api.get("/api/v1/matches").json() == []  # not in it
+        # the school takes the coordination: it is in both inboxes, nothing left to take
+        assert school_api.post(f"/api/v1/persons/{family['girl'].pk}/responsibility",
+                               {"basis": "coordination"}, format="json").status_code == 201
+        for client in (ggz_api, school_api):
+            match = client.get("/api/v1/matches").json()[0]
+            assert match["coordination"]["organisation"]["id"] == school_org.pk
+            assert match["to_coordinate"] == []
 
     def test_who_else_is_involved_only_for_the_involved(self, ggz, school, family, api):
         ggz_org, ggz_api = ggz

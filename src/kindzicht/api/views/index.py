@@ -133,6 +133,11 @@ class MatchOutput(serializers.Serializer):
     coordination = CoordinationOutput(allow_null=True,
                                       help_text="null: nobody coordinates yet (V2's clock "
                                       "runs).")
+    to_coordinate = PersonSummary(
+        many=True, help_text="While nobody coordinates: the match's children my organisation's "
+        "own signals are on. It may take their coordination (POST "
+        "/api/v1/persons/{id}/responsibility with basis coordination); a child only others "
+        "signalled is not named.")
 
     class Meta:
         ref_name = "Match"
