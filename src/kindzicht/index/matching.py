@@ -348,6 +348,11 @@ class _Gone:
         return replace(self, proposed=org.name if org else "-", reproposed=reproposed)
 
 
+def _label(org: Organisation) -> str:
+    """An organisation as a match's message names it: its name and sector."""
+    return f"{org.name} ({SECTORS.get(org.sector, org.sector)})"
+
+
 def _notify_gone(gone: list[_Gone]) -> None:
     """Tell each organisation of a match that ended or lost organisations, and that still has
     an active signal on someone it covered: that the match ended, or who left it and who is
@@ -361,8 +366,7 @@ def _notify_gone(gone: list[_Gone]) -> None:
     for g in gone:
         groups[(g.level, tuple(sorted(g.was_orgs)), tuple(sorted(g.orgs)), g.proposed,
                 g.reproposed)].append(g)
-    label = {oid: f"{o.name} ({SECTORS.get(o.sector, o.sector)})"
-             for oid, o in Organisation.objects.in_bulk(
+    label = {oid: _label(o) for oid, o in Organisation.objects.in_bulk(
                  list({o for key in groups for o in key[1]})).items()}
     notes: list[Notification] = []
     for (level, was_orgs, orgs, proposed, reproposed), gs in groups.items():
@@ -433,8 +437,7 @@ def _notify(matches: list[Match], signals: _Signals, *, reproposed: bool,
         names = {p.pk: p.name for p in Person.objects.filter(pk__among=Ids(own_people))}
     # an organisation's name, sector and general contact, written once (a national import
     # tells 600,000 organisations of their matches)
-    about = {o.pk: (f"{o.name} ({SECTORS.get(o.sector, o.sector)})",
-                    ", ".join(x for x in (o.phone, o.email) if x))
+    about = {o.pk: (_label(o), ", ".join(x for x in (o.phone, o.email) if x))
              for o in (orgs[oid] for oid in org_ids if oid in orgs)}
     notes: list[Notification] = []
     for key, ms in groups.items():

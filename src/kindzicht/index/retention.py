@@ -27,7 +27,7 @@ from .policy import (
     policy_for_organisation,
     policy_for_region,
 )
-from .services import INFORM_TASK, MAX_AGE, RENEW_TASK, signal_end
+from .services import INFORM_TASK, RENEW_TASK, signal_end, turns_23_on
 
 
 def expire_signals(actor: Actor, day: date) -> int:
@@ -64,7 +64,7 @@ def remind_expiring(actor: Actor, day: date) -> int:
         person = sig.person
         if sig.expires_on > day + timedelta(days=policies[sig.organisation_id]
                                             .renew_notice_days) or (
-                sig.expires_on == months_later(person.birth_date, 12 * MAX_AGE)):
+                sig.expires_on == turns_23_on(person)):
             continue
         rows.append(Task(
             kind="task", code=RENEW_TASK, key=f"signal:{sig.pk}:expires:{sig.expires_on}",

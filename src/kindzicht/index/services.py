@@ -44,8 +44,14 @@ def _expiry(person: Person, day: date, months: int) -> date:
     day they turn 23."""
     limit = months_later(day, months)
     if person.birth_date > _years_before(day, MAX_AGE):
-        return min(limit, months_later(person.birth_date, 12 * MAX_AGE))
+        return min(limit, turns_23_on(person))
     return limit
+
+
+def turns_23_on(person: Person) -> date:
+    """The day a young person turns 23 (:data:`MAX_AGE`): their signals end then at the
+    latest, and cannot be renewed past it."""
+    return months_later(person.birth_date, 12 * MAX_AGE)
 
 
 def inform_duties(person: Person, day: date) -> list[str]:

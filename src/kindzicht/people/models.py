@@ -152,7 +152,6 @@ class Relation(models.Model):
         return numbered(self, self.valid_from)
 
 
-
 class Household(models.Model):
     """A household (huishouden): who lived together where, over time."""
 
@@ -189,7 +188,6 @@ class HouseholdMembership(models.Model):
 
     def __str__(self) -> str:
         return numbered(self, self.joined_on)
-
 
 
 class HouseholdAddress(models.Model):

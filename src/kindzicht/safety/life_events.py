@@ -20,7 +20,7 @@ def life_event_label(kind: str) -> str:
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(k, LABELS.get(k, k)) for k in LifeEvent.KINDS]
+    return list(LABELS.items())
 
 
 def life_event_record_on(actor: Actor, *, kind: str, on: date | None = None,

@@ -6,6 +6,12 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from kindzicht.access.services import REVIEW_TASK_CODE
+from kindzicht.index.services import INFORM_TASK, RENEW_TASK
+from kindzicht.oversight.alerts import CODE as AUDIT_CHAIN
+from kindzicht.plans.follow_up import CODE as GOAL_FOLLOW_UP
+from kindzicht.safety.reassessment import TASK_CODE as REASSESSMENT
+
 register = template.Library()
 
 
@@ -58,15 +64,15 @@ def unread_notifications(context) -> int:
 #: what a task is, for the codes of tasks that are no rule of findings.md (whose codes, P1 …
 #: C5, are public and shown as they are)
 TASK_CODE_LABELS = {
-    "index_inform": _("verwijsindex: gezin informeren"),
-    "index_renew": _("verwijsindex: verlengen"),
+    INFORM_TASK: _("verwijsindex: gezin informeren"),
+    RENEW_TASK: _("verwijsindex: verlengen"),
     "transition_18": _("overgang naar 18"),
     "answer_rejection": _("reactie op een afwijzing"),
-    "goal_follow_up": _("doel: doorpakken"),
+    GOAL_FOLLOW_UP: _("doel: doorpakken"),
     "safety_assessment": _("veiligheidsbeoordeling"),
-    "reassessment": _("herbeoordeling"),
-    "break_glass_review": _("doorbreking beoordelen"),
-    "audit_chain": _("controle auditketen"),
+    REASSESSMENT: _("herbeoordeling"),
+    REVIEW_TASK_CODE: _("doorbreking beoordelen"),
+    AUDIT_CHAIN: _("controle auditketen"),
 }
 
 
