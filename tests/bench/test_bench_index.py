@@ -94,7 +94,16 @@ def test_on_postgresql_the_floor_is_measured_too(tmp_path):
     text, figures = _bench(tmp_path)
     assert figures["floor"]["n"] > 0 and figures["floor"]["queries"] == 2
     assert "verhouding tot de vloer" in text
-    assert figures["bulk"]["floor_seconds"] > 0
+    bulk = figures["bulk"]
+    assert bulk["floor_seconds"] > 0
+    # the floor is the same inserts as the import, table by table: the signals, their events,
+    # subjects and audit entries, the informings or their tasks, open risk's periods (and
+    # its events where a parent's signal opened it), the matches and their notifications
+    assert bulk["rows_written"]["refindex_signal"] == bulk["imported"]
+    assert {"core_domainevent", "core_auditentry", "continuity_riskperiod"} <= set(
+        bulk["rows_written"])
+    assert bulk["floor_rows"] == bulk["rows_written"]
+    assert "rijen geschreven per tabel: import / vloer" in text
     with connection.cursor() as cur:
         cur.execute("SHOW shared_buffers")
         assert f"shared_buffers {cur.fetchone()[0]}," in figures["server"]

@@ -11,8 +11,8 @@ floor.
 3. the same number of registrations as plain SQL through psycopg (the floor: insert the
    signal, look up the family, find the other signals);
 4. the bulk import of ``import_rows`` registrations through ``index.bulk.signals_import``,
-   timed end to end and per phase, against a plain COPY of the same signals and one
-   set-based family lookup (its floor).
+   timed end to end and per phase, against the same inserts and lookups as plain SQL, set-based
+   (its floor, :mod:`import_floor`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from django.test.utils import override_settings
 
 from kindzicht.core import clock, prepared
 
-from . import database
+from . import database, import_floor
 from .build import BuildResult, build_population
 from .indexpop import Candidate, IndexPopulation
 from .measure import Cpu, Figures, Meter, cpu_used
@@ -78,6 +78,9 @@ class ImportRun:
     error: str = ""
     floor_seconds: float = 0.0
     floor_phases: dict[str, float] = field(default_factory=dict)
+    #: rows inserted per table, by the import and by its floor (PostgreSQL): the same inserts
+    rows_written: dict[str, int] = field(default_factory=dict)
+    floor_rows: dict[str, int] = field(default_factory=dict)
     #: the machine's CPU over the import (the Python's and the rest: the server, when local)
     cpu: Cpu | None = None
 
@@ -504,6 +507,10 @@ def measure_import(rows: int, day: date, seed: int, log) -> ImportRun:
     run.rows = text.count("\n") - 1
     log(f"  {run.rows:,} rijen klaar; import via index.bulk.signals_import …")
     before = Match.objects.count()
+    inserted = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            inserted = import_floor.rows_written(cursor)
     meter = Meter()
     restore = _timed_phases(meter)
     started = time.perf_counter()
@@ -522,6 +529,9 @@ def measure_import(rows: int, day: date, seed: int, log) -> ImportRun:
             run.imported = result.imported
             run.rejected = len(result.rejected)
             run.matches = Match.objects.count() - before
+            if inserted is not None:
+                with connection.cursor() as cursor:
+                    run.rows_written = import_floor.rows_written(cursor, since=inserted)
             transaction.set_rollback(True)
     except Exception as exc:  # noqa: BLE001 - a failure at scale is a finding
         run.error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
@@ -536,42 +546,10 @@ def measure_import(rows: int, day: date, seed: int, log) -> ImportRun:
 
 
 def measure_import_floor(run: ImportRun, day: date, seed: int, log) -> None:
-    """The import's floor: the same rows COPYed into the signal table in one transaction,
-    its foreign keys checked as a commit would, then every family's active signals in one
-    set-based statement — rolled back."""
+    """The import's floor (:mod:`import_floor`): the same inserts and lookups as plain SQL,
+    set-based, in one transaction — rolled back."""
     text = _import_csv(run.rows, day, seed)  # the same rows: the import was rolled back
-    lines = text.splitlines()[1:]
-    moment = datetime(day.year, day.month, day.day, 12, 0, tzinfo=clock.zone())
-    expires = date(day.year + 2, day.month, min(day.day, 28))
-    conn = _raw()
-    started = time.perf_counter()
-    with conn.transaction(force_rollback=True), conn.cursor() as cur:
-        cur.execute("CREATE TEMPORARY TABLE floor_stage (organisation int, bsn varchar(9))")
-        with cur.copy("COPY floor_stage (organisation, bsn) FROM STDIN") as cp:
-            for line in lines:
-                parts = line.split(",")
-                cp.write_row((int(parts[0]), parts[1]))
-        t_stage = time.perf_counter()
-        cur.execute(
-            "INSERT INTO refindex_signal (at, \"on\", person_id, organisation_id, contact, "
-            "observer, expires_on, end_reason) SELECT %s, %s, p.id, s.organisation, "
-            "'bench floor', '', %s, '' FROM floor_stage s JOIN people_person p "
-            "ON p.bsn = s.bsn", [moment, day, expires])
-        _commit_checks(cur)
-        t_insert = time.perf_counter()
-        cur.execute(
-            "SELECT count(*) FROM floor_stage f JOIN people_person p ON p.bsn = f.bsn "
-            "JOIN people_householdmembership m ON m.person_id = p.id AND m.left_on IS NULL "
-            "JOIN people_householdmembership o ON o.household_id = m.household_id "
-            "AND o.left_on IS NULL JOIN refindex_signal s ON s.person_id = o.person_id "
-            "AND s.ended_at IS NULL")
-        cur.fetchone()
-        t_lookup = time.perf_counter()
-    run.floor_seconds = t_lookup - started
-    run.floor_phases = {"COPY in een staging-tabel": t_stage - started,
-                        "INSERT … SELECT (BSN → persoon), sleutels gecontroleerd":
-                            t_insert - t_stage,
-                        "huishoudens en hun signalen (één query)": t_lookup - t_insert}
+    run.floor_seconds, run.floor_phases, run.floor_rows = import_floor.measure(_raw(), text, day)
     log(f"  vloer: {run.floor_seconds:.1f} s")
 
 

@@ -235,11 +235,18 @@ def index_text(r) -> str:  # r: index.IndexReport (imported lazily: index import
             add(f"    {name:<{width}} {_s(f.seconds):>10} s {f.queries:>10,} queries "
                 f"{f.steps:>7,}×")
         if b.floor_seconds:
-            add(f"  vloer (COPY + INSERT … SELECT + één gezinsquery): {_s(b.floor_seconds)} s; "
-                f"verhouding {_ratio(b.seconds, b.floor_seconds)}")
+            add(f"  vloer (dezelfde inserts en opzoekingen als SQL, set-based): "
+                f"{_s(b.floor_seconds)} s; verhouding {_ratio(b.seconds, b.floor_seconds)}")
             width = max(map(len, b.floor_phases), default=0)
             for name, s in b.floor_phases.items():
                 add(f"    {name:<{width}} {_s(s):>10} s")
+        if b.rows_written or b.floor_rows:
+            add("  rijen geschreven per tabel: import / vloer")
+            tables = sorted(b.rows_written.keys() | b.floor_rows.keys())
+            width = max(map(len, tables))
+            for t in tables:
+                add(f"    {t:<{width}} {b.rows_written.get(t, 0):>12,} "
+                    f"{b.floor_rows.get(t, 0):>12,}")
     return "\n".join(out)
 
 

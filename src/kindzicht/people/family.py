@@ -358,6 +358,31 @@ def signalled_families(person_ids: Iterable[int], day: date, *, signalled: str,
     person_ids = set(person_ids)
     if not person_ids:
         return {}, {}
+    statement, params, whole = signalled_families_statement(
+        person_ids, day, signalled=signalled, kept=kept, themselves=themselves)
+    with planning.settings(planning.WHOLE_TABLES) if whole else nullcontext(), \
+            connection.cursor() as cur:
+        cur.execute(statement, params)
+        rows = cur.fetchall()
+    concerned: dict[int, set[int]] = {p: set() for p in person_ids}
+    families: dict[int, set[int]] = {}
+    for what, a, b in rows:
+        if what == "c":
+            concerned[a].add(b)
+        else:
+            members = families.setdefault(a, set())
+            if b != a:
+                members.add(b)
+    return concerned, families
+
+
+def signalled_families_statement(person_ids: set[int], day: date, *, signalled: str,
+                                 kept: str, themselves: bool = False
+                                 ) -> tuple[str, list, bool]:
+    """:func:`signalled_families`' one statement and its parameters — rows ``('c', member,
+    child)`` and ``('f', child, member)`` —, and whether to join it over the whole tables
+    (a good part of the country). The bench's plain-SQL floor of an import
+    (``bench.index``) asks the database the same question."""
     sql = _Sql()
     sql.add(f"me AS (SELECT id FROM {_PERSON} WHERE {sql.among('id', person_ids)})")
     sql.add(_family_pairs(sql, day, "me"))
@@ -377,20 +402,7 @@ def signalled_families(person_ids: Iterable[int], day: date, *, signalled: str,
     # hash joins over the tables — 77 s instead of 200 s of lookups for a million people
     # of the national bench, where the planner, seeing 200 children, looked up each one
     whole = planning.share_of(_PERSON, len(person_ids)) > WHOLE_TABLES_FROM
-    with planning.settings(planning.WHOLE_TABLES) if whole else nullcontext(), \
-            connection.cursor() as cur:
-        cur.execute("WITH " + ", ".join(sql.ctes) + " " + select, sql.params)
-        rows = cur.fetchall()
-    concerned: dict[int, set[int]] = {p: set() for p in person_ids}
-    families: dict[int, set[int]] = {}
-    for what, a, b in rows:
-        if what == "c":
-            concerned[a].add(b)
-        else:
-            members = families.setdefault(a, set())
-            if b != a:
-                members.add(b)
-    return concerned, families
+    return "WITH " + ", ".join(sql.ctes) + " " + select, sql.params, whole
 
 
 def _family_pairs(sql: _Sql, day: date, who: str) -> str:
