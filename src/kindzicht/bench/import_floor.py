@@ -226,7 +226,7 @@ def measure(conn, text: str, day: date) -> tuple[float, dict[str, float], dict[s
          "due": day + timedelta(days=DEFAULT_INFORM_DAYS),
          "priority": list(DEFAULT_COORDINATOR_PRIORITY), "chain": chain_for_this_writer()}
     steps: dict[str, float] = {}
-    started = last = 0.0
+    last = 0.0
 
     def step(name: str) -> None:
         nonlocal last
@@ -269,8 +269,7 @@ def measure(conn, text: str, day: date) -> tuple[float, dict[str, float], dict[s
             people, day, signalled=ACTIVE_SIGNALLED, kept=OPEN_MATCHED, themselves=True)
         with planning.settings(planning.WHOLE_TABLES) if whole else nullcontext():
             cur.execute("CREATE TEMPORARY TABLE floor_fam (what, a, b) ON COMMIT DROP AS "
-                        + statement,
-                        params)
+                        + statement, params)
         cur.execute("ANALYZE floor_fam")
         step("gezinnen (de query van de import)")
         cur.execute(LOCK_CHILDREN)
