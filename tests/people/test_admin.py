@@ -85,6 +85,26 @@ def test_every_object_page_is_titled_in_dutch(client, beheerder):
     assert signal.person.name not in str(signal)
 
 
+def test_the_history_lists_filter_by_dutch_names_of_their_codes(client, beheerder):
+    """The events' and audit entries' filters name each type, action and role in Dutch, with
+    its code beside it, and filter by the code."""
+    make_family(children=1)   # persons, relations, a household: events by the system
+    events = client.get(url(DomainEvent)).content.decode()
+    assert "persoon vastgelegd (person_created)" in events
+    assert "relatie vastgelegd (relation_added)" in events
+    assert "systeem (system)" in events
+    assert ">person_created</a>" not in events   # no bare code as a filter choice
+    only = client.get(url(DomainEvent), {"type": "relation_added"}).context["cl"]
+    assert only.result_count == DomainEvent.objects.filter(type="relation_added").count() > 0
+    assert {e.type for e in only.result_list} == {"relation_added"}
+    entries = client.get(url(AuditEntry)).content.decode()
+    assert "persoon vastgelegd (person_created)" in entries
+    # the administrator's own reads of the lists above are on the record, by role
+    assert "Beheerder (admin)" in entries
+    admins = client.get(url(AuditEntry), {"role": "admin"}).context["cl"]
+    assert admins.result_count > 0 and {e.role for e in admins.result_list} == {"admin"}
+
+
 def test_only_admins_reach_the_admin(client):
     pro = ProfessionalFactory(role="coordinator")
     verified_login(client, pro)

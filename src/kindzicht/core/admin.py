@@ -225,11 +225,60 @@ class EventSubjectInline(admin.TabularInline):
         return False
 
 
+class _NamedCodes(admin.SimpleListFilter):
+    """A filter on a column of codes that lists each code present by its Dutch name, the code
+    beside it ("signaal in de verwijsindex (signal_registered)"), instead of Django's bare
+    list of codes — for an administrator or privacy officer looking for what happened."""
+
+    def names(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        column = self.parameter_name
+        codes = (model_admin.get_queryset(request).order_by().values_list(column, flat=True)
+                 .distinct())
+        names = self.names()
+        shown = [(c, f"{names[c]} ({c})" if c in names else c) for c in codes if c]
+        return sorted(shown, key=lambda pair: str(pair[1]).lower())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.parameter_name: self.value()})
+        return queryset
+
+
+class _EventTypeFilter(_NamedCodes):
+    title = _("soort gebeurtenis")
+    parameter_name = "type"
+
+    def names(self):
+        from .labels import EVENT_NL
+        return EVENT_NL
+
+
+class _ActionFilter(_NamedCodes):
+    title = _("handeling")
+    parameter_name = "action"
+
+    def names(self):
+        from .labels import ACTION_NL, EVENT_NL
+        return {**EVENT_NL, **ACTION_NL}
+
+
+class _RoleFilter(_NamedCodes):
+    title = _("rol")
+    parameter_name = "role"
+
+    def names(self):
+        from kindzicht.people.models import Role
+        return {**dict(Role.choices), "system": _("systeem")}
+
+
 @admin.register(DomainEvent)
 class DomainEventAdmin(ReadOnlyAdmin):
     list_display = ["id", "occurred_on", "type", "organisation", "role", "object_type",
                     "object_id"]
-    list_filter = ["type", "role"]
+    list_filter = [_EventTypeFilter, _RoleFilter]
     date_hierarchy = "occurred_on"
     inlines = [EventSubjectInline]
 
@@ -238,7 +287,7 @@ class DomainEventAdmin(ReadOnlyAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["chain", "seq", "recorded_at", "actor_id", "organisation_id", "role",
                     "action", "kind", "purpose"]
-    list_filter = ["kind", "chain", "role"]
+    list_filter = ["kind", _ActionFilter, _RoleFilter, "chain"]
     search_fields = ["action"]
 
 
