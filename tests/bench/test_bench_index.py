@@ -141,7 +141,8 @@ def test_on_postgresql_the_import_is_measured_with_its_commits_key_checks(tmp_pa
 def test_on_postgresql_the_bench_clears_the_dead_rows_of_its_rolled_back_import():
     """A rolled-back import leaves its rows dead in the tables and their indexes; the next
     run's registrations would read past them."""
-    from kindzicht.bench.index import _import_tables, vacuum_after_import
+    from kindzicht.bench.import_floor import import_tables
+    from kindzicht.bench.index import vacuum_after_import
 
     with connection.cursor() as cur:
         cur.execute("SELECT pg_stat_reset()")
@@ -150,5 +151,5 @@ def test_on_postgresql_the_bench_clears_the_dead_rows_of_its_rolled_back_import(
     with connection.cursor() as cur:
         cur.execute("SELECT relname FROM pg_stat_user_tables WHERE vacuum_count > 0")
         vacuumed = {name for (name,) in cur.fetchall()}
-    assert set(_import_tables()) <= vacuumed
+    assert set(import_tables()) <= vacuumed
     assert "refindex_signal" in vacuumed and "opgeruimd" in lines[0]

@@ -553,24 +553,6 @@ def measure_import_floor(run: ImportRun, day: date, seed: int, log) -> None:
     log(f"  vloer: {run.floor_seconds:.1f} s")
 
 
-def _import_tables() -> list[str]:
-    """The tables an import writes to (and its floor: the signals)."""
-    from kindzicht.continuity.models import ResponsibilityPeriod, RiskPeriod
-    from kindzicht.core.models import (
-        AuditChainHead,
-        AuditEntry,
-        DomainEvent,
-        EventSubject,
-        Notification,
-    )
-    from kindzicht.index.models import Informing, Match, Signal
-    from kindzicht.rules.models import Task
-
-    return [m._meta.db_table for m in (Signal, Informing, Task, RiskPeriod,
-                                       ResponsibilityPeriod, Match, Notification, DomainEvent,
-                                       EventSubject, AuditEntry, AuditChainHead)]
-
-
 def vacuum_after_import(log) -> None:
     """Clear what the rolled-back import left behind: its million dead rows in the tables it
     wrote and in their indexes (autovacuum may be off, or late). The next ``--reuse`` run's
@@ -579,7 +561,7 @@ def vacuum_after_import(log) -> None:
     cannot run in one): the bench's own database only."""
     started = time.perf_counter()
     with connection.cursor() as cur:
-        cur.execute(f"VACUUM (ANALYZE) {', '.join(_import_tables())}")
+        cur.execute(f"VACUUM (ANALYZE) {', '.join(import_floor.import_tables())}")
     log(f"  opgeruimd na de teruggedraaide import (VACUUM ANALYZE): "
         f"{time.perf_counter() - started:.1f} s")
 
